@@ -1,0 +1,3 @@
+"""一组一会+ — grassroots governance platform."""
+
+__version__ = "0.1.0"

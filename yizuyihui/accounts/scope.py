@@ -1,0 +1,107 @@
+"""Scope: a user acts within the subtree of the nodes of their posts.
+
+Every selector and API list starts from `scope_q`; every object access checks `in_scope`.
+Paths are treebeard materialised paths, so "under node N" is `path startswith N.path`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from yizuyihui.org.models import OrgNode
+
+
+@dataclass(frozen=True)
+class Scope:
+    paths: tuple[str, ...]
+    roles: frozenset[str]
+    everything: bool = False
+
+    def covers(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.paths)
+
+    def roles_at(self, path: str) -> frozenset[str]:
+        return self.roles
+
+
+EMPTY = Scope(paths=(), roles=frozenset())
+
+
+def _minimal(paths: list[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter one, so queries OR fewer prefixes."""
+    kept: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(sorted(kept))
+
+
+def user_scope(user) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EMPTY
+    cached = getattr(user, "_yzyh_scope", None)
+    if cached is not None:
+        return cached
+    # A resident's post places them in a unit but grants no view over its data: residents see
+    # their own matters and the public board, which selectors handle separately.
+    posts = list(
+        user.posts.filter(active=True).exclude(role="resident").select_related("node").only("role", "node__path")
+    )
+    if user.is_superuser:
+        scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {"city_admin"}, everything=True)
+    else:
+        scope = Scope(paths=_minimal([p.node.path for p in posts]), roles=frozenset(p.role for p in posts))
+    user._yzyh_scope = scope
+    return scope
+
+
+def role_paths(user, roles: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """Paths where the user holds one of `roles` (superusers: everywhere)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ()
+    if user.is_superuser:
+        return ("",)
+    cache = getattr(user, "_yzyh_role_paths", None)
+    if cache is None:
+        cache = {}
+        for post in user.posts.filter(active=True).select_related("node").only("role", "node__path"):
+            cache.setdefault(post.role, []).append(post.node.path)
+        user._yzyh_role_paths = cache
+    return _minimal([p for r in roles for p in cache.get(r, [])])
+
+
+def paths_q(paths: tuple[str, ...], field: str = "node") -> Q:
+    """Q matching rows whose `field` node lies under one of `paths` (nothing if empty)."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    if "" in paths:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{lookup: p}) for p in paths))
+
+
+def scope_q(user, field: str = "node") -> Q:
+    return paths_q(user_scope(user).paths, field)
+
+
+def in_scope(user, node: OrgNode | None) -> bool:
+    return node is not None and user_scope(user).covers(node.path)
+
+
+def has_role_over(user, node: OrgNode | None, roles: set[str] | frozenset[str]) -> bool:
+    """True when the user holds one of `roles` at `node` or at an ancestor of it."""
+    if node is None:
+        return False
+    return any(node.path.startswith(p) for p in role_paths(user, roles))
+
+
+def scope_root_nodes(user) -> list[OrgNode]:
+    scope = user_scope(user)
+    if scope.everything:
+        return list(OrgNode.get_root_nodes())
+    return list(OrgNode.objects.filter(path__in=scope.paths).order_by("path"))

@@ -1,0 +1,33 @@
+"""Pluggable SMS backends. The default prints to the console (like Django's console e-mail backend)."""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from yizuyihui.people.masking import mask_phone
+
+
+class ConsoleSMSBackend:
+    def send(self, *, phone: str, text: str) -> None:
+        sys.stdout.write(f"[SMS to {mask_phone(phone)}] {text}\n")
+
+
+class MemorySMSBackend:
+    """For tests: keeps sent messages in `outbox`."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        MemorySMSBackend.outbox.append((phone, text))
+
+
+def get_sms_backend():
+    return import_string(settings.YZYH_SMS_BACKEND)()
+
+
+def send_sms(*, phone: str, text: str) -> None:
+    if phone:
+        get_sms_backend().send(phone=phone, text=text)

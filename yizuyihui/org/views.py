@@ -1,0 +1,104 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from yizuyihui.accounts.scope import scope_root_nodes
+from yizuyihui.org import selectors
+from yizuyihui.org.imports import ImportRejected, import_file
+from yizuyihui.org.models import OrgNode, Unit
+from yizuyihui.people.selectors import unit_roster
+
+
+def _staff_only(request):
+    from yizuyihui.accounts.scope import user_scope
+
+    if not user_scope(request.user).paths:
+        raise PermissionDenied
+
+
+@login_required
+def browse(request):
+    _staff_only(request)
+    roots = scope_root_nodes(request.user)
+    if len(roots) == 1:
+        return redirect("org:node_detail", pk=roots[0].pk)
+    return render(request, "org/browse.html", {"roots": roots})
+
+
+@login_required
+def node_detail(request, pk: int):
+    node = get_object_or_404(OrgNode, pk=pk)
+    if not request.user.has_perm("org.view_node", node):
+        raise PermissionDenied
+    if node.is_unit_level and hasattr(node, "unit"):
+        return redirect("org:unit_detail", pk=node.unit.pk)
+    children = selectors.node_children_visible_to(user=request.user, node=node).select_related("unit")
+    return render(
+        request,
+        "org/node_detail.html",
+        {"node": node, "children": children, "crumbs": selectors.breadcrumbs(user=request.user, node=node)},
+    )
+
+
+@login_required
+def unit_list(request):
+    _staff_only(request)
+    sort = request.GET.get("sort", "name")
+    units = selectors.unit_list(user=request.user, sort=sort)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "org/unit_list.html", {"page": page, "sort": sort})
+
+
+@login_required
+def unit_export(request):
+    _staff_only(request)
+    units = selectors.unit_list(user=request.user, sort=request.GET.get("sort", "name"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="units.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["code", "name", "kind", "party_group_size", "council_size", "embedding_degree",
+                     "council_party_share", "one_shoulder", "households", "residents"])
+    for u in units.iterator(chunk_size=2000):
+        writer.writerow([u.node.code, u.name, u.kind, u.party_group_size, u.council_size, u.embedding_degree,
+                         u.council_party_share, int(u.one_shoulder), u.households, u.residents])
+    return response
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_object_or_404(Unit.objects.select_related("node"), pk=pk)
+    if not request.user.has_perm("org.view_unit", unit):
+        raise PermissionDenied
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "roster": unit_roster(unit=unit),
+            "advice": selectors.embedding_advice(unit),
+            "crumbs": selectors.breadcrumbs(user=request.user, node=unit.node),
+        },
+    )
+
+
+@login_required
+def tree_import(request):
+    if not request.user.has_perm("org.import_tree"):
+        raise PermissionDenied
+    report = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        try:
+            report = import_file(name=upload.name, content=upload.read())
+        except ImportRejected as exc:
+            return render(request, "org/import.html", {"errors": exc.errors}, status=400)
+        messages.success(request, _("Imported %(nodes)d nodes and %(members)d people.") % report)
+        return redirect("org:import")
+    return render(request, "org/import.html", {"report": report})

@@ -1,0 +1,44 @@
+"""Reads for people, always limited to the viewer's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from yizuyihui.accounts.scope import has_role_over, scope_q
+from yizuyihui.people.masking import PERSONAL_DATA_ROLES, mask_id_number, mask_phone
+from yizuyihui.people.models import Body, Household, Membership, Person
+
+
+def can_see_personal_data(*, user, person: Person) -> bool:
+    return has_role_over(user, person.node, PERSONAL_DATA_ROLES)
+
+
+def person_phone_for(*, person: Person, user) -> str:
+    return person.phone if can_see_personal_data(user=user, person=person) else mask_phone(person.phone)
+
+
+def person_id_number_for(*, person: Person, user) -> str:
+    return person.id_number if can_see_personal_data(user=user, person=person) else mask_id_number(person.id_number)
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    return Person.objects.filter(scope_q(user, "node")).select_related("node", "household")
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    return Household.objects.filter(scope_q(user, "node")).select_related("unit")
+
+
+def unit_roster(*, unit) -> dict[str, list[Membership]]:
+    """The unit's Party group, council and current "+" members, leaders first."""
+    rows = (
+        Membership.objects.filter(unit=unit, ended__isnull=True)
+        .select_related("person", "person__node")
+        .order_by("body", "-role", "person__name")
+    )
+    roster: dict[str, list[Membership]] = {Body.PARTY_GROUP: [], Body.COUNCIL: [], Body.PLUS: []}
+    for m in rows:
+        roster[m.body].append(m)
+    for body in (Body.PARTY_GROUP, Body.COUNCIL):
+        roster[body].sort(key=lambda m: (m.role not in ("leader", "head"), m.person.name))
+    return roster

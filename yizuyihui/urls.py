@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from yizuyihui.api.api import api
+
+urlpatterns = [
+    path("", include("yizuyihui.core.urls")),
+    path("accounts/", include("yizuyihui.accounts.urls")),
+    path("org/", include("yizuyihui.org.urls")),
+    path("cases/", include("yizuyihui.cases.urls")),
+    path("visits/", include("yizuyihui.visits.urls")),
+    path("meetings/", include("yizuyihui.meetings.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+# Open311 GeoReport v2 lives in the cases app when present.
+try:
+    from yizuyihui.cases.open311 import open311_api  # noqa: E402
+except ImportError:  # pragma: no cover - the cases app ships it
+    open311_api = None
+if open311_api is not None:
+    urlpatterns.append(path("open311/v2/", open311_api.urls))
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
