@@ -1,0 +1,111 @@
+"""The scope matrix: for every route, every persona and an anonymous visitor, what may be seen.
+
+Every URL name in the project must appear in ROUTES (or in NOT_SCOPED with a reason); a new
+route without an entry fails `test_every_route_is_covered`. Each entry builds probes from the
+cast: a URL, and the personas that may open it. Everyone else must get 403/404 (anonymous: a
+redirect to the login page or 401/403/404).
+
+Apps add their routes here when they add them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from yizuyihui.demo.cast import PERSONAS
+
+ALL = frozenset(PERSONAS)
+STAFF = ALL - {"resident"}
+# Staff whose scope covers unit A (幸福一网格, in 东风街道 of 东区)
+OVER_UNIT_A = frozenset({"city_admin", "district_official", "department_handler", "street_official",
+                         "community_cadre", "grid_worker", "unit_leader", "council_member", "building_head"})
+# Staff whose scope covers unit D (和平一网格, in 西风街道 of 东区): the outsider's street
+OVER_UNIT_D = frozenset({"city_admin", "district_official", "department_handler", "outsider"})
+OVER_STREET = frozenset({"city_admin", "district_official", "department_handler", "street_official"})
+
+
+@dataclass
+class Probe:
+    url: str
+    allowed: frozenset[str]
+    method: str = "get"
+    data: dict | None = None
+    anonymous_ok: bool = False
+
+
+# url name → function(cast) → probes
+ROUTES: dict[str, Callable] = {
+    "core:home": lambda c: [Probe(reverse("core:home"), ALL)],
+    "core:healthz": lambda c: [Probe(reverse("core:healthz"), ALL, anonymous_ok=True)],
+    "accounts:login": lambda c: [Probe(reverse("accounts:login"), ALL, anonymous_ok=True)],
+    "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_login.py
+    "accounts:profile": lambda c: [Probe(reverse("accounts:profile"), ALL)],
+    "org:browse": lambda c: [Probe(reverse("org:browse"), STAFF)],
+    "org:node_detail": lambda c: [
+        Probe(reverse("org:node_detail", args=[c.street.pk]), OVER_STREET),
+        Probe(reverse("org:node_detail", args=[c.other_street.pk]), frozenset({"city_admin", "district_official", "department_handler", "outsider"})),
+        Probe(reverse("org:node_detail", args=[c.county.pk]), frozenset({"city_admin"})),
+    ],
+    "org:unit_list": lambda c: [Probe(reverse("org:unit_list"), STAFF)],
+    "org:unit_export": lambda c: [Probe(reverse("org:unit_export"), STAFF)],
+    "org:unit_detail": lambda c: [
+        Probe(reverse("org:unit_detail", args=[c.unit_a.pk]), OVER_UNIT_A),
+        Probe(reverse("org:unit_detail", args=[c.unit_d.pk]), OVER_UNIT_D),
+    ],
+    "org:import": lambda c: [Probe(reverse("org:import"), frozenset({"city_admin"}))],
+}
+
+# Routes outside the matrix, each with the reason.
+NOT_SCOPED = {
+    "set_language": "switches the UI language only",
+    "admin": "Django admin: staff/superuser only, guarded by Django itself (tests/accounts/test_admin.py)",
+    "api:openapi-json": "the public API description",
+    "api:openapi-view": "the public API documentation page",
+    "api:api-root": "the API index",
+}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def all_route_names() -> set[str]:
+    return {n for n in _names(get_resolver().url_patterns) if not n.startswith("admin:")}
+
+
+def test_every_route_is_covered():
+    missing = sorted(n for n in all_route_names() if n not in ROUTES and n not in NOT_SCOPED)
+    assert not missing, f"routes without a scope-matrix entry: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_scope_matrix(name, cast, client):
+    from django.contrib.auth import get_user_model
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=PERSONAS)}
+    probes = ROUTES[name](cast)
+    for probe in probes:
+        for persona in sorted(PERSONAS):
+            client.force_login(users[persona])
+            response = getattr(client, probe.method)(probe.url, probe.data or {})
+            if persona in probe.allowed:
+                assert response.status_code < 400, f"{persona} should open {probe.url}, got {response.status_code}"
+            else:
+                assert response.status_code in (401, 403, 404), f"{persona} must not open {probe.url}, got {response.status_code}"
+        client.logout()
+        response = getattr(client, probe.method)(probe.url, probe.data or {})
+        if probe.anonymous_ok:
+            assert response.status_code < 400
+        else:
+            assert response.status_code in (302, 401, 403, 404), f"anonymous opened {probe.url}"
+            if response.status_code == 302:
+                assert "/accounts/login/" in response["Location"]
