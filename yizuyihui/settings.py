@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yizuyihui.visits",
     "yizuyihui.meetings",
     "yizuyihui.triage",
+    "yizuyihui.insights",
     "yizuyihui.api",
     "yizuyihui.demo",
 ]

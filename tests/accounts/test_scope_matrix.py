@@ -5,7 +5,8 @@ route without an entry fails `test_every_route_is_covered`. Each entry builds pr
 cast: a URL, and the personas that may open it. Everyone else must get 403/404 (anonymous: a
 redirect to the login page or 401/403/404).
 
-Apps add their routes here when they add them.
+Apps add their routes in `tests/<app>/scope_routes.py` (a dict named ROUTES with the same shape,
+importing Probe and the persona sets from this module); they are merged below.
 """
 
 from __future__ import annotations
@@ -58,6 +59,23 @@ ROUTES: dict[str, Callable] = {
     ],
     "org:import": lambda c: [Probe(reverse("org:import"), frozenset({"city_admin"}))],
 }
+
+
+
+def _load_app_routes() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/scope_routes.py")):
+        spec = importlib.util.spec_from_file_location(f"scope_routes_{path.parent.name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        overlap = set(module.ROUTES) & set(ROUTES)
+        assert not overlap, f"{path}: routes declared twice: {overlap}"
+        ROUTES.update(module.ROUTES)
+
+
+_load_app_routes()
 
 # Routes outside the matrix, each with the reason.
 NOT_SCOPED = {

@@ -4,6 +4,11 @@ An app may provide, in `<app>/home.py`:
 - `home_cards(request) -> list[Card]`: cards on the role's home page;
 - `nav_items(request) -> list[NavItem]`: links in the top navigation.
 An app's `api.py` may define `router` (a ninja Router) mounted at /api/<app>/.
+An app's `dashboard.py` may define `dashboard_panels(request, *, node, start, end) -> list[Panel]`
+(insights collects them onto the measures dashboard).
+An app's `demo.py` may define `generate(*, seed: int, progress) -> dict[str, int]`; the demo city
+generator calls them, in INSTALLED_APPS order, after the city and its people exist.
+An app's `cli.py` may define `commands` and `bench_commands` (see yizuyihui/cli.py).
 """
 
 from __future__ import annotations
