@@ -1,0 +1,192 @@
+"""Working-day calendar and deadline arithmetic (DOMAIN §4 "pressure transmission").
+
+China's calendar is Monday–Friday plus exceptions: public holidays on weekdays and make-up
+working days (调休) on weekends. The exceptions live in `WorkingDay` (seeded from the
+`chinesecalendar` package, editable), so a new year's schedule is data, not a release.
+Visits and meetings reuse `add_working_time` for their own deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from django.utils import timezone
+
+_cache_lock = threading.Lock()
+_exceptions: dict[dt.date, bool] | None = None
+
+
+def calendar_reset_cache() -> None:
+    """Forget the cached calendar (called after the table changes)."""
+    global _exceptions
+    with _cache_lock:
+        _exceptions = None
+
+
+def _calendar() -> dict[dt.date, bool]:
+    global _exceptions
+    if _exceptions is None:
+        from yizuyihui.cases.models import WorkingDay
+
+        with _cache_lock:
+            _exceptions = dict(WorkingDay.objects.values_list("date", "is_working"))
+    return _exceptions
+
+
+def is_working_day(day: dt.date) -> bool:
+    exception = _calendar().get(day)
+    if exception is not None:
+        return exception
+    return day.weekday() < 5
+
+
+def calendar_seed(*, years: range | None = None) -> int:
+    """Write the official holidays and make-up days known to `chinesecalendar` for `years`.
+    Rows already present (possibly edited by an administrator) are left alone. Returns rows added."""
+    import chinese_calendar
+
+    from yizuyihui.cases.models import WorkingDay
+
+    years = years or range(2020, timezone.now().year + 2)
+    existing = set(WorkingDay.objects.values_list("date", flat=True))
+    rows = []
+    for year in years:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        try:
+            holidays = chinese_calendar.get_holidays(start, end, include_weekends=False)
+            workdays = chinese_calendar.get_workdays(start, end, include_weekends=True)
+        except NotImplementedError:  # the package does not know this year yet
+            continue
+        for day in holidays:
+            if day not in existing:
+                _ok, name = chinese_calendar.get_holiday_detail(day)
+                rows.append(WorkingDay(date=day, is_working=False, note=name or ""))
+        for day in workdays:
+            if day.weekday() >= 5 and day not in existing:
+                _ok, name = chinese_calendar.get_holiday_detail(day)
+                rows.append(WorkingDay(date=day, is_working=True, note=f"调休 {name or ''}".strip()))
+    WorkingDay.objects.bulk_create(rows, ignore_conflicts=True)
+    calendar_reset_cache()
+    return len(rows)
+
+
+def add_working_time(start: dt.datetime, *, hours: float = 0, working_days: float = 0) -> dt.datetime:
+    """`start` moved forward by `working_days` whole working days and then `hours` of working-day
+    time. Non-working days do not count: 24 hours from Friday 10:00 is Monday 10:00, and across
+    National Day the clock stops until the first working day after it.
+
+    Works in local time (Asia/Shanghai) so days are the residents' days.
+    """
+    tz = timezone.get_current_timezone()
+    local = timezone.localtime(start, tz) if timezone.is_aware(start) else start.replace(tzinfo=tz)
+    remaining = dt.timedelta(days=working_days) + dt.timedelta(hours=hours)
+    cursor = local
+    # If we start on a non-working day, the clock starts at the next working day's midnight.
+    while not is_working_day(cursor.date()):
+        cursor = dt.datetime.combine(cursor.date() + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    while remaining > dt.timedelta(0):
+        day_end = dt.datetime.combine(cursor.date() + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        available = day_end - cursor
+        if remaining <= available:
+            cursor = cursor + remaining
+            break
+        remaining -= available
+        cursor = day_end
+        while not is_working_day(cursor.date()):
+            cursor = cursor + dt.timedelta(days=1)
+    return cursor
+
+
+def working_time_between(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """Working-day time between two instants (used to pause a suspended matter's clock)."""
+    if end <= start:
+        return dt.timedelta(0)
+    tz = timezone.get_current_timezone()
+    cursor = timezone.localtime(start, tz)
+    end = timezone.localtime(end, tz)
+    total = dt.timedelta(0)
+    while cursor < end:
+        day_end = dt.datetime.combine(cursor.date() + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        step_end = min(day_end, end)
+        if is_working_day(cursor.date()):
+            total += step_end - cursor
+        cursor = step_end
+    return total
+
+
+# --- policy -------------------------------------------------------------------------------------------
+# Issue 3 defaults: urgent — respond 2 h, resolve 1 day (wall clock); ordinary — respond 24 h,
+# resolve 5 working days; complex — resolve 15 working days. Urgent mode halves them all.
+DEFAULT_POLICIES = [
+    # urgency, respond_hours, resolve_hours, resolve_working_days, working_time
+    ("urgent", 2, 24, 0, False),
+    ("normal", 24, 0, 5, True),
+    ("complex", 24, 0, 15, True),
+]
+
+
+def policy_seed() -> int:
+    from yizuyihui.cases.models import DeadlinePolicy, Mode
+
+    created = 0
+    for urgency, respond, resolve_h, resolve_d, working in DEFAULT_POLICIES:
+        for mode, factor in ((Mode.CALM, 1), (Mode.URGENT, 0.5)):
+            _obj, was_created = DeadlinePolicy.objects.get_or_create(
+                category=None, tier=None, urgency=urgency, mode=mode,
+                defaults={"respond_hours": respond * factor, "resolve_hours": resolve_h * factor,
+                          "resolve_working_days": resolve_d * factor, "working_time": working},
+            )
+            created += was_created
+    return created
+
+
+def policy_for(*, category, tier: int, urgency: str, mode: str):
+    """The most specific policy row: category (or its ancestors) + tier, category, tier, generic."""
+    from yizuyihui.cases.models import DeadlinePolicy
+
+    rows = list(DeadlinePolicy.objects.filter(urgency=urgency, mode=mode))
+    if not rows and mode != "calm":
+        rows = list(DeadlinePolicy.objects.filter(urgency=urgency, mode="calm"))
+    cats = []
+    node = category
+    while node is not None:
+        cats.append(node.pk)
+        node = node.parent if node.parent_id else None
+
+    def rank(p):
+        cat_rank = cats.index(p.category_id) if p.category_id in cats else (len(cats) if p.category_id is None else None)
+        tier_rank = 0 if p.tier == tier else (1 if p.tier is None else None)
+        if cat_rank is None or tier_rank is None:
+            return None
+        return (cat_rank, tier_rank)
+
+    ranked = sorted((r, p.pk, p) for p in rows if (r := rank(p)) is not None)
+    return ranked[0][2] if ranked else None
+
+
+def due_dates(*, start: dt.datetime, category, tier: int, urgency: str, mode: str) -> tuple[dt.datetime, dt.datetime]:
+    """(respond_due, resolve_due) for a matter starting now at this tier."""
+    policy = policy_for(category=category, tier=tier, urgency=urgency, mode=mode)
+    if policy is None:  # no table yet (fresh database before seeding): the issue's defaults
+        respond_h, resolve_h, resolve_d, working = {"urgent": (2, 24, 0, False), "complex": (24, 0, 15, True)}.get(
+            urgency, (24, 0, 5, True))
+        if mode == "urgent":
+            respond_h, resolve_h, resolve_d = respond_h / 2, resolve_h / 2, resolve_d / 2
+    else:
+        respond_h, resolve_h, resolve_d, working = (policy.respond_hours, policy.resolve_hours,
+                                                    policy.resolve_working_days, policy.working_time)
+    if working:
+        respond = add_working_time(start, hours=respond_h)
+        resolve = add_working_time(start, hours=resolve_h, working_days=resolve_d)
+    else:
+        respond = start + dt.timedelta(hours=respond_h)
+        resolve = start + dt.timedelta(hours=resolve_h, days=resolve_d)
+    return respond, resolve
+
+
+def auto_escalates(*, case) -> bool:
+    from yizuyihui.cases.models import Category  # noqa: F401  (keeps import graph obvious)
+
+    policy = policy_for(category=case.category, tier=case.tier, urgency=case.urgency, mode=case.mode)
+    return True if policy is None else policy.auto_escalate

@@ -1,0 +1,425 @@
+"""The closed loop of a matter (问题闭环, 六单工作法: DOMAIN §4).
+
+One state machine (django-fsm-2, protected field, optimistic concurrency) declared once on `Case`;
+every transition goes through one function in `cases.services` and writes one `CaseEvent`.
+The events are the history behind the measures (三率, medians, tiers) and the outbox of
+notifications.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from yizuyihui.org.models import OrgNode, Unit
+
+
+# --- taxonomy -------------------------------------------------------------------------------------
+class Category(models.Model):
+    """Three-level taxonomy of government affairs (label_tree.csv), editable by administrators.
+
+    `handler_types` holds the default handler types per tier, e.g.
+    {"1": ["unit"], "2": ["community"], "3": ["department:城管执法"]}.
+    """
+
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    name = models.CharField(_("name"), max_length=60)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    handler_types = models.JSONField(_("default handler types per tier"), default=dict, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_per_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def top(self) -> Category:
+        node = self
+        while node.parent_id is not None:
+            node = node.parent
+        return node
+
+
+# --- working-day calendar and deadline policy ------------------------------------------------------
+class WorkingDay(models.Model):
+    """An exception to the Monday–Friday rule: a public holiday on a weekday (is_working=False) or
+    a make-up working day on a weekend (调休, is_working=True). Seeded from `chinesecalendar`,
+    editable by administrators when the State Council publishes a new year's schedule."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'work' if self.is_working else 'holiday'}"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Ordinary")
+    URGENT = "urgent", _("Urgent")
+    COMPLEX = "complex", _("Complex")
+
+
+class Mode(models.TextChoices):
+    CALM = "calm", _("Calm")
+    URGENT = "urgent", _("Urgent mode")
+
+
+class DeadlinePolicy(models.Model):
+    """Deadlines by category × tier × urgency × mode. Blank category/tier match any; the most
+    specific row wins (category beats tier beats the generic row)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, related_name="policies")
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.CALM)
+    respond_hours = models.FloatField(_("respond within (hours)"))
+    resolve_hours = models.FloatField(_("resolve within (hours)"), default=0)
+    resolve_working_days = models.FloatField(_("resolve within (working days)"), default=0)
+    # Urgent matters run on the wall clock; ordinary ones count only working days.
+    working_time = models.BooleanField(_("count working days only"), default=True)
+    auto_escalate = models.BooleanField(_("escalate automatically when overdue"), default=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        indexes = [models.Index(fields=["urgency", "mode"], name="policy_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} t{self.tier or '*'} {self.urgency} {self.mode}"
+
+
+# --- the matter ------------------------------------------------------------------------------------
+class CaseStatus(models.TextChoices):
+    FILED = "filed", _("Filed")  # 填单
+    RECEIVED = "received", _("Received")  # 收单
+    DELIBERATING = "deliberating", _("Deliberating")  # 议单
+    DISPATCHED = "dispatched", _("Dispatched")  # 派单
+    CLAIMED = "claimed", _("Claimed")  # 领单
+    IN_PROGRESS = "in_progress", _("In progress")  # 办单
+    SUSPENDED = "suspended", _("Suspended")  # 挂起
+    RESOLVED = "resolved", _("Resolved")
+    FED_BACK = "fed_back", _("Fed back")  # 反馈
+    REOPENED = "reopened", _("Reopened")  # 重办
+    CLOSED = "closed", _("Closed")
+    RETURNED = "returned", _("Returned")  # returned at reception
+    MERGED = "merged", _("Merged")
+
+
+S = CaseStatus
+# Status categories (the FixMyStreet idea): pages and measures count by these, not by status.
+OPEN_STATUSES = (S.FILED, S.RECEIVED, S.DELIBERATING, S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED, S.REOPENED)
+TRIAGE_STATUSES = (S.FILED, S.RECEIVED, S.DELIBERATING, S.REOPENED)  # awaiting the unit/branch
+WORKING_STATUSES = (S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED)  # with handlers
+DONE_STATUSES = (S.RESOLVED, S.FED_BACK, S.CLOSED)
+FINAL_STATUSES = (S.CLOSED, S.RETURNED, S.MERGED)
+# Reception, deliberation and dispatch may start from these.
+RECEIVABLE = [S.RECEIVED, S.DELIBERATING, S.REOPENED]
+
+
+class Channel(models.TextChoices):
+    PHONE_PAGE = "web", _("Resident page")
+    VISIT = "visit", _("Visit")
+    PHONE = "phone", _("Phone call")
+    WALK_IN = "walk_in", _("Walk-in")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    INTERNAL = "internal", _("Internal")
+
+
+class Origin(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    VISIT = "visit", _("Visit (三必访)")
+    REPORT = "report", _("Report (六必报)")
+    DUTY = "duty", _("On-site duty (六必到)")
+    MEETING = "meeting", _("Meeting")
+    STAFF = "staff", _("Staff")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def done(self):
+        return self.filter(status__in=DONE_STATUSES)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A matter (事项). `node` is the level currently responsible: the unit's node at tier 1, the
+    community/village at tier 2, the street/township at tier 3; scope queries go through it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit"))
+    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="cases", verbose_name=_("responsible level"))
+    tier = models.PositiveSmallIntegerField(_("tier"), default=1)
+    status = FSMField(_("status"), max_length=15, choices=CaseStatus.choices, default=CaseStatus.FILED, protected=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                                 verbose_name=_("category"))
+    # Routing suggestion (triage app) kept apart so overrides can be counted.
+    suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    suggestion_confidence = models.FloatField(null=True, blank=True)
+    category_overridden = models.BooleanField(default=False)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.CALM)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.RESIDENT)
+    origin_ref = models.CharField(_("origin reference"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    long = models.FloatField(null=True, blank=True)
+    reporter = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="reported_cases", verbose_name=_("reporter"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="filed_cases")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="handled_cases", verbose_name=_("handler"))
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged")
+    on_agenda = models.BooleanField(_("on the meeting agenda"), default=False)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    # Timings (written by the services; the measures read them, the events prove them).
+    filed_at = models.DateTimeField(_("filed at"), db_index=True)
+    responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    respond_due = models.DateTimeField(_("respond by"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    extension_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
+    resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
+    settled_tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    feedback = models.TextField(_("feedback"), blank=True)
+    rating = models.CharField(_("rating"), max_length=15, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField(max_length=300, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    was_overdue = models.BooleanField(_("was overdue"), default=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("matter")
+        verbose_name_plural = _("matters")
+        indexes = [
+            models.Index(fields=["status", "resolve_due"], name="case_sweep_resolve"),
+            models.Index(fields=["status", "respond_due"], name="case_sweep_respond"),
+            models.Index(fields=["node", "status"], name="case_node_status"),
+            models.Index(fields=["unit", "filed_at"], name="case_unit_filed"),
+            models.Index(fields=["handler", "status"], name="case_handler_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["filed_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                    name="case_idempotency_key"),
+            models.CheckConstraint(condition=models.Q(tier__gte=1, tier__lte=3), name="case_tier_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # The life cycle, declared once. Services call these; nothing else assigns `status`.
+    @transition(field=status, source=S.FILED, target=S.RECEIVED)
+    def t_receive(self): ...
+
+    @transition(field=status, source=S.FILED, target=S.RETURNED)
+    def t_return(self): ...
+
+    @transition(field=status, source=[S.FILED, *RECEIVABLE], target=S.MERGED)
+    def t_merge(self): ...
+
+    @transition(field=status, source=[S.FILED, *RECEIVABLE], target=S.RESOLVED)
+    def t_resolve_on_spot(self): ...
+
+    @transition(field=status, source=[S.RECEIVED, S.REOPENED], target=S.DELIBERATING)
+    def t_deliberate(self): ...
+
+    @transition(field=status, source=RECEIVABLE, target=S.DISPATCHED)
+    def t_dispatch(self): ...
+
+    @transition(field=status, source=S.DISPATCHED, target=S.CLAIMED)
+    def t_claim(self): ...
+
+    @transition(field=status, source=[S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS], target=S.RECEIVED)
+    def t_send_back(self): ...
+
+    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.IN_PROGRESS)
+    def t_progress(self): ...
+
+    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.SUSPENDED)
+    def t_suspend(self): ...
+
+    @transition(field=status, source=S.SUSPENDED, target=S.IN_PROGRESS)
+    def t_resume(self): ...
+
+    # Extension requests and approvals change deadlines, not the status.
+    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED], target=None)
+    def t_extend(self): ...
+
+    # Escalation hands the matter to the level above, which receives it afresh.
+    @transition(field=status, source=[S.FILED, *RECEIVABLE, S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED],
+                target=S.RECEIVED)
+    def t_escalate(self): ...
+
+    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.RESOLVED)
+    def t_resolve(self): ...
+
+    @transition(field=status, source=S.RESOLVED, target=S.FED_BACK)
+    def t_feed_back(self): ...
+
+    @transition(field=status, source=S.FED_BACK, target=S.CLOSED)
+    def t_rate_close(self): ...
+
+    @transition(field=status, source=S.FED_BACK, target=S.REOPENED)
+    def t_reopen(self): ...
+
+    @transition(field=status, source=[S.RESOLVED, S.FED_BACK], target=S.CLOSED)
+    def t_close(self): ...
+
+
+class Assignment(models.Model):
+    """派单: one handler asked to take the matter, with a deadline. The first to claim leads."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be claimed")
+        LEAD = "lead", _("Leading")
+        ASSISTING = "assisting", _("Assisting")
+        SENT_BACK = "sent_back", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_assignments")
+    due = models.DateTimeField(_("due"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["handler", "state"], name="assignment_handler_state")]
+
+
+class CaseEvent(models.Model):
+    """One row per transition: the history behind the timeline and every measure."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_status = models.CharField(max_length=15, blank=True)
+    to_status = models.CharField(max_length=15)
+    tier = models.PositiveSmallIntegerField()
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+    # Public = may appear on the unit's public board and the resident's timeline.
+    public = models.BooleanField(default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+
+# --- supervision (督办) -----------------------------------------------------------------------------
+class SupervisionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Supervision(models.Model):
+    """督办 by the level above over anything with a deadline: a matter, a 六必到 duty, a meeting
+    action. Unique per subject and kind, so the sweep may run any number of times."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("supervising level"))
+    kind = models.CharField(_("kind"), max_length=40, default="overdue")
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=SupervisionState.choices, default=SupervisionState.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "kind"], name="one_supervision_per_subject_kind")]
+        indexes = [models.Index(fields=["node", "state"], name="supervision_node_state")]
+
+    def __str__(self) -> str:
+        return f"督办 {self.kind} {self.content_type_id}:{self.object_id}"
+
+
+# --- notifications and API keys ---------------------------------------------------------------------
+class Notification(models.Model):
+    """In-app inbox row; e-mail and SMS copies go out after commit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+
+class ApiKey(models.Model):
+    """A key for Open311 clients (GeoReport v2 `api_key`) and API scripts; acts as its user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_api_keys")
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)

@@ -1,0 +1,48 @@
+"""Telling people (residents at each step, handlers, supervisors): an in-app inbox row now, e-mail
+and SMS after the transaction commits — a rolled-back transition must not have sent anything."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from yizuyihui.core.sms import send_sms
+
+log = logging.getLogger(__name__)
+
+
+def notify(*, user=None, person=None, subject: str, body: str, url: str = ""):
+    """Notify a user (staff or resident account) or a person (a resident perhaps without an account).
+
+    Returns the inbox row (or None when there is nobody to tell)."""
+    from yizuyihui.cases.models import Notification
+
+    if user is None and person is None:
+        return None
+    if user is None and person is not None and person.user_id:
+        user = person.user
+    if person is None and user is not None:
+        person = getattr(user, "person", None)
+    row = Notification.objects.create(user=user, person=person, subject=subject[:200], body=body, url=url)
+    email = getattr(user, "email", "") if user is not None else ""
+    phone = getattr(person, "phone", "") if person is not None else ""
+    text = f"{subject}{'：' + body if body else ''}"
+
+    def _send():
+        # Delivery failures are logged, never raised: the transition already committed.
+        if email:
+            try:
+                send_mail(subject, f"{body}\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+            except Exception:  # pragma: no cover - depends on the mail server
+                log.exception("e-mail notification failed")
+        if phone:
+            try:
+                send_sms(phone=phone, text=text[:300])
+            except Exception:  # pragma: no cover - depends on the SMS gateway
+                log.exception("SMS notification failed")
+
+    transaction.on_commit(_send)
+    return row

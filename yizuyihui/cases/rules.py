@@ -1,0 +1,145 @@
+"""Who may take each step of the closed loop (DOMAIN §4), as django-rules predicates.
+
+The paper's division of labour: council members, grid workers and building heads collect; the
+unit's Party group reviews and assigns (the branch for the village/community, the street above
+that); handlers handle; the council feeds back; the resident rates. A level may always act on
+matters below it (a street official may receive a matter still sitting with a unit).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from yizuyihui.accounts.scope import has_role_over, in_scope, user_scope
+
+# Party group of the unit and the leading levels above it: receive, deliberate, dispatch, escalate.
+MANAGER_ROLES = frozenset({"unit_leader", "community_cadre", "street_official", "district_official", "city_admin"})
+# Members of the unit who collect and may settle a small matter on the spot.
+MEMBER_ROLES = frozenset({"grid_worker", "unit_leader", "council_member", "building_head"})
+# The council (and the levels above for tier 2/3 matters) tells the resident the result.
+COUNCIL_ROLES = frozenset({"council_member", "unit_leader"})
+# Who may be dispatched a matter.
+HANDLER_ROLES = frozenset({"grid_worker", "unit_leader", "council_member", "building_head", "community_cadre",
+                           "street_official", "department_handler", "district_official"})
+STAFF_ROLES = MANAGER_ROLES | MEMBER_ROLES | HANDLER_ROLES
+
+
+def is_staff(user) -> bool:
+    return bool(user_scope(user).paths)
+
+
+def resident_unit(user):
+    """The unit a resident belongs to (their person's grid or natural village)."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return None
+    node = person.node
+    if node.is_unit_level:
+        return getattr(node, "unit", None)
+    ancestor = node.get_parent()
+    return getattr(ancestor, "unit", None) if ancestor is not None else None
+
+
+def is_own_case(user, case) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.filed_by_id == user.pk:
+        return True
+    person = getattr(user, "person", None)
+    return person is not None and case.reporter_id == person.pk
+
+
+def is_assigned(user, case) -> bool:
+    return case.assignments.filter(handler=user).exclude(state__in=["sent_back", "withdrawn"]).exists()
+
+
+@rules.predicate
+def can_view_case(user, case):
+    if case is None:
+        return False
+    return in_scope(user, case.unit.node) or is_own_case(user, case) or case.handler_id == user.pk or is_assigned(user, case)
+
+
+@rules.predicate
+def can_file_for_unit(user, unit):
+    if unit is None:
+        return False
+    if has_role_over(user, unit.node, STAFF_ROLES):
+        return True
+    own = resident_unit(user)
+    return own is not None and own.pk == unit.pk
+
+
+@rules.predicate
+def can_manage_case(user, case):
+    """收单 / 议单 / 派单 / escalate / close: the Party group or branch where the matter sits."""
+    return has_role_over(user, case.node, MANAGER_ROLES)
+
+
+@rules.predicate
+def can_resolve_on_spot(user, case):
+    return case.tier == 1 and (has_role_over(user, case.unit.node, MEMBER_ROLES) or can_manage_case(user, case))
+
+
+@rules.predicate
+def can_claim_case(user, case):
+    return case.assignments.filter(handler=user, state="pending").exists()
+
+
+@rules.predicate
+def is_case_handler(user, case):
+    return case.handler_id is not None and case.handler_id == user.pk
+
+
+@rules.predicate
+def can_feed_back_case(user, case):
+    return has_role_over(user, case.unit.node, COUNCIL_ROLES) or can_manage_case(user, case)
+
+
+@rules.predicate
+def can_rate_case(user, case):
+    return is_own_case(user, case)
+
+
+@rules.predicate
+def can_approve_extension(user, case):
+    return can_manage_case(user, case)
+
+
+def supervision_subject_node(supervision):
+    subject = supervision.subject
+    node = getattr(subject, "node", None)
+    if node is None and getattr(subject, "unit", None) is not None:
+        node = subject.unit.node
+    return node
+
+
+@rules.predicate
+def can_view_supervision(user, supervision):
+    node = supervision_subject_node(supervision)
+    return in_scope(user, supervision.node) or (node is not None and in_scope(user, node))
+
+
+@rules.predicate
+def can_answer_supervision(user, supervision):
+    node = supervision_subject_node(supervision)
+    return node is not None and in_scope(user, node)
+
+
+@rules.predicate
+def can_close_supervision(user, supervision):
+    return has_role_over(user, supervision.node, MANAGER_ROLES)
+
+
+rules.add_perm("cases.view_case", can_view_case)
+rules.add_perm("cases.file_for_unit", can_file_for_unit)
+rules.add_perm("cases.manage_case", can_manage_case)
+rules.add_perm("cases.resolve_on_spot", can_resolve_on_spot)
+rules.add_perm("cases.claim_case", can_claim_case)
+rules.add_perm("cases.handle_case", is_case_handler)
+rules.add_perm("cases.feed_back_case", can_feed_back_case)
+rules.add_perm("cases.rate_case", can_rate_case)
+rules.add_perm("cases.approve_extension", can_approve_extension)
+rules.add_perm("cases.view_supervision", can_view_supervision)
+rules.add_perm("cases.answer_supervision", can_answer_supervision)
+rules.add_perm("cases.close_supervision", can_close_supervision)
