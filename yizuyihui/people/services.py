@@ -36,6 +36,9 @@ def household_set_category(*, household: Household, category: str, actor=None) -
         raise PeopleError(_("Unknown household category: %s") % category)
     household.category = category
     household.save(update_fields=["category"])
+    from yizuyihui.visits.services import schedule_replan  # 三必访 re-plans on the new cadence
+
+    schedule_replan(households=[household])
     return household
 
 
