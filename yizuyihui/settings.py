@@ -146,6 +146,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # the IP would lock every colleague out with the attacker (axes warns about this choice).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 SESSION_COOKIE_HTTPONLY = True

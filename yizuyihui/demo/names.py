@@ -26,12 +26,14 @@ def person_name(rng: random.Random, gender: str) -> str:
 
 
 def place_name(rng: random.Random) -> str:
-    return rng.choice(PLACE_A) + rng.choice(PLACE_B)
+    if rng.random() < 0.4:
+        return rng.choice(PLACE_A) + rng.choice(PLACE_B)
+    return rng.choice(PLACE_A) + rng.choice(PLACE_A) + rng.choice(PLACE_B)
 
 
-def make_id_number(seed: int, birth_year: int | None = None) -> str:
-    """An 18-digit number with a valid GB 11643 check digit, derived from `seed` (synthetic)."""
-    rng = random.Random(seed)
+def make_id_number(seed: int | random.Random, birth_year: int | None = None) -> str:
+    """An 18-digit number with a valid GB 11643 check digit, from a seed or a generator (synthetic)."""
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     year = birth_year or rng.randint(1940, 2015)
     body = f"{rng.choice(AREA_CODES)}{year:04d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))

@@ -1,0 +1,60 @@
+"""Fast bulk inserts for city-scale loads (imports, the demo city's millions of residents).
+
+Django's bulk_create compiles SQL per batch, and on SQLite a batch holds only ~75 rows of a wide
+model (999 parameters): 9k rows/s. Here one prepared INSERT goes to the driver's executemany
+(sqlite3 and psycopg 3 both batch it), with primary keys assigned up front so callers can link
+rows without reading them back; PostgreSQL's sequence is moved past them afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+
+def reserve_ids(model: type[models.Model], count: int) -> range:
+    """Primary keys for `count` new rows. Call inside the transaction that inserts them; the
+    loads using this run one at a time (demo generation, imports), not beside live writers."""
+    current = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+    return range(current + 1, current + 1 + count)
+
+
+def fast_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence], *, chunk: int = 10000) -> int:
+    """Insert `rows` (tuples in the order of `fields`, which must include the pk column if the
+    caller reserved ids) with executemany. Returns the number of rows inserted."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":
+        return _copy_insert(model, table, columns, fields, rows)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    total = 0
+    batch: list[Sequence] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= chunk:
+                cursor.executemany(sql, batch)
+                total += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            total += len(batch)
+    return total
+
+
+def _copy_insert(model, table: str, columns: str, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """PostgreSQL: COPY … FROM STDIN, an order of magnitude faster than row-by-row INSERTs."""
+    total = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                total += 1
+        if "id" in fields:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(statement)
+    return total
