@@ -4,6 +4,16 @@ from yizuyihui.cases import views
 
 app_name = "cases"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
+    path("", views.worklist, name="worklist"),
+    path("new/", views.resident_file, name="resident_file"),
+    path("staff/new/", views.staff_file, name="staff_file"),
+    path("mine/", views.my_cases, name="my_cases"),
     path("mine/<uuid:public_id>/", views.my_case, name="my_case"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("supervision/", views.supervision_board, name="supervision_board"),
+    path("supervision/<int:pk>/", views.supervision_detail, name="supervision_detail"),
+    path("board/<int:unit_id>/", views.public_board, name="public_board"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -1,20 +1,202 @@
-"""Thin views over cases.services and cases.selectors."""
+"""Thin views: parse input, check permission, call one service or selector, render."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from yizuyihui.cases.models import Case
+from yizuyihui.cases import selectors, services
+from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Supervision, Urgency
+from yizuyihui.cases.rules import is_staff, resident_unit
+from yizuyihui.org.models import Unit
+from yizuyihui.org.selectors import units_visible_to
+
+
+def _case_or_404(user, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("unit__node", "node", "category", "handler", "reporter"), pk=pk)
+    if not user.has_perm("cases.view_case", case):
+        raise PermissionDenied
+    return case
+
+
+def _badge(cases):
+    now = timezone.now()
+    return [(c, selectors.due_state(c, now)) for c in cases]
+
+
+@login_required
+def worklist(request):
+    """One page per role: the unit's inbox (收单/议单), the dispatch board, the handler's claims."""
+    if not is_staff(request.user):
+        return redirect("cases:my_cases")
+    inbox = selectors.unit_inbox(user=request.user)[:100]
+    board = selectors.dispatch_board(user=request.user)[:100]
+    claims = selectors.handler_claims(user=request.user)[:100]
+    return render(request, "cases/worklist.html", {
+        "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
+        "supervisions": selectors.supervision_open_count(user=request.user),
+    })
 
 
 @login_required
 def detail(request, pk: int):
-    case = get_object_or_404(Case.objects.select_related("unit__node", "node", "category"), pk=pk)
+    case = _case_or_404(request.user, pk)
+    staff = is_staff(request.user)
+    actions = selectors.available_actions(user=request.user, case=case)
+    return render(request, "cases/detail.html", {
+        "case": case, "due": selectors.due_state(case), "actions": actions,
+        "events": selectors.timeline(case=case, public_only=not staff),
+        "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
+        "urgencies": Urgency.choices, "ratings": Rating.choices,
+        "attachments": case.attachments.all(),
+    })
+
+
+def _parse_date(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise services.CaseError(_("Give a date as YYYY-MM-DD")) from exc
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(18, 0)))
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """Every step of the closed loop, posted from the detail page."""
+    case = _case_or_404(request.user, pk)
+    p, user = request.POST, request.user
+    try:
+        if action == "receive":
+            services.case_receive(case=case, actor=user)
+        elif action == "return":
+            services.case_return(case=case, actor=user, reason=p.get("reason", ""))
+        elif action == "merge":
+            into = get_object_or_404(Case, pk=p.get("into") or 0)
+            services.case_merge(case=case, actor=user, into=into, reason=p.get("reason", ""))
+        elif action == "resolve_on_spot":
+            services.case_resolve_on_spot(case=case, actor=user, note=p.get("reason", ""))
+        elif action == "deliberate":
+            services.case_deliberate(case=case, actor=user, urgency=p.get("urgency") or None, reason=p.get("reason", ""))
+        elif action == "dispatch":
+            ids = [int(i) for i in p.getlist("handlers") if i.isdigit()]
+            handlers = list(get_user_model().objects.filter(pk__in=ids))
+            services.case_dispatch(case=case, actor=user, handlers=handlers, due=_parse_date(p.get("due", "")),
+                                   reason=p.get("reason", ""))
+        elif action == "claim":
+            services.case_claim(case=case, actor=user)
+        elif action == "send_back":
+            services.case_send_back(case=case, actor=user, reason=p.get("reason", ""))
+        elif action == "progress":
+            services.case_progress(case=case, actor=user, note=p.get("reason", ""), photos=request.FILES.getlist("photos"))
+        elif action == "suspend":
+            services.case_suspend(case=case, actor=user, reason=p.get("reason", ""))
+        elif action == "resume":
+            services.case_resume(case=case, actor=user)
+        elif action == "request_extension":
+            until = _parse_date(p.get("until", ""))
+            if until is None:
+                raise services.CaseError(_("Give a date as YYYY-MM-DD"))
+            services.case_request_extension(case=case, actor=user, until=until, reason=p.get("reason", ""))
+        elif action == "decide_extension":
+            services.case_decide_extension(case=case, actor=user, approve=p.get("approve") == "1", reason=p.get("reason", ""))
+        elif action == "escalate":
+            services.case_escalate(case=case, actor=user, reason=p.get("reason", ""))
+        elif action == "resolve":
+            services.case_resolve(case=case, actor=user, result=p.get("reason", ""))
+        elif action == "feed_back":
+            services.case_feed_back(case=case, actor=user, feedback=p.get("reason", ""))
+        elif action == "rate":
+            services.case_rate(case=case, actor=user, rating=p.get("rating", ""), comment=p.get("reason", ""))
+        elif action == "close":
+            services.case_close(case=case, actor=user, reason=p.get("reason", ""))
+        else:
+            raise Http404
+    except services.CaseForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done"))
     if not request.user.has_perm("cases.view_case", case):
+        return redirect("cases:worklist")
+    if not is_staff(user):
+        return redirect("cases:my_case", public_id=case.public_id)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def resident_file(request):
+    """The resident's page, phone first: describe, optional photos, place — one screen, then done."""
+    unit = resident_unit(request.user)
+    if unit is None:
         raise PermissionDenied
-    return render(request, "cases/detail.html", {"case": case})
+    person = getattr(request.user, "person", None)
+    default_place = person.household.address if person and person.household_id else unit.name
+    if request.method == "POST":
+        try:
+            case = services.case_file(unit=unit, actor=request.user, title=request.POST.get("title", ""),
+                                      description=request.POST.get("description", ""), channel=Channel.PHONE_PAGE,
+                                      urgency=Urgency.URGENT if request.POST.get("urgent") else Urgency.NORMAL,
+                                      place=request.POST.get("place") or default_place)
+            for photo in request.FILES.getlist("photos")[:6]:
+                services.attachment_add(case=case, actor=request.user, file=photo)
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you — your matter was filed"))
+            return redirect("cases:my_case", public_id=case.public_id)
+    return render(request, "cases/resident_file.html", {"unit": unit, "default_place": default_place})
+
+
+@login_required
+def staff_file(request):
+    """Staff enter a matter on a resident's behalf (visit, phone call, walk-in)."""
+    if not is_staff(request.user):
+        raise PermissionDenied
+    units = units_visible_to(request.user).order_by("name")[:500]
+    channels = [(c.value, c.label) for c in (Channel.VISIT, Channel.PHONE, Channel.WALK_IN)]
+    if request.method == "POST":
+        p = request.POST
+        unit = get_object_or_404(Unit, pk=p.get("unit") or 0)
+        reporter = None
+        if p.get("reporter_phone"):
+            from yizuyihui.people.models import Person
+
+            reporter = Person.objects.filter(node__path__startswith=unit.node.path, phone=p["reporter_phone"].strip()).first()
+        try:
+            case = services.case_file(unit=unit, actor=request.user, title=p.get("title", ""),
+                                      description=p.get("description", ""), channel=p.get("channel", ""),
+                                      urgency=p.get("urgency", "normal"), reporter=reporter, place=p.get("place", ""),
+                                      origin="staff" if reporter is None else "resident")
+            for photo in request.FILES.getlist("photos")[:6]:
+                services.attachment_add(case=case, actor=request.user, file=photo)
+        except services.CaseForbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Filed"))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/staff_file.html", {"units": units, "channels": channels, "urgencies": Urgency.choices})
+
+
+@login_required
+def my_cases(request):
+    page = Paginator(selectors.my_cases(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "cases/my_cases.html", {"page": page, "unit": resident_unit(request.user)})
 
 
 @login_required
@@ -22,4 +204,67 @@ def my_case(request, public_id):
     case = get_object_or_404(Case.objects.select_related("unit", "category"), public_id=public_id)
     if not request.user.has_perm("cases.view_case", case):
         raise PermissionDenied
-    return render(request, "cases/my_case.html", {"case": case})
+    return render(request, "cases/my_case.html", {
+        "case": case, "events": selectors.timeline(case=case, public_only=True),
+        "can_rate": request.user.has_perm("cases.rate_case", case) and case.status == "fed_back",
+        "ratings": Rating.choices,
+    })
+
+
+@login_required
+def supervision_board(request):
+    if not is_staff(request.user):
+        raise PermissionDenied
+    state = request.GET.get("state", "")
+    page = Paginator(selectors.supervision_board(user=request.user, state=state), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/supervision_board.html", {"page": page, "state": state})
+
+
+@login_required
+def supervision_detail(request, pk: int):
+    sup = get_object_or_404(Supervision.objects.select_related("node", "content_type"), pk=pk)
+    if not request.user.has_perm("cases.view_supervision", sup):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "answer":
+                services.supervision_answer(supervision=sup, actor=request.user, answer=request.POST.get("answer", ""))
+            elif request.POST.get("do") == "close":
+                services.supervision_close(supervision=sup, actor=request.user)
+        except services.CaseForbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        return redirect("cases:supervision_detail", pk=sup.pk)
+    return render(request, "cases/supervision_detail.html", {
+        "sup": sup, "subject": sup.subject,
+        "can_answer": request.user.has_perm("cases.answer_supervision", sup),
+        "can_close": request.user.has_perm("cases.close_supervision", sup),
+    })
+
+
+@login_required
+def public_board(request, unit_id: int):
+    """全员监督: residents of the unit and staff over it see its matters, without personal data."""
+    unit = get_object_or_404(Unit.objects.select_related("node"), pk=unit_id)
+    own = resident_unit(request.user)
+    if not (request.user.has_perm("org.view_unit", unit) or (own is not None and own.pk == unit.pk)):
+        raise PermissionDenied
+    return render(request, "cases/public_board.html", {"unit": unit, "cases": selectors.public_board(unit=unit)})
+
+
+@login_required
+def inbox(request):
+    from yizuyihui.cases.models import Notification
+
+    rows = list(selectors.inbox_for(user=request.user))
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "cases/inbox.html", {"rows": rows})
+
+
+@login_required
+def attachment(request, pk: int):
+    att = get_object_or_404(Attachment.objects.select_related("case__unit__node"), pk=pk)
+    if not request.user.has_perm("cases.view_case", att.case):
+        raise PermissionDenied
+    return FileResponse(att.file.open("rb"), content_type=att.content_type)

@@ -1,0 +1,269 @@
+"""Open311 GeoReport v2 server at /open311/v2/ (http://wiki.open311.org/GeoReport_v2).
+
+Format by suffix (.xml / .json) like every GeoReport v2 server, so existing clients work:
+discovery, services, service definitions, requests (GET list, POST create, GET one) and tokens.
+A service is a first-level category of the taxonomy; POST needs an `api_key` (cases.ApiKey)
+whose user may file for the unit, given by the `attribute[unit]` code or the key holder's unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from yizuyihui.cases import services
+from yizuyihui.cases.models import ApiKey, Case, CaseStatus, Category, Channel
+from yizuyihui.org.models import Unit
+
+CLOSED = {CaseStatus.RESOLVED, CaseStatus.FED_BACK, CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.MERGED}
+
+
+def _render(fmt: str, root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+    top = ET.Element(root)
+    for row in rows:
+        el = ET.SubElement(top, item)
+        _fill(el, row)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def _fill(el, row: dict) -> None:
+    for key, value in row.items():
+        if isinstance(value, list):
+            holder = ET.SubElement(el, key)
+            for v in value:
+                child = ET.SubElement(holder, key.rstrip("s") if key != "values" else "value")
+                _fill(child, v) if isinstance(v, dict) else setattr(child, "text", str(v))
+        elif isinstance(value, dict):
+            _fill(ET.SubElement(el, key), value)
+        else:
+            ET.SubElement(el, key).text = "" if value is None else str(value)
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _render(fmt, "errors", "error", [{"code": status, "description": description}], status=status)
+
+
+def _fmt(value: str) -> str | None:
+    return value if value in ("json", "xml") else None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def discovery(request, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    base = request.build_absolute_uri("/open311/v2/")
+    row = {"changeset": "2026-01-01T00:00:00+08:00", "contact": "一组一会+", "key_service": "ask your street office",
+           "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+                          "changeset": "2026-01-01T00:00:00+08:00", "type": "production",
+                          "formats": [{"format": "text/xml"}, {"format": "application/json"}]}]}
+    if fmt == "json":
+        return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
+    top = ET.Element("discovery")
+    for k in ("changeset", "contact", "key_service"):
+        ET.SubElement(top, k).text = row[k]
+    eps = ET.SubElement(top, "endpoints")
+    ep = ET.SubElement(eps, "endpoint")
+    for k in ("specification", "url", "changeset", "type"):
+        ET.SubElement(ep, k).text = row["endpoints"][0][k]
+    formats = ET.SubElement(ep, "formats")
+    for f in ("text/xml", "application/json"):
+        ET.SubElement(formats, "format").text = f
+    return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8"),
+                        content_type="text/xml; charset=utf-8")
+
+
+def _service_row(cat: Category) -> dict:
+    return {"service_code": cat.code, "service_name": cat.name, "description": cat.name, "metadata": "true",
+            "type": "realtime", "keywords": "", "group": cat.name}
+
+
+def service_list(request, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    rows = [_service_row(c) for c in Category.objects.filter(level=1, active=True).order_by("code")]
+    return _render(fmt, "services", "service", rows)
+
+
+def service_definition(request, code, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    cat = Category.objects.filter(code=code, active=True).first()
+    if cat is None:
+        return _error(fmt, 404, "service_code not found")
+    attrs = [{"variable": "true", "code": "unit", "datatype": "string", "required": "false",
+              "datatype_description": "Code of the grid or natural village (一组一会)", "order": 1,
+              "description": "Unit code"},
+             {"variable": "true", "code": "urgent", "datatype": "singlevaluelist", "required": "false",
+              "datatype_description": "", "order": 2, "description": "Urgent?",
+              "values": [{"key": "0", "name": "No"}, {"key": "1", "name": "Yes"}]}]
+    row = {"service_code": cat.code, "attributes": attrs}
+    if fmt == "json":
+        return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
+    top = ET.Element("service_definition")
+    ET.SubElement(top, "service_code").text = cat.code
+    holder = ET.SubElement(top, "attributes")
+    for a in attrs:
+        el = ET.SubElement(holder, "attribute")
+        for k, v in a.items():
+            if k == "values":
+                vs = ET.SubElement(el, "values")
+                for v_ in v:
+                    ve = ET.SubElement(vs, "value")
+                    ET.SubElement(ve, "key").text = v_["key"]
+                    ET.SubElement(ve, "name").text = v_["name"]
+            else:
+                ET.SubElement(el, k).text = str(v)
+    return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8"),
+                        content_type="text/xml; charset=utf-8")
+
+
+def _status(case: Case) -> str:
+    return "closed" if case.status in CLOSED else "open"
+
+
+def _request_row(case: Case) -> dict:
+    # Public data only: no reporter, no phone.
+    top = case.category.top if case.category_id else None
+    return {"service_request_id": case.pk, "status": _status(case), "status_notes": case.result or case.get_status_display(),
+            "service_name": top.name if top else "", "service_code": top.code if top else "",
+            "description": case.title if not case.description else f"{case.title}\n{case.description}"[:2000],
+            "agency_responsible": case.node.name, "service_notice": "", "requested_datetime": _iso(case.filed_at),
+            "updated_datetime": _iso(case.closed_at or case.resolved_at or case.responded_at or case.filed_at),
+            "expected_datetime": _iso(case.resolve_due), "address": case.place, "address_id": "", "zipcode": "",
+            "lat": case.lat if case.lat is not None else "", "long": case.long if case.long is not None else "",
+            "media_url": ""}
+
+
+def _unit_for(key_user, code: str) -> Unit | None:
+    if code:
+        return Unit.objects.select_related("node").filter(node__code=code).first()
+    from yizuyihui.cases.rules import resident_unit
+
+    unit = resident_unit(key_user)
+    if unit is not None:
+        return unit
+    post = key_user.posts.filter(active=True, node__unit__isnull=False).select_related("node__unit").first()
+    return post.node.unit if post else None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        f = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return f if f is not None and -180 <= f <= 180 else None
+
+
+@csrf_exempt
+def requests_view(request, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    if request.method == "POST":
+        return _create(request, fmt)
+    if request.method != "GET":
+        return _error(fmt, 405, "method not allowed")
+    qs = Case.objects.select_related("category__parent__parent", "node").exclude(status=CaseStatus.MERGED)
+    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip().isdigit()]
+    if ids:
+        qs = qs.filter(pk__in=[int(i) for i in ids if len(i) < 18])
+    else:
+        start = parse_datetime(request.GET.get("start_date", "") or "") if request.GET.get("start_date") else None
+        end = parse_datetime(request.GET.get("end_date", "") or "") if request.GET.get("end_date") else None
+        end = end or timezone.now()
+        start = start or end - dt.timedelta(days=90)
+        qs = qs.filter(filed_at__gte=start, filed_at__lte=end)
+        codes = [c for c in request.GET.get("service_code", "").split(",") if c]
+        if codes:
+            from functools import reduce
+            from operator import or_
+
+            from django.db.models import Q
+
+            qs = qs.filter(reduce(or_, (Q(category__code=c) | Q(category__code__startswith=f"{c}.") for c in codes[:20])))
+        status = request.GET.get("status", "")
+        if status == "open":
+            qs = qs.exclude(status__in=CLOSED)
+        elif status == "closed":
+            qs = qs.filter(status__in=CLOSED)
+    rows = [_request_row(c) for c in qs.order_by("-filed_at")[:1000]]
+    return _render(fmt, "service_requests", "request", rows)
+
+
+def _create(request, fmt):
+    p = request.POST
+    key = ApiKey.objects.select_related("user").filter(key=p.get("api_key", ""), active=True).first()
+    if key is None:
+        return _error(fmt, 403, "api_key missing or not valid")
+    cat = Category.objects.filter(code=p.get("service_code", ""), active=True).first()
+    if cat is None:
+        return _error(fmt, 400, "service_code not found")
+    description = (p.get("description") or "").strip()
+    if not description:
+        return _error(fmt, 400, "description required")
+    lat, long = _float(p.get("lat")), _float(p.get("long"))
+    address = (p.get("address_string") or "").strip()
+    if (lat is None or long is None) and not address and not p.get("address_id"):
+        return _error(fmt, 400, "lat/long, address_string or address_id required")
+    unit = _unit_for(key.user, p.get("attribute[unit]", ""))
+    if unit is None:
+        return _error(fmt, 400, "attribute[unit] required: no unit for this key")
+    try:
+        case = services.case_file(unit=unit, actor=key.user, title=description.splitlines()[0][:80], description=description,
+                                  channel=Channel.OPEN311, urgency="urgent" if p.get("attribute[urgent]") == "1" else "normal",
+                                  category=cat, place=address[:200], lat=lat, long=long, origin="resident")
+    except services.CaseForbidden:
+        return _error(fmt, 403, "this key may not file for that unit")
+    except services.CaseError as exc:
+        return _error(fmt, 400, str(exc))
+    rows = [{"service_request_id": case.pk, "service_notice": "", "account_id": ""}]
+    return _render(fmt, "service_requests", "request", rows, status=201)
+
+
+def request_detail(request, request_id, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    case = Case.objects.select_related("category__parent__parent", "node").filter(pk=request_id).first() \
+        if request_id < 2**62 else None
+    if case is None:
+        return _error(fmt, 404, "service_request_id not found")
+    return _render(fmt, "service_requests", "request", [_request_row(case)])
+
+
+def token_detail(request, token, fmt):
+    if not _fmt(fmt):
+        return HttpResponse(status=404)
+    case = Case.objects.filter(public_id=token).only("pk").first()
+    if case is None:
+        return _error(fmt, 404, "token not found")
+    return _render(fmt, "service_requests", "request", [{"service_request_id": case.pk, "token": str(token)}])
+
+
+class Open311:
+    """`open311_api.urls` is what yizuyihui/urls.py mounts at /open311/v2/."""
+
+    @property
+    def urls(self):
+        patterns = [
+            path("discovery.<str:fmt>", discovery, name="discovery"),
+            path("services.<str:fmt>", service_list, name="services"),
+            path("services/<str:code>.<str:fmt>", service_definition, name="service_definition"),
+            path("requests.<str:fmt>", requests_view, name="requests"),
+            path("requests/<int:request_id>.<str:fmt>", request_detail, name="request_detail"),
+            path("tokens/<uuid:token>.<str:fmt>", token_detail, name="token"),
+        ]
+        return patterns, "open311", "open311"
+
+
+open311_api = Open311()

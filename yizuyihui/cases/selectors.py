@@ -1,0 +1,157 @@
+"""Every read of matters that a page or the API shows, starting from the viewer's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
+from yizuyihui.cases.models import (
+    FINAL_STATUSES,
+    TRIAGE_STATUSES,
+    WORKING_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Notification,
+    Supervision,
+    SupervisionState,
+)
+from yizuyihui.cases.rules import MANAGER_ROLES
+
+LIST_RELATED = ("unit", "node", "category", "handler")
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Staff: matters of units in their scope. Everyone: their own matters and those they handle."""
+    q = scope_q(user, "unit__node") | Q(filed_by=user) | Q(handler=user)
+    person = getattr(user, "person", None)
+    if person is not None:
+        q |= Q(reporter=person)
+    return Case.objects.filter(q).select_related(*LIST_RELATED)
+
+
+def unit_inbox(*, user) -> QuerySet[Case]:
+    """收单 / 议单: matters waiting for the Party group or branch where the user manages."""
+    paths = role_paths(user, MANAGER_ROLES)
+    return (Case.objects.filter(paths_q(paths, "node"), status__in=TRIAGE_STATUSES)
+            .select_related(*LIST_RELATED).order_by("respond_due", "pk"))
+
+
+def dispatch_board(*, user) -> QuerySet[Case]:
+    """Matters with handlers, under the levels the user manages."""
+    paths = role_paths(user, MANAGER_ROLES)
+    return (Case.objects.filter(paths_q(paths, "node"), status__in=WORKING_STATUSES)
+            .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
+
+
+def handler_claims(*, user) -> QuerySet[Case]:
+    """领单 / 办单: matters offered to the user and matters the user leads, by deadline.
+    Two indexed lookups (assignment by handler+state, case by handler+status) — fast at 1 M matters."""
+    offered = Case.objects.filter(status=CaseStatus.DISPATCHED, assignments__handler=user,
+                                  assignments__state="pending").values("pk")
+    return (Case.objects.filter(Q(pk__in=offered) | Q(handler=user, status__in=[
+        CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED]))
+            .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
+
+
+def supervision_board(*, user, state: str = "") -> QuerySet[Supervision]:
+    """督办 opened by the levels in the user's scope, or over matters in it."""
+    qs = Supervision.objects.filter(scope_q(user, "node")).select_related("node", "content_type")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("state", "-opened_at")
+
+
+def supervision_open_count(*, user) -> int:
+    return Supervision.objects.filter(scope_q(user, "node"), state=SupervisionState.OPEN).count()
+
+
+def my_cases(*, user) -> QuerySet[Case]:
+    q = Q(filed_by=user)
+    person = getattr(user, "person", None)
+    if person is not None:
+        q |= Q(reporter=person)
+    return Case.objects.filter(q).select_related("unit", "category").order_by("-filed_at")
+
+
+def public_board(*, unit, limit: int = 100) -> QuerySet[Case]:
+    """全员监督: the unit's matters with status and result; the page shows no personal data."""
+    return (Case.objects.filter(unit=unit).exclude(status__in=[CaseStatus.RETURNED, CaseStatus.MERGED])
+            .select_related("category").only("pk", "title", "status", "tier", "category__name", "filed_at",
+                                              "resolved_at", "result", "rating", "resolve_due")
+            .order_by("-filed_at")[:limit])
+
+
+def timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("actor").prefetch_related("attachments")
+    return qs.filter(public=True) if public_only else qs
+
+
+def inbox_for(*, user, limit: int = 50):
+    return Notification.objects.filter(user=user)[:limit]
+
+
+def due_state(case: Case, now=None) -> str:
+    """"overdue" / "due" (within a day) / "ok" for badges."""
+    if case.status in FINAL_STATUSES or case.resolved_at:
+        return "ok"
+    now = now or timezone.now()
+    due = case.respond_due if case.status == CaseStatus.FILED else case.resolve_due
+    if due is None:
+        return "ok"
+    if due < now:
+        return "overdue"
+    if (due - now).total_seconds() < 86400:
+        return "due"
+    return "ok"
+
+
+def handler_choices(*, case: Case):
+    """Staff who may be dispatched this matter: posts at the unit or the levels above it."""
+    from django.contrib.auth import get_user_model
+
+    from yizuyihui.cases.rules import HANDLER_ROLES
+
+    paths = case.unit.node.ancestor_paths()
+    return (get_user_model().objects.filter(Q(posts__node__path__in=paths) | Q(posts__node__path__startswith=case.unit.node.path),
+                                            posts__active=True, posts__role__in=HANDLER_ROLES)
+            .select_related("person").distinct().order_by("username")[:200])
+
+
+def available_actions(*, user, case: Case) -> list[str]:
+    """The steps this user may take now (what the detail page offers)."""
+    from yizuyihui.cases import rules as r
+
+    s = case.status
+    acts: list[str] = []
+    manage = r.can_manage_case(user, case)
+    if manage:
+        if s == CaseStatus.FILED:
+            acts += ["receive", "return"]
+        if s in (CaseStatus.FILED, *TRIAGE_STATUSES):
+            acts += ["merge"]
+        if s in (CaseStatus.RECEIVED, CaseStatus.REOPENED):
+            acts += ["deliberate"]
+        if s in (CaseStatus.RECEIVED, CaseStatus.DELIBERATING, CaseStatus.REOPENED):
+            acts += ["dispatch"]
+        if s in (*TRIAGE_STATUSES, *WORKING_STATUSES) and case.tier < 3:
+            acts += ["escalate"]
+        if s in (CaseStatus.RESOLVED, CaseStatus.FED_BACK):
+            acts += ["close"]
+        if case.extension_until and s in WORKING_STATUSES:
+            acts += ["decide_extension"]
+    if s in (CaseStatus.FILED, *TRIAGE_STATUSES) and r.can_resolve_on_spot(user, case):
+        acts += ["resolve_on_spot"]
+    if s == CaseStatus.DISPATCHED and r.can_claim_case(user, case):
+        acts += ["claim", "send_back"]
+    if r.is_case_handler(user, case):
+        if s in (CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS):
+            acts += ["progress", "suspend", "resolve", "request_extension", "send_back"]
+        if s == CaseStatus.SUSPENDED:
+            acts += ["resume"]
+    if s == CaseStatus.RESOLVED and r.can_feed_back_case(user, case):
+        acts += ["feed_back"]
+    if s == CaseStatus.FED_BACK and r.can_rate_case(user, case):
+        acts += ["rate"]
+    return list(dict.fromkeys(acts))
