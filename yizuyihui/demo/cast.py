@@ -92,7 +92,8 @@ def build_cast() -> Cast:
     users, residents = {}, {}
     for i, (persona, (role, where)) in enumerate(PERSONAS.items(), start=1):
         node = places[where]
-        home = node if node.level in (Level.GRID, Level.NATURAL_VILLAGE) else grid_a
+        # Everyone lives in a unit: their own, or the first one under their post (the outsider in unit D).
+        home = node if node.level in (Level.GRID, Level.NATURAL_VILLAGE) else (grid_d if persona == "outsider" else grid_a)
         household = household_create(unit=home.unit, address=f"{home.name}{i}号", category=HouseholdCategory.ORDINARY)
         person = person_create(name=f"{persona}", gender="M" if i % 2 else "F", node=home, household=household,
                                phone=_phone(i), id_number=_id(i), is_party_member=role != Role.RESIDENT)
