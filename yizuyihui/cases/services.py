@@ -83,6 +83,16 @@ def _tell_resident(case: Case, subject: str, body: str = "") -> None:
         notify(user=case.filed_by, subject=subject, body=body or case.title, url=url)
 
 
+def _reload(case: Case) -> None:
+    """Reload the row in place. Not `refresh_from_db()`: django-fsm's version flips the field's
+    `protected` flag class-wide, which races under threaded servers (seen in the 24-claimer test)."""
+    fresh = Case.objects.get(pk=case.pk)
+    for f in case._meta.concrete_fields:
+        case.__dict__[f.attname] = fresh.__dict__[f.attname]
+    case._state.fields_cache.clear()
+    case._update_initial_state()
+
+
 def _step(case: Case, transition: str, *, action: str, actor, now, reason: str = "", public: bool = True,
           data: dict | None = None, **fields) -> CaseEvent:
     """Move `case` through `transition`, apply `fields`, write one event — atomically.
@@ -101,11 +111,11 @@ def _step(case: Case, transition: str, *, action: str, actor, now, reason: str =
                 reason=reason, at=now, public=public, data=data or {},
             )
     except TransitionNotAllowed as exc:
-        case.refresh_from_db()
+        _reload(case)
         raise CaseError(_("This step is not possible while the matter is “%(status)s”")
                         % {"status": CaseStatus(before).label}) from exc
     except ConcurrentTransition as exc:
-        case.refresh_from_db()
+        _reload(case)
         raise CaseConflict(_("Someone else changed this matter first; reload and try again")) from exc
 
 
@@ -470,7 +480,8 @@ def case_decide_extension(*, case: Case, actor, approve: bool, reason: str = "",
     _step(case, "t_extend", action="approve_extension" if approve else "refuse_extension", actor=actor, now=now,
           reason=reason, public=False, data={"until": case.extension_until.isoformat()}, **fields)
     if case.handler_id:
-        notify(user=case.handler, subject=(_("Extension approved") if approve else _("Extension refused")) + f": {case.title}")
+        notify(user=case.handler, subject=(_("Extension approved") if approve else _("Extension refused")) + f": {case.title}",
+               body=reason)
     return case
 
 
@@ -676,6 +687,7 @@ def sweep_overdue(*, now=None) -> dict[str, int]:
             sup = supervision_open(subject=case, node=supervisor, kind=kind, now=now,
                                    reason=_("Not resolved by %(due)s") % {"due": f"{due:%Y-%m-%d %H:%M}"})
             Case.objects.filter(pk=case.pk).update(was_overdue=True)
+            case.was_overdue = True  # the escalation below saves the whole row
             counts["resolve_overdue"] += 1
             for user in _supervisors(supervisor):
                 notify(user=user, subject=_("督办: %s") % case.title, body=sup.reason)
