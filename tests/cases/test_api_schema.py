@@ -1,0 +1,48 @@
+"""Schemathesis over /api/openapi.json: generated requests to the cases endpoints never cause a 5xx."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+
+from yizuyihui.cases.models import ApiKey
+from yizuyihui.cases.services import case_file
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    # The WSGI handler closes the connection after each request; in a test that would close the
+    # test transaction's connection (GOTCHAS.md). Django's test Client disconnects these too.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+def test_the_cases_api_has_no_server_errors(cast):
+    from yizuyihui.wsgi import application
+
+    ApiKey.objects.create(user=cast.users["unit_leader"], name="schemathesis", key="schema-key-1")
+    case_file(unit=cast.unit_a, actor=cast.users["resident"], title="样例", description="", channel="web")
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    failures = []
+    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [op for op in operations if op.path.startswith("/api/cases")]
+    assert len(operations) >= 6
+    for operation in operations:
+
+        @settings(max_examples=25, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+        @given(case=operation.as_strategy())
+        def check(case):
+            response = case.call(headers={"Authorization": "Bearer schema-key-1"})
+            if response.status_code >= 500:
+                failures.append((operation.label, case.path_parameters, case.query, case.body, response.status_code))
+
+        check()
+    assert not failures, failures[:5]
