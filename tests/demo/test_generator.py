@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from yizuyihui.demo import generator
 from yizuyihui.org.models import Level, OrgNode, Unit
-from yizuyihui.people.models import Body, Household, Membership, MemberRole, Person, Registration
+from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person, Registration
 
 
 def fingerprint() -> str:

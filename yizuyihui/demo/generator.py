@@ -25,8 +25,8 @@ from yizuyihui.people.models import (
     Household,
     HouseholdCategory,
     Identity,
-    Membership,
     MemberRole,
+    Membership,
     OutsideKind,
     Person,
     RegistrationKind,
@@ -37,8 +37,10 @@ from yizuyihui.people.services import (
     memberships_bulk_create,
     persons_bulk_create,
     persons_bulk_insert,
+    post_grant,
+    registration_create,
+    user_create,
 )
-from yizuyihui.people.services import post_grant, registration_create, user_create
 
 CITY_CODE = "B"
 DISTRICTS = 4

@@ -146,7 +146,7 @@ def _validate_tree(rows, errors) -> dict[str, dict]:
             errors.append(RowError(sheet, line, problem))
             continue
         planned[code] = {"sheet": sheet, "line": line, "parent": parent, "level": level, "name": name}
-    for code, item in planned.items():
+    for item in planned.values():
         parent = item["parent"]
         if not parent:
             continue

@@ -39,7 +39,7 @@ def unit_refresh_measures(*, units=None) -> int:
     embedding degree = share of current Party-group members who also sit on the council;
     一肩挑 = the group leader is the council head; Party share = Party members among the council.
     """
-    from yizuyihui.people.models import Body, Household, Membership, MemberRole, Person
+    from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person
 
     qs = Unit.objects.all() if units is None else Unit.objects.filter(pk__in=[u.pk for u in units])
     unit_ids = list(qs.values_list("pk", flat=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from yizuyihui.people.models import (
     Body,
     Household,
     HouseholdCategory,
-    Membership,
     MemberRole,
+    Membership,
     Person,
     Post,
     Registration,
