@@ -1,2 +1,6 @@
+from django.urls import path
+
+from yizuyihui.insights import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [path("", views.dashboard, name="dashboard")]

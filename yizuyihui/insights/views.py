@@ -1,0 +1,63 @@
+"""The measures dashboard: thin, reads insights.measures and the panels other apps provide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from yizuyihui.accounts.scope import scope_root_nodes, user_scope
+from yizuyihui.core.plugins import app_modules
+from yizuyihui.insights.measures import case_measures
+from yizuyihui.org.models import OrgNode
+
+log = logging.getLogger(__name__)
+
+
+def _date(value: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def dashboard(request):
+    if not user_scope(request.user).paths:
+        raise PermissionDenied
+    node = None
+    if request.GET.get("node"):
+        node = get_object_or_404(OrgNode, pk=request.GET["node"] if request.GET["node"].isdigit() else 0)
+        if not request.user.has_perm("org.view_node", node):
+            raise PermissionDenied
+    today = timezone.localdate()
+    end_day = _date(request.GET.get("end", ""), today)
+    start_day = _date(request.GET.get("start", ""), end_day - dt.timedelta(days=365))
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(start_day, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    m = case_measures(user=request.user, node=node, start=start, end=end)
+    roots = scope_root_nodes(request.user)
+    panels = []
+    # Other apps' panels (visits, meetings …) for the chosen node, or for each root of the scope.
+    for mod in app_modules("dashboard"):
+        fn = getattr(mod, "dashboard_panels", None)
+        if fn is None:
+            continue
+        for target in [node] if node is not None else roots[:3]:
+            try:
+                panels.extend(fn(request, node=target, start=start, end=end))
+            except Exception:  # one app's broken panel must not take the dashboard down
+                log.exception("dashboard panel of %s failed", mod.__name__)
+    panels.sort(key=lambda p: getattr(p, "order", 50))
+    chart = {"months": [r["month"] for r in m.monthly], "filed": [r["filed"] for r in m.monthly],
+             "resolved": [r["resolved"] for r in m.monthly],
+             "tiers": [{"name": f"{t}", "value": n} for t, n in sorted(m.tiers.items()) if t]}
+    return render(request, "insights/dashboard.html", {
+        "m": m, "chart": chart, "node": node, "roots": roots,
+        "start": start_day, "end": end_day, "panels": panels,
+    })
