@@ -4,6 +4,7 @@ import io
 
 import pytest
 from click.testing import CliRunner
+from django.utils import translation
 from openpyxl import Workbook
 
 from yizuyihui.demo.names import make_id_number
@@ -48,7 +49,7 @@ def test_a_good_tree_and_roster_import_whole():
 @pytest.mark.django_db
 def test_a_tree_with_one_bad_row_is_rejected_whole_with_that_rows_error():
     bad = TREE.replace("Q-D1-S1-C1-G2,Q-D1-S1-C1,grid,二网格", "Q-D1-S1-C1-G2,Q-D1-S1,grid,二网格")
-    with pytest.raises(ImportRejected) as exc:
+    with pytest.raises(ImportRejected) as exc, translation.override("en"):
         import_file(name="tree.csv", content=bad.encode())
     assert [(e.line, "cannot sit under" in e.message) for e in exc.value.errors] == [(7, True)]
     assert not OrgNode.objects.filter(code__startswith="Q").exists()
@@ -58,7 +59,7 @@ def test_a_tree_with_one_bad_row_is_rejected_whole_with_that_rows_error():
 def test_a_roster_with_one_bad_row_changes_nothing_and_reports_the_line():
     import_file(name="tree.csv", content=TREE.encode())
     rows = [*GOOD_ROSTER, f"Q-D1-S1-C1-G2,王芳,女,{make_id_number(3)},12345,否,党小组,成员,"]
-    with pytest.raises(ImportRejected) as exc:
+    with pytest.raises(ImportRejected) as exc, translation.override("en"):
         import_file(name="roster.csv", content=roster(rows).encode())
     (error,) = exc.value.errors
     assert error.line == 5

@@ -38,6 +38,9 @@ class Error(Schema):
 @router.get("/persons", response=list[PersonOut], summary="People in the caller's scope")
 @paginate(LimitOffsetPagination)
 def list_persons(request, unit_id: int | None = None, q: str = ""):
+    from yizuyihui.org.api import _forbid_residents
+
+    _forbid_residents(request)
     qs = persons_visible_to(request.user).order_by("pk")
     if unit_id is not None:
         qs = qs.filter(node__unit=unit_id)
