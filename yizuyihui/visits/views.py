@@ -19,7 +19,16 @@ from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household
 from yizuyihui.visits import selectors, services
 from yizuyihui.visits.forms import CadenceForm, DutyPolicyForm, EventForm, ReportForm, VisitLogForm
-from yizuyihui.visits.models import ConfidentialNote, Duty, Event, EventType, Finding, HealthFollowUp, PlannedVisit, Visit
+from yizuyihui.visits.models import (
+    ConfidentialNote,
+    Duty,
+    Event,
+    EventType,
+    Finding,
+    HealthFollowUp,
+    PlannedVisit,
+    Visit,
+)
 from yizuyihui.visits.rules import BRANCH_ROLES, HEALTH_ROLES, holds_any
 
 

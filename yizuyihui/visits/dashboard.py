@@ -1,0 +1,38 @@
+"""Compliance panels for the measures dashboard (DOMAIN §10: visit compliance by household
+category, 六必到 attendance times, 六必报 counts).
+
+insights defines no Panel class yet, so the panels are plain dicts {"title", "rows", "figures",
+"url"}; rows are lists of cells with the header first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yizuyihui.visits import selectors
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def dashboard_panels(request, *, node, start, end) -> list[dict]:
+    c = selectors.compliance(user=request.user, node=node, start=_as_date(start), end=_as_date(end))
+    url = reverse("visits:compliance") + (f"?node={node.pk}" if node is not None else "")
+    coverage = [[_("Category"), _("Done"), _("Due"), _("Overdue"), _("Coverage")]] + [
+        [row.label, row.done, row.due, row.overdue, f"{row.rate:.0%}" if row.rate is not None else "—"] for row in c.coverage
+    ]
+    d = c.duties
+    duties = [
+        (_("Duties"), d["total"]), (_("Arrived"), d["arrived"]), (_("On time"), d["on_time"]),
+        (_("Missed (supervised)"), d["missed"]),
+        (_("Median minutes to arrive"), d["median_minutes"] if d["median_minutes"] is not None else "—"),
+    ]
+    return [
+        {"title": _("三必访 coverage by household category"), "rows": coverage, "figures": [], "url": url},
+        {"title": _("六必到 arrival"), "rows": [], "figures": duties, "url": url},
+        {"title": _("六必报 reports"), "rows": [], "figures": c.reports, "url": url},
+    ]
