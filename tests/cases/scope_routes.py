@@ -57,7 +57,7 @@ ROUTES = {
     "cases:supervision_board": lambda c: [Probe(reverse("cases:supervision_board"), STAFF)],
     "cases:supervision_detail": lambda c: [Probe(reverse("cases:supervision_detail", args=[_supervision(c).pk]), OVER_UNIT_A)],
     "cases:public_board": lambda c: [
-        Probe(reverse("cases:public_board", args=[c.unit_a.pk]), ALL),  # every persona's home is unit A
+        Probe(reverse("cases:public_board", args=[c.unit_a.pk]), ALL - {"outsider"}),  # the outsider lives in unit D
         Probe(reverse("cases:public_board", args=[c.unit_d.pk]), OVER_UNIT_D),
     ],
     "cases:inbox": lambda c: [Probe(reverse("cases:inbox"), ALL)],
