@@ -1,0 +1,80 @@
+"""Pages, home cards, dashboard panels and the demo generator."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from yizuyihui.people.models import Household
+from yizuyihui.visits import services
+from yizuyihui.visits.models import Finding, PlannedVisit
+
+
+def test_logging_from_the_due_list_takes_one_post(cast, login):
+    today = dt.date.today()
+    services.schedule_generate(under=cast.community, start=today, end=today)
+    slot = PlannedVisit.objects.filter(household__unit=cast.unit_a, category="special").first()
+    client = login("grid_worker")
+    page = client.get(reverse("visits:due"))
+    assert reverse("visits:log", args=[slot.household_id]) in page.content.decode()
+    response = client.post(
+        reverse("visits:log", args=[slot.household_id]) + f"?planned={slot.pk}",
+        {"visited_at": "", "note": "", "finding": "楼道灯不亮", "action": "file"},
+    )
+    assert response.status_code == 200  # the time is required: the form comes back
+    response = client.post(
+        reverse("visits:log", args=[slot.household_id]) + f"?planned={slot.pk}",
+        {"visited_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"), "finding": "楼道灯不亮", "action": "file",
+         "latitude": "31.82", "longitude": "117.22"},
+    )
+    assert response.status_code == 302
+    slot.refresh_from_db()
+    assert slot.visit.latitude == 31.82
+    finding = Finding.objects.get(visit=slot.visit)
+    assert finding.case_id is not None
+
+
+def test_compliance_counts_done_due_and_overdue(cast, login, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 18, 2, 0, tzinfo=dt.UTC))
+    services.schedule_generate(under=None, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    key = Household.objects.filter(unit=cast.unit_a, category="key").first()
+    services.visit_log(household=key, actor=cast.users["grid_worker"])
+    from yizuyihui.visits.selectors import visit_coverage
+
+    rows = {r.category: r for r in visit_coverage(user=cast.users["community_cadre"], node=None,
+                                                  start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))}
+    assert (rows["key"].done, rows["key"].due, rows["key"].overdue) == (1, 0, 2)
+    client = login("street_official")
+    assert client.get(reverse("visits:compliance")).status_code == 200
+
+
+def test_home_cards_and_dashboard_panels(cast, rf):
+    from yizuyihui.visits.dashboard import dashboard_panels
+    from yizuyihui.visits.home import home_cards, nav_items
+
+    request = rf.get("/")
+    request.user = cast.users["grid_worker"]
+    assert any(c.url == reverse("visits:due") for c in home_cards(request))
+    assert nav_items(request)
+    panels = dashboard_panels(request, node=cast.community, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    assert [p["title"] for p in panels] and panels[0]["rows"][0][0]
+    request.user = cast.users["resident"]
+    assert {c.url for c in home_cards(request)} == {reverse("visits:event_new"), reverse("visits:report_new")}
+
+
+def test_policy_page_edits_the_cadence(cast, login):
+    client = login("city_admin")
+    data = {"c-cadence_ordinary": "quarter", "c-cadence_key": "month", "c-cadence_special": "week"}
+    for e, m in [("family_misfortune", 1440), ("sudden_hardship", 1440), ("community_emergency", 120),
+                 ("neighbour_dispute", 1440), ("group_conflict", 120), ("public_security", 60)]:
+        data[f"d-minutes_{e}"] = m
+    assert client.post(reverse("visits:policy"), data).status_code == 302
+    assert services.cadence_map()["ordinary"] == "quarter"
+    assert services.duty_policy("public_security") == (False, 60)
+
+
+def test_the_demo_makes_a_year_of_activity(cast):
+    from yizuyihui.visits.demo import generate
+
+    result = generate(seed=1, progress=lambda stage, n: None)
+    assert result["planned_visits"] > 0 and result["visits"] > 0
+    assert result["events"] > 0 and result["reports"] > 0
