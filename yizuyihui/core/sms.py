@@ -15,6 +15,13 @@ class ConsoleSMSBackend:
         sys.stdout.write(f"[SMS to {mask_phone(phone)}] {text}\n")
 
 
+class NullSMSBackend:
+    """Sends nothing: the demo generator's year of history must not text anyone."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        return None
+
+
 class MemorySMSBackend:
     """For tests: keeps sent messages in `outbox`."""
 
