@@ -168,8 +168,13 @@ def meeting_convene(*, unit, actor, kind: str, scheduled_at: dt.datetime, place_
         meeting = Meeting.objects.create(unit=unit, kind=kind, title=title[:200], place_kind=place_kind,
                                          place=place[:200], scheduled_at=scheduled_at, convened_by=actor,
                                          reconvenes=reconvenes, reconvene_reason=reconvene_reason, created_at=now)
+        topics = list(topics)
         for topic in topics:
-            _add_item(meeting, topic)
+            _check_group_first(meeting, topic)
+        # One INSERT for the agenda (the demo convenes hundreds of meetings); same order rule as _add_item.
+        AgendaItem.objects.bulk_create([
+            AgendaItem(meeting=meeting, topic=t, order=t.rank if kind == MeetingKind.COUNCIL and t.rank else i)
+            for i, t in enumerate({t.pk: t for t in topics}.values(), start=1)])
         _seat_fixed_members(meeting)
         if notify_members:
             when = timezone.localtime(scheduled_at).strftime("%m-%d %H:%M")
