@@ -1,0 +1,357 @@
+"""Likely duplicates and widespread problems (民众普遍性问题) among Chinese matters.
+
+Pure Python + numpy (+ scikit-learn/scipy, imported inside `cluster_hotspots` only):
+no Django, so the CLI and the Django apps share it.
+
+* `find_similar` — while a matter is filed: which of the candidate matters (e.g. the open
+  matters of the same unit) say the same thing? Cosine similarity of TF-IDF vectors
+  (character bigrams + jieba words), document frequencies taken from the shipped corpus.
+* `cluster_hotspots` — across units: group similar matters into candidate widespread
+  problems and rank them by size, spread across units, recency and support (tier 3).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from . import text as tx
+
+# Cosine (0..1) from which a candidate counts as a likely duplicate. Measured on the shipped
+# corpus: reworded copies of a message score 0.45–0.9, different messages on the same
+# topic (another 物业 complaint, another 车位 question) mostly 0.05–0.30. See docs/triage.md.
+DUPLICATE_THRESHOLD = 0.40
+# Cosine from which two matters are linked when grouping widespread problems.
+HOTSPOT_LINK_THRESHOLD = 0.35
+# Cluster centroids closer than this are merged into one problem.
+HOTSPOT_MERGE_THRESHOLD = 0.45
+# Recency: a problem's weight halves for every this many days its newest member lies
+# behind the newest message of the batch.
+RECENCY_HALF_LIFE_DAYS = 60.0
+# Characters of a matter's detail used for hotspots (after the title).
+HOTSPOT_BODY_CHARS = 300
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _doc(title: str, body: str) -> str:
+    return tx.normalise_light(tx.message_text(title, body, title_weight=2))
+
+
+def _terms(doc: str) -> list[str]:
+    """Features of one document: character bigrams and words (prefixed, never clash)."""
+    grams = tx.char_ngrams(doc, 2, 2)
+    return grams + ["w:" + w for w in tx.words(doc) if len(w) >= 2 or not w.isascii()]
+
+
+def _sublinear_tfidf(terms: list[str], idf_of) -> dict[str, float]:
+    counts = Counter(terms)
+    vec = {t: (1.0 + math.log(c)) * idf_of(t) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def find_similar(
+    text: str,
+    candidates: Sequence[tuple[int, str]],
+    *,
+    threshold: float = DUPLICATE_THRESHOLD,
+    limit: int = 5,
+) -> list[tuple[int, float]]:
+    """Likely duplicates of `text` among candidate (id, text) pairs, best first.
+
+    Returns at most `limit` (id, similarity) pairs with similarity ≥ `threshold`
+    (cosine, 0..1, rounded to 4 decimals). A candidate's text may hold title and detail
+    together. Document frequencies come from the shipped corpus (see routing artefact),
+    so this works for a handful of candidates as well as for thousands.
+    """
+    if not candidates or not (text or "").strip():
+        return []
+    idf_of = _corpus_idf()
+    query = _sublinear_tfidf(_terms(_doc("", text)), idf_of)
+    scored = []
+    for cid, ctext in candidates:
+        if not (ctext or "").strip():
+            continue
+        sim = _cosine(query, _sublinear_tfidf(_terms(_doc("", ctext)), idf_of))
+        if sim >= threshold:
+            scored.append((cid, round(min(sim, 1.0), 4)))
+    scored.sort(key=lambda p: (-p[1], str(p[0])))
+    return scored[: max(limit, 0)]
+
+
+def _corpus_idf():
+    """idf(term) from the document frequencies shipped with the routing artefact."""
+    from .routing import load_model
+
+    model = load_model()
+    df = model.sim_df
+    n = model.sim_n_docs
+    unseen = math.log((1 + n) / 1) + 1.0
+
+    def idf_of(term: str) -> float:
+        d = df.get(term)
+        return unseen if d is None else math.log((1 + n) / (1 + d)) + 1.0
+
+    return idf_of
+
+
+# --------------------------------------------------------------------------- hotspots
+
+
+@dataclass
+class HotspotItem:
+    """One matter offered to hotspot detection."""
+
+    id: int
+    title: str
+    text: str
+    time: datetime | None = None
+    unit_id: int | None = None
+    support: int = 0  # e.g. 点赞数 − 反对数, or residents who attached themselves
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A candidate widespread problem: similar matters, ranked for tier-3 handling."""
+
+    rank: int
+    label: str  # a few key words joined by spaces
+    member_ids: list[int] = field(hash=False)
+    size: int
+    spread: int  # distinct units among the members (0 when no unit is known)
+    score: float
+    first_time: datetime | None = None
+    last_time: datetime | None = None
+    support: int = 0
+
+
+def cluster_hotspots(
+    items: Sequence[HotspotItem],
+    *,
+    top: int = 10,
+    link_threshold: float = HOTSPOT_LINK_THRESHOLD,
+    merge_threshold: float = HOTSPOT_MERGE_THRESHOLD,
+    min_size: int = 2,
+) -> list[Hotspot]:
+    """Group similar matters and return the `top` candidate widespread problems, best first.
+
+    1. TF-IDF vectors (character bigrams + words, document frequencies of this batch).
+    2. Link each matter to the others with cosine ≥ `link_threshold` (sparse product, chunked).
+    3. Seeds in order of link count: a seed takes its unassigned linked matters (one hop,
+       so no chaining through loosely related text); clusters whose centroids are closer
+       than `merge_threshold` are merged; every member is then re-assigned to the closest
+       centroid if that one is better.
+    4. Score = Σ(1 + ln(1 + max(support, 0))) over members × (1 + 0.5·ln(spread)) ×
+       (0.5 + 0.5·2^(−age/half-life)), age = days from the cluster's newest member to the
+       newest matter of the batch. Deterministic: ties are broken by the smallest id.
+    """
+    items = list(items)
+    if top <= 0 or len(items) < min_size:
+        return []
+    x = _batch_matrix(items)
+    n = x.shape[0]
+    neighbours = _links(x, link_threshold)
+    degree = np.array([len(nb) for nb in neighbours])
+    ids = [it.id for it in items]
+    order = sorted(range(n), key=lambda i: (-degree[i], str(ids[i])))
+    assigned = np.full(n, -1)
+    clusters: list[list[int]] = []
+    for i in order:
+        if assigned[i] >= 0 or degree[i] == 0:
+            continue
+        members = [i] + [j for j, _ in neighbours[i] if assigned[j] < 0]
+        if len(members) < 2:
+            continue
+        cid = len(clusters)
+        clusters.append(members)
+        assigned[members] = cid
+    clusters = _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold)
+    clusters = [c for c in clusters if len(c) >= min_size]
+    if not clusters:
+        return []
+
+    latest = max((it.time for it in items if it.time is not None), default=None)
+    scored = []
+    for members in clusters:
+        scored.append((_score(items, members, latest), members))
+    scored.sort(key=lambda p: (-p[0], -len(p[1]), min(str(ids[i]) for i in p[1])))
+    labels_for = scored[:top]
+    vocab_terms, df = _label_stats(items)
+    out = []
+    for rank, (score, members) in enumerate(labels_for, start=1):
+        member_items = [items[i] for i in members]
+        member_items.sort(key=lambda it: (it.time or datetime.min, str(it.id)))
+        times = [it.time for it in member_items if it.time is not None]
+        units = {it.unit_id for it in member_items if it.unit_id is not None}
+        out.append(
+            Hotspot(
+                rank=rank,
+                label=_label([vocab_terms[i] for i in members], df, n),
+                member_ids=[it.id for it in member_items],
+                size=len(members),
+                spread=len(units),
+                score=round(score, 4),
+                first_time=min(times) if times else None,
+                last_time=max(times) if times else None,
+                support=sum(it.support for it in member_items),
+            )
+        )
+    return out
+
+
+def _batch_matrix(items: Sequence[HotspotItem]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # the title and the start of the detail carry the problem; long details only cost time
+    docs = [_doc(it.title, (it.text or "")[:HOTSPOT_BODY_CHARS]) for it in items]
+    vec = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=1, dtype=np.float32)
+    x = vec.fit_transform(docs)
+    return x.tocsr()
+
+
+def _links(x, threshold: float, chunk: int = 1000) -> list[list[tuple[int, float]]]:
+    """For each row, the other rows with cosine ≥ threshold, best first."""
+    n = x.shape[0]
+    xt = x.T.tocsr()
+    out: list[list[tuple[int, float]]] = []
+    for start in range(0, n, chunk):
+        block = (x[start : start + chunk] @ xt).tocsr()
+        block.data[block.data < threshold] = 0
+        block.eliminate_zeros()
+        for r in range(block.shape[0]):
+            i = start + r
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            cols = block.indices[lo:hi]
+            vals = block.data[lo:hi]
+            pairs = [(int(c), float(v)) for c, v in zip(cols, vals, strict=True) if c != i]
+            pairs.sort(key=lambda p: (-p[1], p[0]))
+            out.append(pairs)
+    return out
+
+
+def _centroids(x, clusters: list[list[int]]) -> np.ndarray:
+    from scipy import sparse
+
+    rows, cols = [], []
+    for c, members in enumerate(clusters):
+        rows.extend([c] * len(members))
+        cols.extend(members)
+    assign = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(clusters), x.shape[0])
+    )
+    cent = (assign @ x).tocsr()
+    norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ cent
+
+
+def _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold):
+    if not clusters:
+        return clusters
+    # merge clusters with close centroids (union-find over centroid pairs)
+    cent = _centroids(x, clusters)
+    sim = (cent @ cent.T).tocoo()
+    parent = list(range(len(clusters)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b, v in sorted(zip(sim.row, sim.col, sim.data, strict=True), key=lambda t: (-t[2], t[0], t[1])):
+        if a < b and v >= merge_threshold:
+            ra, rb = find(int(a)), find(int(b))
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    merged: dict[int, list[int]] = {}
+    for c, members in enumerate(clusters):
+        merged.setdefault(find(c), []).extend(members)
+    clusters = [sorted(m) for _, m in sorted(merged.items())]
+    # re-assign members (and unassigned matters close enough) to the best centroid
+    cent = _centroids(x, clusters)
+    sims = (x @ cent.T).toarray()
+    best = sims.argmax(axis=1)
+    best_sim = sims[np.arange(x.shape[0]), best]
+    current = np.full(x.shape[0], -1)
+    for c, members in enumerate(clusters):
+        current[members] = c
+    new: list[list[int]] = [[] for _ in clusters]
+    for i in range(x.shape[0]):
+        if current[i] >= 0:
+            keep = current[i]
+            if best[i] != keep and best_sim[i] > sims[i, keep] + 0.05:
+                keep = best[i]
+            new[keep].append(i)
+        elif best_sim[i] >= max(link_threshold, merge_threshold):
+            new[best[i]].append(i)
+    return [m for m in new if m]
+
+
+def _score(items: Sequence[HotspotItem], members: list[int], latest: datetime | None) -> float:
+    weight = sum(1.0 + math.log1p(max(items[i].support, 0)) for i in members)
+    units = {items[i].unit_id for i in members if items[i].unit_id is not None}
+    spread_factor = 1.0 + 0.5 * math.log(len(units)) if units else 1.0
+    times = [items[i].time for i in members if items[i].time is not None]
+    if latest is not None and times:
+        age_days = max((latest - max(times)).total_seconds() / 86400.0, 0.0)
+        recency = 0.5 + 0.5 * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+    else:
+        recency = 1.0
+    return weight * spread_factor * recency
+
+
+def _label_stats(items: Sequence[HotspotItem]):
+    """Content words of each item's title (counted twice) and text; document frequencies."""
+    per_item: list[Counter] = []
+    df: Counter = Counter()
+    for it in items:
+        title_words = tx.content_words(tx.words(tx.normalise_light(it.title or "")))
+        body_words = tx.content_words(tx.words(tx.normalise_light(it.text or "")))
+        c = Counter(title_words)
+        c.update(title_words)
+        c.update(set(body_words))
+        per_item.append(c)
+        df.update(c.keys())
+    return per_item, df
+
+
+def _label(counters: list[Counter], df: Counter, n_docs: int, k: int = 4) -> str:
+    """c-TF-IDF key words of a cluster: frequent in it, rare in the batch."""
+    total: Counter = Counter()
+    present: Counter = Counter()
+    for c in counters:
+        total.update(c)
+        present.update(c.keys())
+    size = len(counters)
+    scored = []
+    for term, tf in total.items():
+        if size > 2 and present[term] < 2:
+            continue
+        scored.append((tf * math.log(1 + n_docs / df[term]), term))
+    scored.sort(key=lambda p: (-p[0], p[1]))
+    chosen: list[str] = []
+    for _, term in scored:
+        if any(term in c or c in term for c in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == k:
+            break
+    return " ".join(chosen)
+
+
+# Terms counted for the shipped document frequencies (used by routing.train).
+_doc_terms_for_df = _terms
