@@ -44,3 +44,10 @@ def test_pages_are_chinese_by_default_and_english_on_request(cast, login):
     assert "退出" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Log out" in client.get("/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(cast, login):
+    client = login("grid_worker")
+    assert "退出" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Log out" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
