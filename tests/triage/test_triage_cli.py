@@ -61,7 +61,7 @@ def test_hotspots_format(tmp_path):
     rows = []
     for i, t in enumerate(["魅力之城小区烧烤摊油烟噪音扰民", "投诉魅力之城小区烧烤夜宵油烟扰民", "魅力之城小区楼下烧烤油烟噪音太大",
                            "公交车线路太少，希望增开", "学校乱收补课费", "伊景园滨河苑捆绑销售车位", "投诉伊景园滨河苑捆绑销售车位问题"]):
-        rows.append([str(100 + i), t, f"2019-0{1 + i}-01 10:00:00", t + "。", str(i), "0"])
+        rows.append([str(100 + i), t, f"2019-0{1 + i}-01 10:00:00", t + "。", "3" if i < 3 else "0", "1"])
     src = _write(tmp_path / "in.csv", ["留言编号", "留言主题", "留言时间", "留言详情", "点赞数", "反对数"], rows)
     out = tmp_path / "hot.csv"
     res = CliRunner().invoke(main, ["triage", "hotspots", "--input", str(src), "--top", "2", "--output", str(out)])

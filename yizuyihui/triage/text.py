@@ -6,6 +6,7 @@ analyzers at training time and at prediction time, so the two cannot drift apart
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 import unicodedata
@@ -129,11 +130,16 @@ def words(text: str) -> list[str]:
 
 
 def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
-    """Character n-grams lo..hi of a normalised text (the analyzer of the char block)."""
+    """Character n-grams lo..hi of a normalised text (the analyzer of the char block).
+
+    Built with C-level `map(operator.add, …)`: this is the hot loop of routing."""
     out: list[str] = []
-    n_chars = len(text)
-    for n in range(lo, hi + 1):
-        out.extend(text[i : i + n] for i in range(n_chars - n + 1))
+    grams: list[str] = list(text)
+    for n in range(1, hi + 1):
+        if n > 1:
+            grams = list(map(operator.add, grams, text[n - 1 :]))
+        if n >= lo:
+            out.extend(grams)
     return out
 
 
