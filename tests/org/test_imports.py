@@ -118,3 +118,11 @@ def test_web_import_is_for_city_admins_and_shows_errors(cast, login):
     response = login("city_admin").post("/org/import/", {"file": bad})
     assert response.status_code == 400 and "8" in response.content.decode()
     assert not OrgNode.objects.filter(code="Q").exists()
+
+
+def test_unit_search_and_subtree_filter_stay_in_scope(cast, login):
+    client = login("street_official")
+    page = client.get("/org/units/?q=幸福").content.decode()
+    assert cast.unit_a.name in page and cast.unit_d.name not in page
+    assert client.get(f"/org/units/?under={cast.other_street.pk}").status_code == 403
+    assert cast.unit_d.name not in client.get("/org/units/?q=和平").content.decode()

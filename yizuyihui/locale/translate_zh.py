@@ -75,7 +75,7 @@ ZH = {
     "Nothing below this node.": "此节点下暂无下级。", "One person leads both": "一肩挑", "Yes": "是", "No": "否",
     "Households": "住户数", "Residents": "居民数", "Mismatch": "不匹配", "self-governance": "自治强度",
     "households per group member": "每名党小组成员联系户数", "No members yet.": "暂无成员。", "Temporary “+” members": "“+”临时成员",
-    "Export CSV": "导出 CSV", "Unit": "一组一会", "Kind": "类型", "Previous": "上一页", "Next": "下一页",
+    "Export CSV": "导出 CSV", "Search units": "查找一组一会", "Name of a grid or natural village": "网格或自然村名称", "Unit": "一组一会", "Kind": "类型", "Previous": "上一页", "Next": "下一页",
 }
 PLURALS = {"%(n)s unit in your scope": ["辖区内共 %(n)s 个一组一会"]}
 

@@ -33,10 +33,12 @@ def units_visible_to(user) -> QuerySet[Unit]:
     return Unit.objects.filter(scope_q(user, "node")).select_related("node")
 
 
-def unit_list(*, user, under: OrgNode | None = None, sort: str = "name") -> QuerySet[Unit]:
+def unit_list(*, user, under: OrgNode | None = None, sort: str = "name", q: str = "") -> QuerySet[Unit]:
     qs = units_visible_to(user)
     if under is not None:
         qs = qs.filter(node__path__startswith=under.path)
+    if q:
+        qs = qs.filter(name__contains=q[:50])
     return qs.order_by(UNIT_SORTS.get(sort, "name"), "pk")
 
 

@@ -49,16 +49,21 @@ def node_detail(request, pk: int):
 @login_required
 def unit_list(request):
     _staff_only(request)
-    sort = request.GET.get("sort", "name")
-    units = selectors.unit_list(user=request.user, sort=sort)
+    sort, q = request.GET.get("sort", "name"), request.GET.get("q", "").strip()
+    under = None
+    if request.GET.get("under", "").isdigit():
+        under = get_object_or_404(OrgNode, pk=int(request.GET["under"]))
+        if not request.user.has_perm("org.view_node", under):
+            raise PermissionDenied
+    units = selectors.unit_list(user=request.user, sort=sort, q=q, under=under)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(request, "org/unit_list.html", {"page": page, "sort": sort})
+    return render(request, "org/unit_list.html", {"page": page, "sort": sort, "q": q, "under": under})
 
 
 @login_required
 def unit_export(request):
     _staff_only(request)
-    units = selectors.unit_list(user=request.user, sort=request.GET.get("sort", "name"))
+    units = selectors.unit_list(user=request.user, sort=request.GET.get("sort", "name"), q=request.GET.get("q", "").strip())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="units.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
