@@ -157,7 +157,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 
 @router.get("/worklist/claims", response=list[CaseOut], url_name="case_claims")
 def claims(request: HttpRequest):
-    return list(selectors.handler_claims(user=request.user)[:200])
+    return selectors.handler_claims(user=request.user, limit=200)
 
 
 @router.get("/categories", response=list[CategoryOut], url_name="case_categories")

@@ -29,7 +29,7 @@ def home_cards(request):
         cards.append(Card(_("Notifications"), reverse("cases:inbox"), unread, order=5, tone="warn"))
     if is_staff(user):
         inbox = selectors.unit_inbox(user=user).count()
-        claims = selectors.handler_claims(user=user).count()
+        claims = selectors.handler_claims_count(user=user)
         sups = selectors.supervision_open_count(user=user)
         cards += [
             Card(_("Matters to receive"), reverse("cases:worklist"), inbox, _("收单 · 议单"), order=10,

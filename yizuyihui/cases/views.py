@@ -41,7 +41,7 @@ def worklist(request):
         return redirect("cases:my_cases")
     inbox = selectors.unit_inbox(user=request.user)[:100]
     board = selectors.dispatch_board(user=request.user)[:100]
-    claims = selectors.handler_claims(user=request.user)[:100]
+    claims = selectors.handler_claims(user=request.user)
     return render(request, "cases/worklist.html", {
         "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
         "supervisions": selectors.supervision_open_count(user=request.user),
