@@ -105,6 +105,24 @@ def test_every_route_is_covered():
     assert not missing, f"routes without a scope-matrix entry: {missing}"
 
 
+PROJECT_APPS = ("org", "people", "cases", "visits", "meetings", "insights", "triage")
+
+
+def snapshot() -> str:
+    """Every row of every project model (the cast's database is small): a forbidden write must
+    leave this unchanged."""
+    import hashlib
+
+    from django.apps import apps
+
+    h = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
+        if model._meta.app_label in PROJECT_APPS:
+            for row in model._base_manager.order_by("pk").values_list():
+                h.update(repr(row).encode())
+    return h.hexdigest()
+
+
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_scope_matrix(name, cast, client):
     from django.contrib.auth import get_user_model
@@ -112,14 +130,20 @@ def test_scope_matrix(name, cast, client):
     users = {u.username: u for u in get_user_model().objects.filter(username__in=PERSONAS)}
     probes = ROUTES[name](cast)
     for probe in probes:
-        for persona in sorted(PERSONAS):
+        # Forbidden personas first, so a write they must not make is checked against untouched data.
+        order = sorted(PERSONAS, key=lambda p: (p in probe.allowed, p))
+        for persona in order:
             client.force_login(users[persona])
+            before = snapshot() if probe.method != "get" and persona not in probe.allowed else None
             response = getattr(client, probe.method)(probe.url, probe.data or {})
             if persona in probe.allowed:
                 assert response.status_code < 400, f"{persona} should open {probe.url}, got {response.status_code}"
             else:
                 assert response.status_code in (401, 403, 404), f"{persona} must not open {probe.url}, got {response.status_code}"
+                if before is not None:
+                    assert snapshot() == before, f"{persona}'s refused {probe.method.upper()} {probe.url} changed data"
         client.logout()
+        before = snapshot() if probe.method != "get" else None
         response = getattr(client, probe.method)(probe.url, probe.data or {})
         if probe.anonymous_ok:
             assert response.status_code < 400
@@ -127,3 +151,5 @@ def test_scope_matrix(name, cast, client):
             assert response.status_code in (302, 401, 403, 404), f"anonymous opened {probe.url}"
             if response.status_code == 302:
                 assert "/accounts/login/" in response["Location"]
+            if before is not None:
+                assert snapshot() == before, f"anonymous {probe.method.upper()} {probe.url} changed data"
