@@ -56,7 +56,6 @@ def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
         click.echo(f"Building B市 with {residents:,} residents (seed {seed})…")
         started = time.monotonic()
         result = generator.generate(residents=residents, seed=seed, progress=_progress_bar())
-        generator.build_logins()
         click.echo(f"Built {result.units:,} units, {result.persons:,} people, {result.households:,} households "
                    f"in {time.monotonic() - started:.0f} s.")
     collectstatic()
@@ -80,7 +79,7 @@ def build(residents: int, seed: int) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.monotonic()
-    result = generator.generate(residents=residents, seed=seed, with_activity=False)
+    result = generator.generate(residents=residents, seed=seed, with_activity=False, logins=False)
     click.echo(f"RESULT seconds={time.monotonic() - started:.2f} persons={result.persons} units={result.units}")
 
 

@@ -324,7 +324,7 @@ def generate_activity(*, seed: int, progress: Progress) -> dict[str, float]:
 
 
 def generate(*, residents: int = 50_000, seed: int = 2022, progress: Progress | None = None,
-             with_activity: bool = True) -> DemoResult:
+             with_activity: bool = True, logins: bool = True) -> DemoResult:
     progress = progress or (lambda stage, n: None)
     rng = random.Random(seed)
     with transaction.atomic():
@@ -337,6 +337,9 @@ def generate(*, residents: int = 50_000, seed: int = 2022, progress: Progress | 
         unit_refresh_measures()
         build_registrations(rng)
         progress("measures", 1)
+    if logins:
+        # Before the activity: the apps' demos act through the demo accounts (staff must exist).
+        build_logins()
     if with_activity:
         generate_activity(seed=seed, progress=progress)
     return DemoResult(units=Unit.objects.count(), persons=n_members + n_residents, households=n_households,
