@@ -85,7 +85,7 @@ def test_numpy_prediction_matches_training_scores(tmp_path):
     train_csv = _subset(tmp_path / "train.csv", 8)
     ids, docs, labels = routing.read_labelled(train_csv)
     tok = routing._Tokens(docs)
-    _, _, clf, transform = routing._fit(tok, np.asarray(labels, dtype=object), None, 0, dict(routing.PARAMS))
+    _, clf, transform = routing._fit(tok, np.asarray(labels, dtype=object), None, 0, dict(routing.PARAMS))
     out = tmp_path / "m.gz"
     routing.train(train_csv=train_csv, out=out, seed=0, unlabelled_csv=None, cv_folds=0)
     model = routing.load_model(out)
@@ -93,3 +93,37 @@ def test_numpy_prediction_matches_training_scores(tmp_path):
     want = clf.decision_function(transform(tok))[:, order]
     got = model.decision(docs)
     assert np.abs(want - got).max() < 5e-3
+
+
+def test_char_codes_match_char_ngrams():
+    """The vectorised n-gram codes of prediction equal the n-gram strings of training."""
+    import numpy as np
+
+    from yizuyihui.triage import text as tx
+
+    texts = ["小区物业乱收停车费", "", "a", "X市0号😀路口。", "公交"]
+    d, codes = routing._char_codes_batch(texts, 1, 3)
+    for i, t in enumerate(texts):
+        want = sorted(routing.char_code(g) for g in tx.char_ngrams(t, 1, 3))
+        assert sorted(codes[d == i].tolist()) == want
+    assert np.all(codes >= 0)
+
+
+def test_free_text_title_split():
+    assert routing.split_title("公交线路太少。希望增开") == ("公交线路太少。", "希望增开")
+    assert routing.split_title("小区物业乱收停车费，业委会不作为") == ("小区物业乱收停车费，业委会不作为", "")
+    long = "很" * 100
+    assert routing.split_title(long) == (long[:30], long[30:])
+
+
+def test_pseudo_labels_from_replies():
+    from yizuyihui.triage import pseudo
+
+    assert pseudo.pseudo_label("经县教育局调查核实，现答复如下") == "教育文体"
+    assert pseudo.pseudo_label("市交通运输局已要求公交公司调整线路；县公安局配合") == "交通运输"
+    assert pseudo.pseudo_label("区人社局和区住建局联合调查") == ""  # two families: ambiguous
+    assert pseudo.pseudo_label("您的留言已收悉") == ""
+    rows = [{"留言编号": "1", "留言主题": "公交车太少", "留言详情": "希望增开公交车线路，方便市民出行。"},
+            {"留言编号": "2", "留言主题": "另一件事", "留言详情": "学校食堂饭菜质量很差，孩子吃不饱。"}]
+    labelled = [{"留言编号": "9", "留言主题": "公交车太少", "留言详情": "希望增开公交车线路，方便市民出行！"}]
+    assert pseudo.duplicates_of(rows, labelled) == {0}

@@ -1,16 +1,19 @@
 """Routing: predict a matter's first-level category (一级分类) with a confidence.
 
-Model: TF-IDF of character 1–3-grams and of jieba word 1–2-grams (two blocks, each
-L2-normalised; vocabulary and document frequencies from the labelled and the unlabelled
-messages), a linear SVM (LinearSVC, class-balanced) trained on the labelled messages
-(self-training on the unlabelled messages is implemented but off: it lowered the
-cross-validated macro-F1). Scores become
+Model: three TF-IDF blocks, each L2-normalised — character 1–3-grams of the message
+(title twice, then the detail), character 1–3-grams of the title alone, and jieba words
+of the title alone (the two title blocks weighted 0.7); vocabulary and document
+frequencies from the labelled and the unlabelled messages; a linear SVM (LinearSVC,
+class-balanced) trained on the labelled messages (self-training and reply-derived
+pseudo-labels are implemented but off: both lowered the cross-validated macro-F1). Scores become
 probabilities through a softmax with a temperature fitted on out-of-fold scores.
 Confidence below the artefact's threshold → ``needs_review=True`` (a person routes it).
 
 The artefact (``data/routing_model.gz``) holds only vocabularies, idf, coefficients and
 a few numbers: prediction is pure numpy, so neither Django nor scikit-learn is imported
-to route a matter. scikit-learn is imported inside `train` only.
+to route a matter. scikit-learn is imported inside `train` only. Character n-grams are
+looked up as integer codes (code points packed into an int64) with a vectorised
+`searchsorted` over a whole batch: no per-n-gram Python work.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import gzip
 import io
 import json
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -37,13 +41,14 @@ DEFAULT_TRAIN_CSV = DATA_DIR / "routing_train.csv"
 DEFAULT_UNLABELLED_CSV = DATA_DIR / "unlabelled.csv"
 DEFAULT_MODEL_PATH = DATA_DIR / "routing_model.gz"
 
-_FORMAT = "yizuyihui.triage.routing/1"
+_FORMAT = "yizuyihui.triage.routing/2"
 _MAGIC = b"YZYH-TRIAGE-ROUTING\n"
 
 # Training settings (stored in the artefact's metadata).
 PARAMS = {
-    "char_ngrams": [1, 3],
-    "word_ngrams": 2,
+    "char_ngrams": [1, 3],  # of the message (title repeated `title_weight` times, then detail)
+    "title_char_ngrams": [1, 3],  # of the title alone
+    "title_block_weight": 0.7,  # weight of the two title blocks (title chars, title words)
     "min_df": 2,
     "title_weight": 2,
     "C": 0.5,
@@ -51,6 +56,9 @@ PARAMS = {
     "self_training": False,  # measured: one round lowers CV macro-F1 (0.828 → 0.803)
     "self_training_weight": 0.5,
     "self_training_quantile": 0.5,  # keep the more confident half of the unlabelled messages
+    # Pseudo-labels from the department named in the official reply (column 答复部门 of
+    # data/unlabelled.csv, see pseudo.py). 0 = off: measured 0.866 vs 0.873 without (0.3).
+    "pseudo_label_weight": 0.0,
     "target_precision": 0.95,  # the threshold is the lowest confidence reaching this accuracy
     "cv_folds": 5,
 }
@@ -68,28 +76,81 @@ class Routing:
 
 # --------------------------------------------------------------------------- documents
 
+# A document is the pair (message, title), both normalised: `message` is the title
+# repeated then the detail, `title` the title alone (it gets its own feature blocks).
+Doc = tuple[str, str]
 
-def document(text: str) -> str:
+_TITLE_END = re.compile(r"[。！？!?\n]")
+FREE_TEXT_TITLE_CHARS = 80  # a free text's first sentence within this many characters is its title
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """(title, detail) of a free text: the first sentence if it ends within
+    `FREE_TEXT_TITLE_CHARS` characters, else a short text is all title and a long one
+    has its first 30 characters as the title. `route` sees "主题。详情" as the training did."""
+    text = (text or "").strip()
+    m = _TITLE_END.search(text, 0, FREE_TEXT_TITLE_CHARS)
+    if m:
+        return text[: m.end()], text[m.end() :]
+    if len(text) <= FREE_TEXT_TITLE_CHARS:
+        return text, ""
+    return text[:30], text[30:]
+
+
+def document(text: str) -> Doc:
     """The model's view of a free text (a matter's description, or title and detail joined)."""
-    return tx.normalise(text)
+    return message_document(*split_title(text))
 
 
-def message_document(title: str, detail: str, title_weight: int = 2) -> str:
+def message_document(title: str, detail: str, title_weight: int = 2) -> Doc:
     """The model's view of a message with a title (主题) and a detail (详情)."""
-    return tx.normalise(tx.message_text(title, detail, title_weight))
+    return tx.normalise(tx.message_text(title, detail, title_weight)), tx.normalise((title or "").strip())
 
 
-def _char_terms(doc: str) -> list[str]:
-    lo, hi = PARAMS["char_ngrams"]
-    return tx.char_ngrams(doc, lo, hi)
+def _char_terms(text: str, key: str = "char_ngrams") -> list[str]:
+    lo, hi = PARAMS[key]
+    return tx.char_ngrams(text, lo, hi)
 
 
-def _word_terms(doc: str) -> list[str]:
-    return tx.word_ngrams(tx.words(doc), PARAMS["word_ngrams"])
+def _title_word_terms(title: str) -> list[str]:
+    return tx.words(title)
 
 
 def _identity(tokens):
     return tokens
+
+
+_CP_BITS = 21  # Unicode code points fit in 21 bits: up to three of them pack into an int64
+
+
+def char_code(term: str) -> int:
+    """Integer code of a character n-gram (n ≤ 3): its code points packed, 21 bits each."""
+    code = 0
+    for ch in term:
+        code = (code << _CP_BITS) | ord(ch)
+    return code
+
+
+def _char_codes_batch(texts: Sequence[str], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(doc index, n-gram code) of every character n-gram lo..hi of every text, in numpy.
+
+    The texts are joined with NUL separators and decoded to code points at once; n-grams
+    that would span a separator are dropped. Equals `char_code` of `tx.char_ngrams`."""
+    joined = "\x00".join(t.replace("\x00", "") for t in texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    ok = cp != 0
+    doc = np.cumsum(~ok)
+    docs, codes = [], []
+    code = cp
+    valid = ok
+    for n in range(1, hi + 1):
+        if n > 1:
+            code = (code[:-1] << _CP_BITS) | cp[n - 1 :]
+            valid = valid[:-1] & ok[n - 1 :]
+        if n >= lo:
+            docs.append(doc[: len(code)][valid])
+            codes.append(code[valid])
+    return np.concatenate(docs), np.concatenate(codes)
 
 
 # --------------------------------------------------------------------------- the model
@@ -98,6 +159,8 @@ def _identity(tokens):
 class RoutingModel:
     """Loaded artefact: vocabularies, idf and linear coefficients; prediction in numpy."""
 
+    BATCH = 512  # documents scored together (bounds the temporary arrays)
+
     def __init__(self, header: dict, arrays: dict[str, np.ndarray]):
         self.header = header
         self.classes: list[str] = header["classes"]
@@ -105,54 +168,87 @@ class RoutingModel:
         self.threshold: float = header["threshold"]
         self.metrics: dict = header.get("metrics", {})
         self.params: dict = header.get("params", {})
-        self.char_vocab = {t: i for i, t in enumerate(header["char_vocab"])}
-        n_char = len(self.char_vocab)
-        self.word_vocab = {t: i + n_char for i, t in enumerate(header["word_vocab"])}
+        self.char_codes = arrays["char_codes"].astype(np.int64)  # sorted
+        self.tchar_codes = arrays["tchar_codes"].astype(np.int64)  # sorted
+        n_char, n_tchar = len(self.char_codes), len(self.tchar_codes)
+        self.tword_vocab = {t: i for i, t in enumerate(header["tword_vocab"])}
+        self.offsets = (0, n_char, n_char + n_tchar)
         self.idf = arrays["idf"].astype(np.float64)
-        self.coef = arrays["coef"].astype(np.float64)  # (n_features, n_classes)
+        # (n_classes, n_features): one contiguous row per class for the gathers
+        self.coef_t = np.ascontiguousarray(arrays["coef"].astype(np.float64).T)
         self.intercept = arrays["intercept"].astype(np.float64)
+        self.title_block_weight = float(self.params.get("title_block_weight", 1.0))
+        self.char_range = tuple(self.params.get("char_ngrams", (1, 3)))
+        self.tchar_range = tuple(self.params.get("title_char_ngrams", (1, 3)))
         self.sim_n_docs: int = header["sim_n_docs"]
         self.sim_df: dict[str, int] = dict(zip(header["sim_terms"], arrays["sim_df"].tolist(), strict=True))
 
-    # one TF-IDF block (sublinear tf, L2 norm), as scikit-learn's TfidfVectorizer does it
-    def _block(self, terms: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        # dictionary look-ups in C (map), counting in numpy: the hot loop of routing
-        idx = np.fromiter(map(vocab.get, terms, repeat(-1)), dtype=np.int64, count=len(terms))
-        idx = idx[idx >= 0]
-        if idx.size == 0:
-            return idx, np.zeros(0)
-        idx, counts = np.unique(idx, return_counts=True)
-        w = (1.0 + np.log(counts)) * self.idf[idx]
-        w /= np.sqrt(w @ w)
-        return idx, w
+    def _add_block(self, out: np.ndarray, doc: np.ndarray, feat: np.ndarray, offset: int, weight: float) -> None:
+        """out += weight · (sublinear TF-IDF, L2-normalised) · coef for one block of a batch."""
+        if feat.size == 0:
+            return
+        n = out.shape[0]
+        n_feat = int(feat.max()) + 1
+        key, counts = np.unique(doc * n_feat + feat, return_counts=True)
+        d = key // n_feat
+        f = key - d * n_feat + offset
+        w = (1.0 + np.log(counts)) * self.idf[f]
+        norm = np.sqrt(np.bincount(d, weights=w * w, minlength=n))
+        w *= weight / norm[d]
+        for k in range(out.shape[1]):
+            out[:, k] += np.bincount(d, weights=w * self.coef_t[k][f], minlength=n)
 
-    def decision(self, docs: Sequence[str]) -> np.ndarray:
-        """Linear scores (n_docs, n_classes) of normalised documents."""
+    @staticmethod
+    def _lookup(codes: np.ndarray, vocab_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mask of codes in the vocabulary, their feature index)."""
+        if vocab_codes.size == 0:
+            return np.zeros(codes.shape, dtype=bool), np.zeros(0, dtype=np.int64)
+        pos = np.searchsorted(vocab_codes, codes)
+        pos[pos == vocab_codes.size] = 0
+        hit = vocab_codes[pos] == codes
+        return hit, pos[hit]
+
+    def decision(self, docs: Sequence[Doc]) -> np.ndarray:
+        """Linear scores (n_docs, n_classes) of documents (see `message_document`)."""
         out = np.tile(self.intercept, (len(docs), 1))
-        for r, doc in enumerate(docs):
-            ci, cw = self._block(_char_terms(doc), self.char_vocab)
-            wi, ww = self._block(_word_terms(doc), self.word_vocab)
-            if ci.size:
-                out[r] += cw @ self.coef[ci]
-            if wi.size:
-                out[r] += ww @ self.coef[wi]
+        tw = self.title_block_weight
+        for start in range(0, len(docs), self.BATCH):
+            chunk = docs[start : start + self.BATCH]
+            part = out[start : start + len(chunk)]
+            d, codes = _char_codes_batch([m for m, _ in chunk], *self.char_range)
+            hit, f = self._lookup(codes, self.char_codes)
+            self._add_block(part, d[hit], f, self.offsets[0], 1.0)
+            titles = [t for _, t in chunk]
+            d, codes = _char_codes_batch(titles, *self.tchar_range)
+            hit, f = self._lookup(codes, self.tchar_codes)
+            self._add_block(part, d[hit], f, self.offsets[1], tw)
+            get = self.tword_vocab.get
+            wd, wf = [], []
+            for r, title in enumerate(titles):
+                ids = [i for i in map(get, _title_word_terms(title)) if i is not None]
+                wf.extend(ids)
+                wd.extend(repeat(r, len(ids)))
+            self._add_block(part, np.asarray(wd, dtype=np.int64), np.asarray(wf, dtype=np.int64),
+                            self.offsets[2], tw)
         return out
 
-    def proba(self, docs: Sequence[str]) -> np.ndarray:
+    def proba(self, docs: Sequence[Doc]) -> np.ndarray:
         return _softmax(self.decision(docs), self.temperature)
 
-    def routings(self, docs: Sequence[str]) -> list[Routing]:
+    def routings(self, docs: Sequence[Doc]) -> list[Routing]:
         probs = self.proba(docs)
+        classes = self.classes
+        threshold = self.threshold
         out = []
-        for row in probs:
-            k = int(row.argmax())
-            conf = float(row[k])
+        for row in probs.tolist():
+            k = max(range(len(row)), key=row.__getitem__)
+            conf = row[k]
             out.append(
                 Routing(
-                    category=self.classes[k],
+                    category=classes[k],
                     confidence=round(conf, 4),
-                    needs_review=conf < self.threshold,
-                    scores={c: round(float(p), 4) for c, p in zip(self.classes, row, strict=True)},
+                    needs_review=conf < threshold,
+                    scores={c: round(p, 4) for c, p in zip(classes, row, strict=True)},
                 )
             )
         return out
@@ -273,60 +369,84 @@ def read_labelled(path: Path) -> tuple[list[str], list[str], list[str]]:
     return ids, docs, labels
 
 
-def read_unlabelled(path: Path, exclude_ids: set[str]) -> list[str]:
+def read_unlabelled(path: Path, exclude_ids: set[str]) -> list[Doc]:
+    return read_unlabelled_rows(path, exclude_ids)[0]
+
+
+def read_unlabelled_rows(path: Path, exclude_ids: set[str]) -> tuple[list[Doc], list[str]]:
+    """(documents, pseudo-labels) of an unlabelled CSV; the pseudo-label is the optional
+    column 答复部门 (see pseudo.py), "" where there is none."""
     from .csvio import read_rows
 
-    rows = read_rows(path, ["留言主题", "留言详情"])
-    return [
-        message_document(r["留言主题"], r["留言详情"]) for r in rows if r.get("留言编号", "") not in exclude_ids
-    ]
+    rows = [r for r in read_rows(path, ["留言主题", "留言详情"]) if r.get("留言编号", "") not in exclude_ids]
+    docs = [message_document(r["留言主题"], r["留言详情"]) for r in rows]
+    pseudo = [(r.get("答复部门") or "").strip() for r in rows]
+    return docs, [p if p in CATEGORIES else "" for p in pseudo]
 
 
 class _Tokens:
-    """Char and word term lists of documents, computed once."""
+    """Term lists of documents per feature block, computed once."""
 
-    def __init__(self, docs: Sequence[str]):
-        self.char = [_char_terms(d) for d in docs]
-        self.word = [_word_terms(d) for d in docs]
+    def __init__(self, docs: Sequence[Doc]):
+        self.char = [_char_terms(m) for m, _ in docs]
+        self.tchar = [_char_terms(t, "title_char_ngrams") for _, t in docs]
+        self.tword = [_title_word_terms(t) for _, t in docs]
+
+    def subset(self, idx) -> _Tokens:
+        out = _Tokens.__new__(_Tokens)
+        out.char = [self.char[i] for i in idx]
+        out.tchar = [self.tchar[i] for i in idx]
+        out.tword = [self.tword[i] for i in idx]
+        return out
 
 
-def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params: dict):
+BLOCKS = ("char", "tchar", "tword")
+
+
+def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params: dict,
+         pseudo: Sequence[str] | None = None):
     """Fit vectorisers (labelled + unlabelled documents) and the classifier.
 
-    Returns (char_vectoriser, word_vectoriser, classifier, transform)."""
+    `pseudo`: one label per unlabelled document ("" = none); those with a label join the
+    training set with weight ``params["pseudo_label_weight"]`` when that is > 0.
+    Returns (vectorisers by block, classifier, transform)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    def vec():
-        return TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=params["min_df"], dtype=np.float64
-        )
-
-    cv, wv = vec(), vec()
-    u_char = tok_u.char if tok_u is not None else []
-    u_word = tok_u.word if tok_u is not None else []
-    cv.fit(list(tok_l.char) + list(u_char))
-    wv.fit(list(tok_l.word) + list(u_word))
+    vecs = {}
+    for b in BLOCKS:
+        v = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=params["min_df"], dtype=np.float64)
+        v.fit(list(getattr(tok_l, b)) + (list(getattr(tok_u, b)) if tok_u is not None else []))
+        vecs[b] = v
+    weights = {"char": 1.0, "tchar": params["title_block_weight"], "tword": params["title_block_weight"]}
 
     def transform(tok: _Tokens):
-        return sparse.hstack([cv.transform(tok.char), wv.transform(tok.word)]).tocsr()
+        return sparse.hstack([weights[b] * vecs[b].transform(getattr(tok, b)) for b in BLOCKS]).tocsr()
 
     def svc():
         return LinearSVC(C=params["C"], class_weight=params["class_weight"], random_state=seed, max_iter=5000)
 
     x_l = transform(tok_l)
-    clf = svc().fit(x_l, y)
-    if params["self_training"] and tok_u is not None and len(u_char):
+    pw = params.get("pseudo_label_weight", 0.0)
+    if pw > 0 and tok_u is not None and pseudo is not None and any(pseudo):
+        idx = [i for i, p in enumerate(pseudo) if p]
+        x_p = transform(tok_u.subset(idx))
+        sw = np.r_[np.ones(x_l.shape[0]), np.full(len(idx), pw)]
+        clf = svc().fit(sparse.vstack([x_l, x_p]).tocsr(), np.r_[y, np.asarray([pseudo[i] for i in idx], dtype=object)],
+                        sample_weight=sw)
+    else:
+        clf = svc().fit(x_l, y)
+    if params["self_training"] and tok_u is not None and len(tok_u.char):
         x_u = transform(tok_u)
         d = clf.decision_function(x_u)
         top2 = np.sort(d, axis=1)[:, -2:]
         margin = top2[:, 1] - top2[:, 0]
         keep = margin >= np.quantile(margin, params["self_training_quantile"])
-        pseudo = clf.classes_[d.argmax(axis=1)]
-        weights = np.r_[np.ones(x_l.shape[0]), np.full(int(keep.sum()), params["self_training_weight"])]
-        clf = svc().fit(sparse.vstack([x_l, x_u[keep]]).tocsr(), np.r_[y, pseudo[keep]], sample_weight=weights)
-    return cv, wv, clf, transform
+        labels = clf.classes_[d.argmax(axis=1)]
+        sw = np.r_[np.ones(x_l.shape[0]), np.full(int(keep.sum()), params["self_training_weight"])]
+        clf = svc().fit(sparse.vstack([x_l, x_u[keep]]).tocsr(), np.r_[y, labels[keep]], sample_weight=sw)
+    return vecs, clf, transform
 
 
 def _fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
@@ -399,27 +519,25 @@ def train(
         raise ValueError(f"{train_csv}: unknown 一级标签 {', '.join(unknown)}")
     classes = [c for c in CATEGORIES if c in set(labels)]
     y = np.asarray(labels, dtype=object)
-    u_docs: list[str] = []
+    u_docs: list[Doc] = []
+    u_pseudo: list[str] = []
     if unlabelled_csv is not None and Path(unlabelled_csv).exists():
-        u_docs = read_unlabelled(Path(unlabelled_csv), set(ids))
-    say(f"{len(docs)} labelled, {len(u_docs)} unlabelled messages")
+        u_docs, u_pseudo = read_unlabelled_rows(Path(unlabelled_csv), set(ids))
+    say(f"{len(docs)} labelled, {len(u_docs)} unlabelled messages "
+        f"({sum(1 for p in u_pseudo if p)} with a pseudo-label, weight {params['pseudo_label_weight']})")
     tok_l = _Tokens(docs)
     tok_u = _Tokens(u_docs) if u_docs else None
 
-    metrics: dict = {"n_labelled": len(docs), "n_unlabelled": len(u_docs), "seed": seed}
+    metrics: dict = {"n_labelled": len(docs), "n_unlabelled": len(u_docs), "seed": seed,
+                     "n_pseudo_labelled": sum(1 for p in u_pseudo if p) if params["pseudo_label_weight"] > 0 else 0}
     temperature, threshold = 1.0, 0.5
     if folds and folds >= 2:
         skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
         oof = np.zeros((len(docs), len(classes)))
         for k, (tr, te) in enumerate(skf.split(docs, y), start=1):
-            sub = _Tokens.__new__(_Tokens)
-            sub.char = [tok_l.char[i] for i in tr]
-            sub.word = [tok_l.word[i] for i in tr]
-            held = _Tokens.__new__(_Tokens)
-            held.char = [tok_l.char[i] for i in te]
-            held.word = [tok_l.word[i] for i in te]
-            _, _, clf, transform = _fit(sub, y[tr], tok_u, seed, params)
-            d = clf.decision_function(transform(held))
+            # held-out messages are labelled ones only; pseudo-labelled messages only train
+            _, clf, transform = _fit(tok_l.subset(tr), y[tr], tok_u, seed, params, u_pseudo)
+            d = clf.decision_function(transform(tok_l.subset(te)))
             order = [list(clf.classes_).index(c) for c in classes]
             oof[te] = d[:, order]
             say(f"fold {k}/{folds} done")
@@ -446,20 +564,30 @@ def train(
             }
         )
     say("fitting the final model")
-    cv, wv, clf, _ = _fit(tok_l, y, tok_u, seed, params)
+    vecs, clf, _ = _fit(tok_l, y, tok_u, seed, params, u_pseudo)
     order = [list(clf.classes_).index(c) for c in classes]
     coef = np.asarray(clf.coef_, dtype=np.float64)[order].T  # (n_features, n_classes)
     intercept = np.asarray(clf.intercept_, dtype=np.float64)[order]
-    char_terms = cv.get_feature_names_out().tolist()
-    word_terms = wv.get_feature_names_out().tolist()
-    idf = np.r_[cv.idf_, wv.idf_]
-    # Features with all-zero coefficients (seen only in unlabelled text) change no score:
-    # drop them from the artefact. The idf of the kept ones is unchanged, so this is exact.
-    keep = np.flatnonzero(np.any(coef != 0, axis=1))
-    n_char = len(char_terms)
-    char_terms = [char_terms[i] for i in keep if i < n_char]
-    word_terms = [word_terms[i - n_char] for i in keep if i >= n_char]
-    coef, idf = coef[keep], idf[keep]
+    # All vocabulary features are kept (also those seen only in unlabelled text, whose
+    # coefficients are 0): they count in each block's L2 norm, so prediction is exact.
+    # Character blocks are stored as sorted integer codes (see `char_code`).
+    parts_coef, parts_idf, codes = [], [], {}
+    start = 0
+    for b in BLOCKS:
+        terms = vecs[b].get_feature_names_out().tolist()
+        idf_b = vecs[b].idf_
+        coef_b = coef[start : start + len(terms)]
+        start += len(terms)
+        if b in ("char", "tchar"):
+            c = np.asarray([char_code(t) for t in terms], dtype=np.int64)
+            o = np.argsort(c, kind="stable")
+            codes[b] = c[o]
+            coef_b, idf_b = coef_b[o], idf_b[o]
+        else:
+            tword_terms = terms
+        parts_coef.append(coef_b)
+        parts_idf.append(idf_b)
+    coef, idf = np.concatenate(parts_coef), np.concatenate(parts_idf)
 
     # document frequencies for find_similar (character bigrams and words, df ≥ 2)
     from .similarity import _doc_terms_for_df
@@ -478,12 +606,13 @@ def train(
         "threshold": threshold,
         "params": params,
         "metrics": metrics,
-        "char_vocab": char_terms,
-        "word_vocab": word_terms,
+        "tword_vocab": tword_terms,
         "sim_n_docs": len(sim_sources),
         "sim_terms": sim_terms,
     }
     arrays = {
+        "char_codes": codes["char"],
+        "tchar_codes": codes["tchar"],
         "idf": idf.astype(np.float32),
         "coef": coef.astype(np.float16),  # halves the artefact; scores move by < 1e-3
         "intercept": intercept.astype(np.float32),

@@ -88,8 +88,8 @@ _jieba = None
 
 
 def normalise(text: str) -> str:
-    """NFKC, no whitespace, masked place codes → X, digit runs → 0."""
-    text = unicodedata.normalize("NFKC", text or "")
+    """NFKC, no whitespace (nor NUL), masked place codes → X, digit runs → 0."""
+    text = unicodedata.normalize("NFKC", text or "").replace("\x00", "")
     text = _WS.sub("", text)
     text = _PLACE.sub("X", text)
     return _DIGITS.sub("0", text)
