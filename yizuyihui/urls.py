@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("yizuyihui.cases.urls")),
     path("visits/", include("yizuyihui.visits.urls")),
     path("meetings/", include("yizuyihui.meetings.urls")),
+    path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -1,0 +1,28 @@
+"""Home card and navigation for widespread problems (see core/plugins.py)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yizuyihui.core.plugins import Card, NavItem
+
+
+def nav_items(request):
+    from yizuyihui.triage.selectors import widespread_nodes
+
+    if widespread_nodes(request.user):
+        return [NavItem(_("Widespread problems"), reverse("triage:widespread"), order=25)]
+    return []
+
+
+def home_cards(request):
+    """The number of candidate widespread problems in the first node of the viewer's scope, from
+    the cache only (the periodic task or the page computes it): the home page stays fast."""
+    from yizuyihui.triage.selectors import widespread_nodes, widespread_problems
+
+    nodes = widespread_nodes(request.user)
+    if not nodes:
+        return []
+    problems = widespread_problems(user=request.user, node=nodes[0], compute=False)
+    value = len(problems) if problems is not None else None
+    return [Card(_("Widespread problems"), reverse("triage:widespread"), value, _("For tier 3: the street/township"), order=13,
+                 tone="warn" if value else "")]

@@ -1,0 +1,40 @@
+"""Residents who attach themselves to an existing matter instead of filing it again.
+
+While a matter is filed, the page shows likely duplicates among the unit's open matters; a
+resident (or a member on a resident's behalf) may support/follow one of them. Each such choice is
+one `CaseSupport` row: it counts as support when widespread problems are ranked (DOMAIN §4).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseSupport(models.Model):
+    """“I have the same problem”: one person (or one account, when the person is unknown) per matter."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="supports", verbose_name=_("matter"))
+    # The resident who supports the matter (unknown when a member clicks without a phone number).
+    person = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("resident"))
+    # The account that recorded it: the resident themself, or the member filing for them.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("support for a matter")
+        verbose_name_plural = _("support for matters")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], condition=Q(person__isnull=False),
+                                    name="casesupport_once_per_person"),
+            models.UniqueConstraint(fields=["case", "user"], condition=Q(person__isnull=True),
+                                    name="casesupport_once_per_account"),
+        ]
+        indexes = [models.Index(fields=["case"], name="casesupport_case")]
+
+    def __str__(self) -> str:
+        return f"support {self.case_id}"

@@ -1,0 +1,113 @@
+"""Thin views: likely duplicates while filing (htmx partial), support, widespread problems."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from yizuyihui.cases.models import Case
+from yizuyihui.cases.rules import is_staff
+from yizuyihui.org.models import OrgNode
+from yizuyihui.triage import selectors, services
+
+
+@login_required
+@require_GET
+def duplicates(request):
+    """The filing pages ask this (htmx, debounced) as the title/description is typed: a small list of
+    open matters of the same unit that look the same. Only title, status, date and supporters."""
+    g = request.GET
+    unit = selectors.filing_unit(request.user, g.get("unit"))
+    if unit is None and g.get("unit"):
+        raise PermissionDenied
+    rows = selectors.likely_duplicates(user=request.user, unit=unit, title=g.get("title", "")[:200],
+                                       description=g.get("description", "")[:2000]) if unit else []
+    return render(request, "triage/_duplicates.html", {"rows": rows, "staff": is_staff(request.user), "unit": unit})
+
+
+@login_required
+@require_POST
+def support(request, pk: int):
+    """Attach to an existing open matter instead of filing a new one."""
+    case = get_object_or_404(Case.objects.select_related("unit__node"), pk=pk)
+    if not request.user.has_perm("cases.file_for_unit", case.unit):
+        raise PermissionDenied
+    person = services.support_person_for(actor=request.user, case=case, phone=request.POST.get("reporter_phone", ""))
+    error = ""
+    try:
+        services.case_support(case=case, actor=request.user, person=person)
+    except services.CaseForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.CaseError as exc:
+        error = str(exc)
+    if request.htmx:
+        return render(request, "triage/_supported.html", {"case": case, "error": error,
+                                                          "staff": is_staff(request.user), "person": person})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Thank you — you now follow this matter"))
+    if is_staff(request.user):
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:public_board", unit_id=case.unit_id)
+
+
+def _widespread_node(request) -> OrgNode:
+    nodes = selectors.widespread_nodes(request.user)
+    if not nodes:
+        raise PermissionDenied
+    raw = request.GET.get("node") or request.POST.get("node") or ""
+    if raw:
+        node = get_object_or_404(OrgNode, pk=int(raw) if raw.isdigit() else 0)
+    else:
+        node = nodes[0]
+    if not selectors.may_view_widespread(request.user, node):
+        raise PermissionDenied
+    return node
+
+
+@login_required
+def widespread(request):
+    """民众普遍性问题: similar open matters across units under a street/township, district or
+    community, for tier-3 handling."""
+    node = _widespread_node(request)
+    problems = selectors.widespread_problems(user=request.user, node=node)
+    for p in problems:
+        p.can_escalate = p.below_tier3 > 0 and all(request.user.has_perm("cases.manage_case", c)
+                                                    for c in p.members if c.tier < 3)
+    return render(request, "triage/widespread.html", {
+        "node": node, "problems": problems, "choices": selectors.widespread_choices(request.user),
+        "max_matters": selectors.HOTSPOT_MAX_MATTERS,
+    })
+
+
+@login_required
+@require_POST
+def widespread_escalate(request):
+    """Escalate every member matter of one problem to tier 3 (one service call per step)."""
+    node = _widespread_node(request)
+    ids = {int(i) for i in request.POST.getlist("case") if i.isdigit()}
+    label = request.POST.get("label", "")[:100]
+    cases = list(Case.objects.filter(pk__in=ids, unit__node__path__startswith=node.path)
+                 .select_related("unit__node", "node", "category").order_by("pk"))
+    if not cases or not label.strip():
+        messages.error(request, _("Choose a problem to escalate"))
+        return redirect(f"{reverse('triage:widespread')}?node={node.pk}")
+    if not any(request.user.has_perm("cases.manage_case", c) for c in cases if c.tier < 3):
+        if all(c.tier >= 3 for c in cases):
+            messages.info(request, _("These matters are already at the street/township"))
+            return redirect(f"{reverse('triage:widespread')}?node={node.pk}")
+        raise PermissionDenied
+    result = services.problem_escalate(cases=cases, actor=request.user, label=label)
+    if result.escalated:
+        messages.success(request, _("%(n)d matters went up to the street/township (tier 3)") % {"n": len(result.escalated)})
+    if result.already:
+        messages.info(request, _("%(n)d matters were at tier 3 already") % {"n": len(result.already)})
+    for pk, why in result.failed:
+        messages.error(request, _("Matter #%(pk)d: %(why)s") % {"pk": pk, "why": why})
+    return redirect(f"{reverse('triage:widespread')}?node={node.pk}")
