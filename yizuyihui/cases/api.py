@@ -147,7 +147,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
     try:
         case = services.case_file(unit=unit, actor=request.user, title=payload.title, description=payload.description,
                                   channel=payload.channel, urgency=payload.urgency, category=category,
-                                  place=payload.place, origin="resident", idempotency_key=key)
+                                  place=payload.place, origin="resident", idempotency_key=key, key_checked=True)
     except services.CaseForbidden:
         return Status(403, {"detail": "You may not file matters for this unit"})
     except services.CaseError as exc:

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "yizuyihui.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from yizuyihui.cases import deadlines
+        from yizuyihui.cases.models import Category, DeadlinePolicy, WorkingDay
+
+        def _reset(**_kwargs):
+            deadlines.calendar_reset_cache()
+
+        # The per-process caches of these small tables are cleared by any edit made in this process.
+        for model in (Category, DeadlinePolicy, WorkingDay):
+            post_save.connect(_reset, sender=model, dispatch_uid=f"cases-cache-{model.__name__}-save", weak=False)
+            post_delete.connect(_reset, sender=model, dispatch_uid=f"cases-cache-{model.__name__}-delete", weak=False)

@@ -10,28 +10,71 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 from django.utils import timezone
 
 _cache_lock = threading.Lock()
+# Per-process caches of small, rarely edited tables (calendar exceptions, policies, categories).
+# An edit in this process clears them at once (signals in cases.apps); other processes (gunicorn
+# workers, the huey consumer) reload within CACHE_SECONDS.
+CACHE_SECONDS = 60.0
 _exceptions: dict[dt.date, bool] | None = None
+_exceptions_at = 0.0
+_policies: list | None = None
+_policies_at = 0.0
+_categories: dict | None = None
+_categories_at = 0.0
 
 
 def calendar_reset_cache() -> None:
-    """Forget the cached calendar (called after the table changes)."""
-    global _exceptions
+    """Forget the cached calendar, policies and taxonomy (called after the tables change)."""
+    global _exceptions, _policies, _categories
     with _cache_lock:
-        _exceptions = None
+        _exceptions = _policies = _categories = None
+
+
+def _fresh(at: float) -> bool:
+    return time.monotonic() - at < CACHE_SECONDS
 
 
 def _calendar() -> dict[dt.date, bool]:
-    global _exceptions
-    if _exceptions is None:
+    global _exceptions, _exceptions_at
+    cached = _exceptions
+    if cached is None or not _fresh(_exceptions_at):
         from yizuyihui.cases.models import WorkingDay
 
+        cached = dict(WorkingDay.objects.values_list("date", "is_working"))
         with _cache_lock:
-            _exceptions = dict(WorkingDay.objects.values_list("date", "is_working"))
-    return _exceptions
+            _exceptions, _exceptions_at = cached, time.monotonic()
+    return cached
+
+
+def _policy_rows() -> list:
+    global _policies, _policies_at
+    cached = _policies
+    if cached is None or not _fresh(_policies_at):
+        from yizuyihui.cases.models import DeadlinePolicy
+
+        cached = list(DeadlinePolicy.objects.order_by("pk"))
+        with _cache_lock:
+            _policies, _policies_at = cached, time.monotonic()
+    return cached
+
+
+def categories() -> dict:
+    """{"parent": {pk: parent_pk}, "by_name": {name: Category (lowest level)}, "by_pk": {pk: Category}}."""
+    global _categories, _categories_at
+    cached = _categories
+    if cached is None or not _fresh(_categories_at):
+        from yizuyihui.cases.models import Category
+
+        rows = list(Category.objects.order_by("-level", "-pk"))
+        cached = {"parent": {c.pk: c.parent_id for c in rows}, "by_pk": {c.pk: c for c in rows},
+                  "by_name": {c.name: c for c in rows}}  # later (lower level, then lower pk) wins
+        with _cache_lock:
+            _categories, _categories_at = cached, time.monotonic()
+    return cached
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -142,17 +185,26 @@ def policy_seed() -> int:
 
 
 def policy_for(*, category, tier: int, urgency: str, mode: str):
-    """The most specific policy row: category (or its ancestors) + tier, category, tier, generic."""
-    from yizuyihui.cases.models import DeadlinePolicy
-
-    rows = list(DeadlinePolicy.objects.filter(urgency=urgency, mode=mode))
+    """The most specific policy row: category (or its ancestors) + tier, category, tier, generic.
+    Reads the per-process cached table: no query."""
+    all_rows = _policy_rows()
+    rows = [p for p in all_rows if p.urgency == urgency and p.mode == mode]
     if not rows and mode != "calm":
-        rows = list(DeadlinePolicy.objects.filter(urgency=urgency, mode="calm"))
+        rows = [p for p in all_rows if p.urgency == urgency and p.mode == "calm"]
+    if not rows:
+        return None
     cats = []
-    node = category
-    while node is not None:
-        cats.append(node.pk)
-        node = node.parent if node.parent_id else None
+    if category is not None:
+        parents = categories()["parent"]
+        pk = category.pk if hasattr(category, "pk") else category
+        if pk not in parents:  # created meanwhile in another process
+            calendar_reset_cache()
+            parents = categories()["parent"]
+        seen = set()
+        while pk is not None and pk not in seen:
+            seen.add(pk)
+            cats.append(pk)
+            pk = parents.get(pk)
 
     def rank(p):
         cat_rank = cats.index(p.category_id) if p.category_id in cats else (len(cats) if p.category_id is None else None)

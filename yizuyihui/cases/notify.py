@@ -59,3 +59,45 @@ def notify(*, user=None, person=None, subject: str, body: str, url: str = ""):
 
     transaction.on_commit(_send)
     return row
+
+
+def notify_many(items) -> int:
+    """`notify` for many people at once (the sweep): one INSERT for the inbox rows, one after-commit
+    callback for the e-mail and SMS copies. `items` are (user, person, subject, body, url) with the
+    user's `person` and the person's `user` already loaded (select_related) or None."""
+    from yizuyihui.cases.models import Notification
+
+    if _muted.get():
+        return 0
+    rows, outbox = [], []
+    for user, person, subject, body, url in items:
+        if user is None and person is None:
+            continue
+        if user is None and person is not None and person.user_id:
+            user = person.user
+        if person is None and user is not None:
+            person = getattr(user, "person", None)
+        rows.append(Notification(user=user, person=person, subject=subject[:200], body=body, url=url))
+        email = getattr(user, "email", "") if user is not None else ""
+        phone = getattr(person, "phone", "") if person is not None else ""
+        if email or phone:
+            outbox.append((email, phone, subject, body, url))
+    Notification.objects.bulk_create(rows, batch_size=1000)
+
+    def _send():
+        for email, phone, subject, body, url in outbox:
+            text = f"{subject}{'：' + body if body else ''}"
+            if email:
+                try:
+                    send_mail(subject, f"{body}\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+                except Exception:  # pragma: no cover - depends on the mail server
+                    log.exception("e-mail notification failed")
+            if phone:
+                try:
+                    send_sms(phone=phone, text=text[:300])
+                except Exception:  # pragma: no cover - depends on the SMS gateway
+                    log.exception("SMS notification failed")
+
+    if outbox:
+        transaction.on_commit(_send)
+    return len(rows)

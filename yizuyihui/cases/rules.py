@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 
-from yizuyihui.accounts.scope import has_role_over, in_scope, user_scope
+from yizuyihui.accounts.scope import has_role_over, in_scope, role_paths
 
 # Party group of the unit and the leading levels above it: receive, deliberate, dispatch, escalate.
 MANAGER_ROLES = frozenset({"unit_leader", "community_cadre", "street_official", "district_official", "city_admin"})
@@ -25,7 +25,9 @@ STAFF_ROLES = MANAGER_ROLES | MEMBER_ROLES | HANDLER_ROLES
 
 
 def is_staff(user) -> bool:
-    return bool(user_scope(user).paths)
+    """Any active post other than resident (or a superuser). Uses the same cached post list as
+    the role checks, so filing (a role check plus this) reads the posts once."""
+    return bool(role_paths(user, STAFF_ROLES))
 
 
 def resident_unit(user):

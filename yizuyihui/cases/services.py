@@ -24,6 +24,7 @@ from yizuyihui.cases import deadlines
 from yizuyihui.cases import rules as case_rules
 from yizuyihui.cases.models import (
     OPEN_STATUSES,
+    RECEIVABLE,
     Assignment,
     Case,
     CaseEvent,
@@ -172,20 +173,28 @@ def category_update(*, category: Category, actor, name: str | None = None, handl
 
 
 # --- filing -----------------------------------------------------------------------------------------
+_emergency_mode_for = False  # False = not looked up yet; None = no emergency app
+
+
 def _mode_for(node) -> str:
     """Urgent mode (平急转换) comes from the emergency app when it exists."""
-    if importlib.util.find_spec("yizuyihui.emergency") and importlib.util.find_spec("yizuyihui.emergency.selectors"):
-        mod = importlib.import_module("yizuyihui.emergency.selectors")
-        fn = getattr(mod, "mode_for", None)
-        if fn is not None:
-            try:
-                return Mode.URGENT if fn(node) in ("urgent", Mode.URGENT, True) else Mode.CALM
-            except Exception:  # pragma: no cover - another app's failure must not stop filing
-                log.exception("emergency.mode_for failed")
+    global _emergency_mode_for
+    if _emergency_mode_for is False:
+        fn = None
+        if importlib.util.find_spec("yizuyihui.emergency") and importlib.util.find_spec("yizuyihui.emergency.selectors"):
+            fn = getattr(importlib.import_module("yizuyihui.emergency.selectors"), "mode_for", None)
+        _emergency_mode_for = fn
+    fn = _emergency_mode_for
+    if fn is not None:
+        try:
+            return Mode.URGENT if fn(node) in ("urgent", Mode.URGENT, True) else Mode.CALM
+        except Exception:  # pragma: no cover - another app's failure must not stop filing
+            log.exception("emergency.mode_for failed")
     return Mode.CALM
 
 
 _routing_down_until = 0.0
+_router = False  # False = not looked up yet; None = no triage app
 
 
 def _suggest_category(text: str):
@@ -195,10 +204,16 @@ def _suggest_category(text: str):
     global _routing_down_until
     import time
 
-    if time.monotonic() < _routing_down_until or importlib.util.find_spec("yizuyihui.triage.routing") is None:
+    global _router
+    if time.monotonic() < _routing_down_until:
+        return None, None
+    if _router is False:
+        _router = (importlib.import_module("yizuyihui.triage.routing").route
+                   if importlib.util.find_spec("yizuyihui.triage.routing") is not None else None)
+    if _router is None:
         return None, None
     try:
-        result = importlib.import_module("yizuyihui.triage.routing").route(text)
+        result = _router(text)
     except Exception:  # pragma: no cover - routing is advisory only
         log.warning("triage routing unavailable; filing without a suggestion", exc_info=True)
         _routing_down_until = time.monotonic() + 300
@@ -215,7 +230,7 @@ def _suggest_category(text: str):
     if isinstance(label, Category):
         return label, conf
     if label:
-        cat = Category.objects.filter(name=str(label)).order_by("level").first()
+        cat = deadlines.categories()["by_name"].get(str(label))  # cached taxonomy: no query
         try:
             return cat, float(conf) if conf is not None else None
         except (TypeError, ValueError):
@@ -226,7 +241,7 @@ def _suggest_category(text: str):
 def case_file(*, unit, actor, title: str, description: str, channel: str, urgency: str = "normal", category=None,
               reporter=None, place: str = "", origin: str = "resident", origin_ref: str = "", now=None,
               idempotency_key: str = "", lat: float | None = None, long: float | None = None,
-              suggest: bool = True) -> Case:
+              suggest: bool = True, key_checked: bool = False) -> Case:
     """填单: a resident, a member on the resident's behalf, or another app (visit, report, duty,
     meeting) files a matter with the unit. The unit's Party group receives it next."""
     now = _now(now)
@@ -242,7 +257,7 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
         raise CaseError(_("Unknown origin"))
     if reporter is None and actor is not None and not case_rules.is_staff(actor):
         reporter = getattr(actor, "person", None)
-    if idempotency_key and actor is not None:
+    if idempotency_key and actor is not None and not key_checked:  # the API looked already
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
@@ -667,47 +682,170 @@ def _supervisor_node(node):
     return node.get_parent() or node
 
 
+SWEEP_BATCH = 1000
+ESCALATABLE = [CaseStatus.FILED, *RECEIVABLE, CaseStatus.DISPATCHED, CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS,
+               CaseStatus.SUSPENDED]
+
+
+def _nodes_by_path(paths) -> dict:
+    from yizuyihui.org.models import OrgNode
+
+    return {n.path: n for n in OrgNode.objects.filter(path__in=set(paths))} if paths else {}
+
+
+def _parent_path(node) -> str:
+    return node.path[: (node.depth - 1) * node.steplen] if node.depth > 1 else node.path
+
+
 def sweep_overdue(*, now=None) -> dict[str, int]:
     """Find overdue matters, escalate by policy, open 督办 at the level above and notify.
 
     Idempotent: an escalated matter gets fresh deadlines at its new tier, and each supervision is
-    unique per (matter, kind) with the tier in the kind — a second run finds nothing new."""
+    unique per (matter, kind) with the tier in the kind — a second run finds nothing new.
+    Set-based: overdue matters are handled SWEEP_BATCH at a time, each batch in one transaction
+    with its rows locked (PostgreSQL), a bulk INSERT of supervisions, one UPDATE per group of
+    identical escalations, a bulk INSERT of one CaseEvent per escalated matter and bulk inbox rows."""
     now = _now(now)
     ct = ContentType.objects.get_for_model(Case)
     counts = {"respond_overdue": 0, "resolve_overdue": 0, "escalated": 0}
+    # Suspended matters are excluded from the resolve sweep: their clock is paused.
+    late_statuses = [s for s in OPEN_STATUSES if s != CaseStatus.SUSPENDED]
     for tier in (1, 2, 3):
         kind = f"overdue_respond_t{tier}"
         supervised = Supervision.objects.filter(content_type=ct, object_id=OuterRef("pk"), kind=kind)
-        late = (Case.objects.filter(status=CaseStatus.FILED, tier=tier, respond_due__lt=now)
-                .exclude(Exists(supervised)).select_related("node", "unit"))
-        for case in late.iterator(chunk_size=500):
-            supervision_open(subject=case, node=_supervisor_node(case.node), kind=kind, now=now,
-                             reason=_("No response by %(due)s") % {"due": f"{timezone.localtime(case.respond_due):%Y-%m-%d %H:%M}"})
-            counts["respond_overdue"] += 1
+        ids = list(Case.objects.filter(status=CaseStatus.FILED, tier=tier, respond_due__lt=now)
+                   .exclude(Exists(supervised)).order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(ids), SWEEP_BATCH):
+            counts["respond_overdue"] += _sweep_respond_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now)
         kind = f"overdue_resolve_t{tier}"
         supervised = Supervision.objects.filter(content_type=ct, object_id=OuterRef("pk"), kind=kind)
-        # Suspended matters are excluded: their clock is paused.
-        late_statuses = [s for s in OPEN_STATUSES if s != CaseStatus.SUSPENDED]
-        late = (Case.objects.filter(status__in=late_statuses, tier=tier, resolve_due__lt=now)
-                .exclude(Exists(supervised)).select_related("node", "unit", "category"))
-        for case in late.iterator(chunk_size=500):
-            supervisor = _supervisor_node(case.node)
-            due = timezone.localtime(case.resolve_due)
-            sup = supervision_open(subject=case, node=supervisor, kind=kind, now=now,
-                                   reason=_("Not resolved by %(due)s") % {"due": f"{due:%Y-%m-%d %H:%M}"})
-            Case.objects.filter(pk=case.pk).update(was_overdue=True)
-            case.was_overdue = True  # the escalation below saves the whole row
-            counts["resolve_overdue"] += 1
-            for user in _supervisors(supervisor):
-                notify(user=user, subject=_("督办: %s") % case.title, body=sup.reason)
-            if tier < 3 and deadlines.auto_escalates(case=case):
-                try:
-                    case_escalate(case=case, actor=None, reason=_("Overdue at tier %(tier)s") % {"tier": tier},
-                                  now=now, auto=True)
-                    counts["escalated"] += 1
-                except CaseError:  # changed meanwhile; the next sweep sees it again
-                    pass
+        ids = list(Case.objects.filter(status__in=late_statuses, tier=tier, resolve_due__lt=now)
+                   .exclude(Exists(supervised)).order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(ids), SWEEP_BATCH):
+            late, escalated = _sweep_resolve_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now,
+                                                   statuses=late_statuses)
+            counts["resolve_overdue"] += late
+            counts["escalated"] += escalated
     return counts
+
+
+def _sweep_respond_batch(ids, *, tier, kind, ct, now) -> int:
+    with transaction.atomic():
+        cases = list(Case.objects.select_for_update(of=("self",)).filter(
+            pk__in=ids, status=CaseStatus.FILED, tier=tier, respond_due__lt=now).select_related("node")
+            .only("pk", "respond_due", "node__path", "node__depth"))
+        if not cases:
+            return 0
+        parents = _nodes_by_path({_parent_path(c.node) for c in cases})
+        Supervision.objects.bulk_create([
+            Supervision(content_type=ct, object_id=c.pk, node=parents[_parent_path(c.node)], kind=kind, opened_at=now,
+                        reason=_("No response by %(due)s") % {"due": f"{timezone.localtime(c.respond_due):%Y-%m-%d %H:%M}"})
+            for c in cases], ignore_conflicts=True)
+    return len(cases)
+
+
+def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, int]:
+    from django.urls import reverse
+
+    from yizuyihui.cases.notify import notify_many
+    from yizuyihui.people.models import Post
+
+    escalation_levels = set(TIER2_LEVELS if tier == 1 else TIER3_LEVELS)
+    with transaction.atomic():
+        cases = list(Case.objects.select_for_update(of=("self",)).filter(
+            pk__in=ids, status__in=statuses, tier=tier, resolve_due__lt=now)
+            .select_related("node", "unit__node", "reporter__user", "filed_by__person").order_by("pk"))
+        if not cases:
+            return 0, 0
+        # Every node needed (supervisors above the responsible level, escalation targets above the
+        # unit) from the materialised paths, in one query.
+        paths = {_parent_path(c.node) for c in cases}
+        for c in cases:
+            paths.update(c.unit.node.ancestor_paths())
+        nodes = _nodes_by_path(paths)
+        sups = []
+        for c in cases:
+            c.supervisor = nodes[_parent_path(c.node)]
+            c.sup_reason = _("Not resolved by %(due)s") % {"due": f"{timezone.localtime(c.resolve_due):%Y-%m-%d %H:%M}"}
+            sups.append(Supervision(content_type=ct, object_id=c.pk, node=c.supervisor, kind=kind, reason=c.sup_reason,
+                                    opened_at=now))
+        Supervision.objects.bulk_create(sups, ignore_conflicts=True)
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(was_overdue=True)
+
+        # Escalation (tier < 3, policy auto_escalate): one UPDATE per group of identical changes.
+        escalate, groups = [], {}
+        due_memo: dict = {}
+        reason = _("Overdue at tier %(tier)s") % {"tier": tier}
+        for c in cases:
+            if tier >= 3 or not deadlines.auto_escalates(case=c) or c.status not in ESCALATABLE:
+                continue
+            target = next((nodes[p] for p in reversed(c.unit.node.ancestor_paths())
+                           if p in nodes and nodes[p].level in escalation_levels), None)
+            if target is None:
+                continue
+            key = (c.category_id, c.urgency, c.mode)
+            if key not in due_memo:
+                due_memo[key] = deadlines.due_dates(start=now, category=c.category_id, tier=tier + 1, urgency=c.urgency,
+                                                    mode=c.mode)
+            c.target, (c.new_respond_due, c.new_resolve_due) = target, due_memo[key]
+            groups.setdefault((target.pk, key, c.status), []).append(c)
+            escalate.append(c)
+        done = []
+        for (target_id, _key, status), group in groups.items():
+            first = group[0]
+            n = Case.objects.filter(pk__in=[c.pk for c in group], status=status, tier=tier).update(
+                status=CaseStatus.RECEIVED, tier=tier + 1, node_id=target_id, handler=None,
+                respond_due=first.new_respond_due, resolve_due=first.new_resolve_due, suspended_at=None, on_agenda=False)
+            if n == len(group):
+                done.extend(group)
+            else:  # pragma: no cover - rows are locked; on a mismatch take only the rows that moved
+                moved = set(Case.objects.filter(pk__in=[c.pk for c in group], status=CaseStatus.RECEIVED, tier=tier + 1,
+                                                node_id=target_id).values_list("pk", flat=True))
+                done.extend(c for c in group if c.pk in moved)
+        CaseEvent.objects.bulk_create([
+            CaseEvent(case_id=c.pk, action="auto_escalate", actor=None, from_status=c.status, to_status=CaseStatus.RECEIVED,
+                      tier=tier + 1, reason=reason, at=now, public=True, data={"to_node": c.target.pk})
+            for c in done], batch_size=1000)
+        Assignment.objects.filter(case_id__in=[c.pk for c in done], state__in=["pending", "lead", "assisting"]).update(
+            state=Assignment.State.WITHDRAWN)
+
+        # Notifications (inbox rows now, e-mail/SMS after commit), people loaded in three queries.
+        items = []
+        sup_users: dict[int, list] = {}
+        for post in (Post.objects.filter(active=True, node__in={c.supervisor.pk for c in cases},
+                                         role__in=case_rules.MANAGER_ROLES).select_related("user__person").order_by("user_id")):
+            users = sup_users.setdefault(post.node_id, [])
+            if len(users) < 10 and all(u.pk != post.user_id for u in users):
+                users.append(post.user)
+        for c in cases:
+            for user in sup_users.get(c.supervisor.pk, []):
+                items.append((user, None, _("督办: %s") % c.title, c.sup_reason, ""))
+        if done:
+            manager_roles = case_rules.MANAGER_ROLES - {"city_admin", "district_official"}
+            manager_paths = {p for c in done for p in c.target.ancestor_paths()[-2:]}
+            managers: dict[str, list] = {}
+            for post in (Post.objects.filter(active=True, role__in=manager_roles, node__path__in=manager_paths)
+                         .select_related("user__person", "node").order_by("user_id")):
+                managers.setdefault(post.node.path, []).append(post.user)
+            filers = {c.filed_by_id for c in done if not c.reporter_id and c.filed_by_id}
+            staff = set(Post.objects.filter(user_id__in=filers, active=True, role__in=case_rules.STAFF_ROLES)
+                        .values_list("user_id", flat=True)) if filers else set()
+            for c in done:
+                url = reverse("cases:detail", args=[c.pk])
+                seen = set()
+                for p in c.target.ancestor_paths()[-2:]:
+                    for user in managers.get(p, []):
+                        if user.pk not in seen and len(seen) < 20:
+                            seen.add(user.pk)
+                            items.append((user, None, _("Matter escalated to you: %s") % c.title, reason, url))
+                subject = _("Your matter went up to %(level)s") % {"level": c.target.name}
+                my_url = reverse("cases:my_case", args=[c.public_id])
+                if c.reporter_id:
+                    items.append((c.reporter.user if c.reporter.user_id else None, c.reporter, subject, reason, my_url))
+                elif c.filed_by_id and c.filed_by_id not in staff and not c.filed_by.is_superuser:
+                    items.append((c.filed_by, getattr(c.filed_by, "person", None), subject, reason, my_url))
+        notify_many(items)
+    return len(cases), len(done)
 
 
 def _supervisors(node):
