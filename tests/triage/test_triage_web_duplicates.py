@@ -95,7 +95,8 @@ def test_filing_pages_ask_for_duplicates_with_htmx(cast, login):
     for persona, url in (("resident", reverse("cases:resident_file")), ("grid_worker", reverse("cases:staff_file"))):
         html = login(persona).get(url).content.decode()
         assert f'hx-get="{reverse("triage:duplicates")}"' in html
-        assert 'hx-trigger="keyup changed delay:600ms"' in html
+        # keyup as typed; input too, for phone keyboards and Chinese input methods (no key events)
+        assert 'hx-trigger="keyup changed delay:600ms, input changed delay:600ms"' in html
         assert 'id="duplicates"' in html
         assert "<script>" not in html  # CSP: no inline script, htmx does the work
 
