@@ -1,0 +1,49 @@
+"""Schemathesis over every /api/ operation outside /api/cases (those have their own run in
+tests/cases): generated requests never cause a server error, for a staff key and a resident."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+
+from yizuyihui.cases.models import ApiKey
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    # The WSGI handler would close the test transaction's connection after each request (GOTCHAS.md).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["grid_worker", "resident"])
+def test_the_rest_of_the_api_has_no_server_errors(cast, persona):
+    from yizuyihui.wsgi import application
+
+    ApiKey.objects.create(user=cast.users[persona], name="schemathesis", key=f"schema-{persona}")
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [op for op in operations if not op.path.startswith("/api/cases")]
+    assert {op.path for op in operations} >= {"/api/org/units", "/api/people/persons/{person_id}"}
+    failures = []
+    def run(operation):
+        @settings(max_examples=20, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+        @given(case=operation.as_strategy())
+        def check(case):
+            response = case.call(headers={"Authorization": f"Bearer schema-{persona}"})
+            if response.status_code >= 500:
+                failures.append((operation.label, case.path_parameters, case.query, response.status_code))
+
+        check()
+
+    for operation in operations:
+        run(operation)
+    assert not failures, failures[:5]
