@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from yizuyihui.cases import services as s
-from yizuyihui.cases.deadlines import add_working_time, calendar_reset_cache, is_working_day, working_time_between
+from yizuyihui.cases.deadlines import (
+    add_working_time,
+    calendar_reset_cache,
+    is_working_day,
+    working_time_between,
+)
 from yizuyihui.cases.models import CaseStatus, Supervision, WorkingDay
 
 pytestmark = pytest.mark.django_db

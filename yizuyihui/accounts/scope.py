@@ -50,7 +50,7 @@ def user_scope(user) -> Scope:
     # A resident's post places them in a unit but grants no view over its data: residents see
     # their own matters and the public board, which selectors handle separately.
     posts = list(
-        user.posts.filter(active=True).exclude(role="resident").select_related("node").only("role", "node__path")
+        user.posts.filter(active=True).exclude(role="resident").select_related("node").only("role", "user_id", "node__path")
     )
     if user.is_superuser:
         scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {"city_admin"}, everything=True)
@@ -69,7 +69,7 @@ def role_paths(user, roles: set[str] | frozenset[str]) -> tuple[str, ...]:
     cache = getattr(user, "_yzyh_role_paths", None)
     if cache is None:
         cache = {}
-        for post in user.posts.filter(active=True).select_related("node").only("role", "node__path"):
+        for post in user.posts.filter(active=True).select_related("node").only("role", "user_id", "node__path"):
             cache.setdefault(post.role, []).append(post.node.path)
         user._yzyh_role_paths = cache
     return _minimal([p for r in roles for p in cache.get(r, [])])
