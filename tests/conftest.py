@@ -72,7 +72,8 @@ def browser_page(request):
     viewport = getattr(request, "param", None) or {"width": 1280, "height": 900}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        phone = viewport["width"] < 600
+        context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=phone, has_touch=phone)
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page

@@ -1,8 +1,6 @@
 """A grid worker logs a visit on a phone-sized screen: due list → one screen → saved."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
@@ -10,33 +8,12 @@ from yizuyihui.demo.cast import PASSWORD
 from yizuyihui.visits import services
 from yizuyihui.visits.models import PlannedVisit
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def browser_page(settings):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required on CI")
-        pytest.skip("chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    settings.AXES_ENABLED = False
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                      locale="zh-CN")
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
+@pytest.mark.parametrize("browser_page", [PHONE], indirect=True)
 def test_a_grid_worker_logs_a_visit_on_a_phone(cast, live_server, browser_page):
     from playwright.sync_api import expect
 
