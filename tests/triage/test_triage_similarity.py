@@ -104,3 +104,16 @@ def test_hotspots_empty_and_deterministic():
     a = cluster_hotspots(items, top=5)
     b = cluster_hotspots(list(items), top=5)
     assert a == b and len(a) == 2
+
+
+def test_hotspots_accept_items_with_and_without_times_and_time_zones():
+    import datetime as dt
+
+    from yizuyihui.triage.similarity import HotspotItem, cluster_hotspots
+
+    aware = dt.datetime(2026, 5, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    items = [HotspotItem(id=i, title="小区门口垃圾堆积无人清理", text="垃圾堆积发臭，请尽快清运", time=aware if i % 2 else None)
+             for i in range(1, 7)]
+    items += [HotspotItem(id=100 + i, title=t, text=t) for i, t in enumerate(["公交线路太少", "学校收费问题", "医保报销慢"])]
+    hotspots = cluster_hotspots(items, top=3)
+    assert hotspots and set(hotspots[0].member_ids) <= set(range(1, 7))

@@ -111,6 +111,10 @@ def _corpus_idf():
 # --------------------------------------------------------------------------- hotspots
 
 
+def _stamp(when: datetime | None) -> float:
+    return when.timestamp() if when is not None else 0.0
+
+
 @dataclass
 class HotspotItem:
     """One matter offered to hotspot detection."""
@@ -193,7 +197,8 @@ def cluster_hotspots(
     out = []
     for rank, (score, members) in enumerate(labels_for, start=1):
         member_items = [items[i] for i in members]
-        member_items.sort(key=lambda it: (it.time or datetime.min, str(it.id)))
+        # Items without a time sort first; timestamps compare naive and aware times alike.
+        member_items.sort(key=lambda it: (it.time is not None, _stamp(it.time), str(it.id)))
         times = [it.time for it in member_items if it.time is not None]
         units = {it.unit_id for it in member_items if it.unit_id is not None}
         out.append(
