@@ -393,7 +393,7 @@ def event_register(
             case = case_file(
                 unit=unit, actor=actor, title=f"{event.get_event_type_display()}：{_first_line(description, 40)}",
                 description=description, channel="internal", urgency="urgent" if urgent else "normal", place=place,
-                origin="duty", origin_ref=f"event:{event.pk}",
+                origin="duty", origin_ref=f"event:{event.pk}", now=at,  # filed when the event was registered
             )
             event.case_id = case.pk
             event.save(update_fields=["case_id"])
@@ -494,6 +494,7 @@ def report_file(
                 unit=unit, actor=actor, title=f"{report.get_report_type_display()}：{_first_line(description, 40)}",
                 description=description, channel="internal", urgency="urgent" if hazard else "normal",
                 place=place or (household.address if household else ""), origin="report", origin_ref=f"report:{report.pk}",
+                now=at,  # filed when the report was made (a phone may sync later)
             )
             report.case_id = case.pk
             report.save(update_fields=["case_id"])
