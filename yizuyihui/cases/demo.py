@@ -118,6 +118,99 @@ def _generate(*, seed: int, progress, matters: int) -> dict[str, int]:
             made["closed"] += 1
         if i % 100 == 0:
             progress("matters", 100)
+    made["logins"] = _seed_logins(rng=rng, texts=texts, tops=tops, now=now)
     sweep = s.sweep_overdue(now=now)
     made["supervised"] = sweep["respond_overdue"] + sweep["resolve_overdue"]
+    return made
+
+
+LOGINS = {k: k for k in ("leader", "grid", "council", "building", "resident", "cadre", "handler", "village")}
+
+
+def _seed_logins(*, rng: random.Random, texts: list[dict], tops: list, now: dt.datetime, logins=None) -> int:
+    """Matters in the demo accounts' own worklists, taken step by step by those accounts: the
+    resident's own matters (one closed with a rating, one waiting for it), 收单/议单 for the
+    leaders, matters to claim and in hand for the grid worker, council, building head and the
+    district department, one overdue reception for 督办. Without the demo accounts: nothing."""
+    logins = logins or LOGINS  # role in the demo → username
+    by_name = {u.username: u for u in get_user_model().objects.filter(username__in=logins.values()).select_related("person")}
+    users = {k: by_name[v] for k, v in logins.items() if v in by_name}
+    leader = users.get("leader")
+    if leader is None or not {"grid", "council", "building", "resident"} <= users.keys():
+        return 0
+    unit = Unit.objects.select_related("node").filter(node__posts__user=leader, node__posts__role="unit_leader").first()
+    if unit is None:
+        return 0
+    grid, council, building, resident = users["grid"], users["council"], users["building"], users["resident"]
+    made = 0
+
+    def ago(**kw) -> dt.datetime:
+        return now - dt.timedelta(**kw)
+
+    def file(unit, actor, at, reporter=None, channel="visit"):
+        nonlocal made
+        text = rng.choice(texts)
+        made += 1
+        return s.case_file(unit=unit, actor=actor, title=text["title"], description=text["detail"], channel=channel,
+                           category=rng.choice(tops) if tops else None, reporter=reporter, place=unit.name,
+                           origin="resident" if reporter is not None else "visit", now=at, suggest=False), text
+
+    def handled(case, handler, start, *, progress=True):
+        s.case_receive(case=case, actor=leader, now=start + dt.timedelta(minutes=40))
+        s.case_dispatch(case=case, actor=leader, handlers=[handler], now=start + dt.timedelta(hours=2))
+        s.case_claim(case=case, actor=handler, now=start + dt.timedelta(hours=3))
+        if progress:
+            s.case_progress(case=case, actor=handler, note="已到现场查看，正在协调处理", now=start + dt.timedelta(hours=5))
+
+    me = resident.person
+    # The resident: a settled matter with the whole timeline, one fed back waiting for the rating,
+    # one in the grid worker's hands, one just filed.
+    case, text = file(unit, resident, ago(days=41, hours=3), reporter=me, channel="web")
+    handled(case, grid, ago(days=41, hours=3))
+    s.case_resolve(case=case, actor=grid, result=text["reply"][:500] or "已办结", now=ago(days=38))
+    s.case_feed_back(case=case, actor=council, feedback="已上门告知办理结果", now=ago(days=37, hours=20))
+    s.case_rate(case=case, actor=resident, rating="satisfied", comment="处理及时，谢谢", now=ago(days=37))
+    case, text = file(unit, resident, ago(days=6, hours=2), reporter=me, channel="web")
+    handled(case, building, ago(days=6, hours=2))
+    s.case_resolve(case=case, actor=building, result=text["reply"][:500] or "已办结", now=ago(days=2, hours=5))
+    s.case_feed_back(case=case, actor=council, feedback="已电话告知办理结果，请评价", now=ago(days=1, hours=20))
+    case, _ = file(unit, resident, ago(days=1, hours=6), reporter=me, channel="web")
+    handled(case, grid, ago(days=1, hours=6))
+    file(unit, resident, ago(hours=2), reporter=me, channel="web")
+    # 收单 / 议单 for the Party-group leader: collected by members, one received, one deliberated.
+    file(unit, grid, ago(hours=5))
+    file(unit, building, ago(hours=3), channel="walk_in")
+    case, _ = file(unit, council, ago(days=1, hours=2))
+    s.case_receive(case=case, actor=leader, now=ago(days=1))
+    case, _ = file(unit, grid, ago(days=2, hours=4))
+    s.case_receive(case=case, actor=leader, now=ago(days=2))
+    s.case_deliberate(case=case, actor=leader, on_agenda=True, reason="涉及多户，提交议事会协商", now=ago(days=1, hours=22))
+    # 领单 / 办单: offered to the grid worker, council member and building head; one more in hand.
+    for who, hours in ((grid, 4), (grid, 20), (council, 7), (building, 9)):
+        case, _ = file(unit, grid, ago(hours=hours + 3))
+        s.case_receive(case=case, actor=leader, now=ago(hours=hours + 2))
+        s.case_dispatch(case=case, actor=leader, handlers=[who], now=ago(hours=hours))
+    case, _ = file(unit, building, ago(days=2, hours=1))
+    handled(case, grid, ago(days=2, hours=1), progress=False)
+    # 督办: a collected matter nobody received in time (the sweep opens supervision at the community).
+    file(unit, building, ago(days=5, hours=3), channel="walk_in")
+    # The district department: matters escalated by the community and dispatched to it.
+    cadre, handler = users.get("cadre"), users.get("handler")
+    if cadre is not None and handler is not None:
+        for k, hours in enumerate((6, 30, 52)):
+            case, _ = file(unit, grid, ago(hours=hours + 8))
+            s.case_receive(case=case, actor=leader, now=ago(hours=hours + 7))
+            s.case_escalate(case=case, actor=leader, reason="需执法部门处理", now=ago(hours=hours + 6))
+            s.case_dispatch(case=case, actor=cadre, handlers=[handler], now=ago(hours=hours))
+            if k == 2:
+                s.case_claim(case=case, actor=handler, now=ago(hours=hours - 4))
+                s.case_progress(case=case, actor=handler, note="已派执法队员现场核查", now=ago(hours=hours - 20))
+    # The rural leader: 收单 in the natural village.
+    village = users.get("village")
+    rural = (Unit.objects.select_related("node").filter(node__posts__user=village, node__posts__role="unit_leader").first()
+             if village is not None else None)
+    if rural is not None:
+        file(rural, village, ago(hours=4), channel="walk_in")
+        case, _ = file(rural, village, ago(days=1, hours=3), channel="walk_in")
+        s.case_receive(case=case, actor=village, now=ago(days=1))
     return made

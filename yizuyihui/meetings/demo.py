@@ -123,6 +123,25 @@ def _run_unit(unit: Unit, rng: random.Random, today: dt.date, seats: dict, count
         counts["meetings"] += 1
 
 
+def _next_meeting(unit: Unit, rng: random.Random, today: dt.date, counts: dict) -> None:
+    """What the unit's leader has coming: topics proposed this week and the Party group's
+    pre-meeting called for them, convened by the leader's own account."""
+    from yizuyihui.people.models import Post
+
+    post = Post.objects.filter(active=True, role="unit_leader", node=unit.node).select_related("user").first()
+    if post is None:
+        return
+    leader = post.user
+    pool = RURAL_TOPICS if unit.kind == "rural" else URBAN_TOPICS
+    topics = [services.topic_propose(unit=unit, actor=leader, title=t[0], description="成员收集的群众意见",
+                                     now=_at(today - dt.timedelta(days=k + 1), 10))
+              for k, t in enumerate(rng.sample(pool, 2))]
+    services.meeting_convene(unit=unit, actor=leader, kind=MeetingKind.PARTY_GROUP,
+                             scheduled_at=_at(today + dt.timedelta(days=2), 9), place_kind=PlaceKind.SERVICE_CENTRE,
+                             topics=topics, now=_at(today, 8), notify_members=False)
+    counts["meetings"] += 1
+
+
 def generate(*, seed: int, progress) -> dict[str, int]:
     from yizuyihui.cases.services import case_file
 
@@ -151,6 +170,8 @@ def generate(*, seed: int, progress) -> dict[str, int]:
                                    channel="walk_in", suggest=False, now=_at(today - dt.timedelta(days=8), 10))
                          for title in ("小区东门雨后积水", "楼下烧烤店油烟扰民")]
             _run_unit(unit, rng, today, seats, counts, cases=cases)
+            if cases:
+                _next_meeting(unit, rng, today, counts)
         counts["overdue_flagged"] = services.sweep_overdue_actions()["flagged"]
     progress("meetings", counts["meetings"])
     return counts

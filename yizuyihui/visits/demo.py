@@ -43,13 +43,27 @@ def generate(*, seed: int, progress) -> dict[str, int]:
 
     # Units where people have accounts get visitors and the live activity; the rest get history.
     staffed = list(Unit.objects.filter(node__posts__active=True).distinct().select_related("node"))
+    # The unit's grid worker is its main visitor: every other household (the special and key
+    # ones first), the rest spread over the members with accounts. One of the grid worker's
+    # households is behind, and their current-period visits are still to do (the "mine" tab).
+    grid_households: dict[int, list[int]] = {}
     for unit in staffed:
+        workers = list(services.visitors_for_unit(unit).filter(posts__active=True, posts__node=unit.node,
+                                                               posts__role="grid_worker"))
+        if workers:
+            households = sorted(unit.household_set.all(), key=lambda h: (h.category == "ordinary", h.pk))[::2]
+            services.visitor_assign(households=households, visitor=workers[0])
+            grid_households[unit.pk] = [h.pk for h in households]
         services.visitor_assign_round_robin(unit=unit)
+    behind = {pks[0] for pks in grid_households.values() if pks}
+    keep_open = {pk for pks in grid_households.values() for pk in pks}
 
     done = 0
-    past = PlannedVisit.objects.filter(due__lt=today, visit__isnull=True).select_related("household")
+    past = PlannedVisit.objects.filter(due__lt=today, visit__isnull=True).select_related("household").order_by("pk")
     batch = []
     for slot in past.iterator(chunk_size=5000):
+        if slot.household_id in behind and (today - slot.due).days < 190:
+            continue  # the last period's visit was missed: overdue on the grid worker's list
         if rng.random() < DONE_SHARE.get(slot.category, 0.85):
             days = (slot.due - slot.period_start).days
             day = slot.period_start + dt.timedelta(days=rng.randint(0, days))
@@ -66,10 +80,15 @@ def generate(*, seed: int, progress) -> dict[str, int]:
     # Live visits with findings in the staffed units, through the one-screen service.
     findings = 0
     for unit in staffed:
-        visitor = next(iter(services.visitors_for_unit(unit)), None)
-        if visitor is None:
+        visitors = list(services.visitors_for_unit(unit))
+        if not visitors:
             continue
-        for household in Household.objects.filter(unit=unit).order_by("?")[:8]:
+        households = list(Household.objects.filter(unit=unit).select_related("visitor_assignment__visitor")
+                          .order_by("pk"))
+        households = [h for h in households if h.pk not in keep_open] + [h for h in households if h.pk in keep_open][1:2]
+        for household in rng.sample(households, min(8, len(households))):
+            assigned = getattr(household, "visitor_assignment", None)
+            visitor = assigned.visitor if assigned is not None else visitors[0]
             text = rng.choice(["楼道灯不亮", "老人需要助餐服务", "下水道堵塞", ""])
             services.visit_log(household=household, actor=visitor, note="走访了解近况", findings=[text] if text else [],
                                file_findings=bool(text) and rng.random() < 0.5)
@@ -100,7 +119,8 @@ def generate(*, seed: int, progress) -> dict[str, int]:
     for _ in range(min(300, 25 * len(units))):
         unit = rng.choice(units)
         kind = rng.choice(kinds)
-        household = Household.objects.filter(unit=unit).order_by("?").first()
+        in_unit = Household.objects.filter(unit=unit).order_by("pk")
+        household = in_unit[rng.randrange(unit.n)]  # units with households only
         at = timezone.now() - dt.timedelta(days=rng.randint(0, 364), hours=rng.randint(0, 23))
         services.report_file(unit=unit, report_type=kind, actor=None, at=at, description=rng.choice(REPORT_TEXTS[kind]),
                              household=household, person_name=rng.choice("王李张刘陈杨") + rng.choice("伟芳娜敏强磊"),
