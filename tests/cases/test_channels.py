@@ -78,6 +78,32 @@ def test_the_api_accepts_a_bearer_key(cast, client):
     assert r.status_code == 201
 
 
+def test_a_revoked_key_or_a_deactivated_user_is_refused_and_a_post_stays_cheap(cast, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = cast.users["grid_worker"]
+    key = ApiKey.objects.create(user=user, name="script", key="secret-key-456")
+    headers = {"Authorization": "Bearer secret-key-456", "Idempotency-Key": "q-1"}
+    body = json.dumps({"unit_id": cast.unit_a.pk, "title": "y"})
+    client.post("/api/cases/", body, content_type="application/json", headers={**headers, "Idempotency-Key": "q-0"})
+    with CaptureQueriesContext(connection) as ctx:  # warm: policy, calendar and taxonomy are cached
+        r = client.post("/api/cases/", body, content_type="application/json", headers=headers)
+    assert r.status_code == 201
+    # key→user, idempotency, unit, posts, INSERT matter, INSERT event (+ BEGIN/COMMIT or SAVEPOINTs in tests)
+    assert len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")]) == 6
+    r = client.post("/api/cases/", body, content_type="application/json", headers=headers)
+    assert r.status_code == 200 and r.json()["id"] == Case.objects.get(idempotency_key="q-1").pk
+    key.active = False
+    key.save()
+    assert client.post("/api/cases/", body, content_type="application/json", headers=headers).status_code in (401, 403)
+    key.active = True
+    key.save()
+    user.is_active = False
+    user.save()
+    assert client.post("/api/cases/", body, content_type="application/json", headers=headers).status_code in (401, 403)
+
+
 def test_open311_discovery_and_services_in_xml_and_json(client):
     assert client.get("/open311/v2/discovery.json").json()["endpoints"][0]["specification"].startswith("http://wiki.open311")
     root = ET.fromstring(client.get("/open311/v2/services.xml").content)

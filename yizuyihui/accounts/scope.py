@@ -69,7 +69,10 @@ def role_paths(user, roles: set[str] | frozenset[str]) -> tuple[str, ...]:
     cache = getattr(user, "_yzyh_role_paths", None)
     if cache is None:
         cache = {}
-        for post in user.posts.filter(active=True).select_related("node").only("role", "user_id", "node__path"):
+        from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
+
+        for post in (Post.objects.filter(user_id=user.pk, active=True).select_related("node")
+                     .only("role", "user_id", "node__path")):
             cache.setdefault(post.role, []).append(post.node.path)
         user._yzyh_role_paths = cache
     return _minimal([p for r in roles for p in cache.get(r, [])])
