@@ -79,3 +79,17 @@ def browser_page(request):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """Schemathesis calls the WSGI app directly; its request_finished would close the test
+    transaction's connection (GOTCHAS.md). Django's test Client disconnects these too."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from yizuyihui.cases.models import ApiKey
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection():
-    # The WSGI handler would close the test transaction's connection after each request (GOTCHAS.md).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_keeps_test_connection")
 @pytest.mark.parametrize("persona", ["grid_worker", "resident"])
 def test_the_rest_of_the_api_has_no_server_errors(cast, persona):
     from yizuyihui.wsgi import application

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from yizuyihui.cases.models import ApiKey
 from yizuyihui.cases.services import case_file
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection():
-    # The WSGI handler closes the connection after each request; in a test that would close the
-    # test transaction's connection (GOTCHAS.md). Django's test Client disconnects these too.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_keeps_test_connection")
 def test_the_cases_api_has_no_server_errors(cast):
     from yizuyihui.wsgi import application
 

@@ -42,23 +42,23 @@ def notify(*, user=None, person=None, subject: str, body: str, url: str = ""):
     row = Notification.objects.create(user=user, person=person, subject=subject[:200], body=body, url=url)
     email = getattr(user, "email", "") if user is not None else ""
     phone = getattr(person, "phone", "") if person is not None else ""
-    text = f"{subject}{'：' + body if body else ''}"
-
-    def _send():
-        # Delivery failures are logged, never raised: the transition already committed.
-        if email:
-            try:
-                send_mail(subject, f"{body}\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
-            except Exception:  # pragma: no cover - depends on the mail server
-                log.exception("e-mail notification failed")
-        if phone:
-            try:
-                send_sms(phone=phone, text=text[:300])
-            except Exception:  # pragma: no cover - depends on the SMS gateway
-                log.exception("SMS notification failed")
-
-    transaction.on_commit(_send)
+    transaction.on_commit(lambda: _deliver(email, phone, subject, body, url))
     return row
+
+
+def _deliver(email: str, phone: str, subject: str, body: str, url: str) -> None:
+    """E-mail and SMS copies, run after commit. Failures are logged, never raised: the
+    transition they report has already committed."""
+    if email:
+        try:
+            send_mail(subject, f"{body}\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+        except Exception:  # pragma: no cover - depends on the mail server
+            log.exception("e-mail notification failed")
+    if phone:
+        try:
+            send_sms(phone=phone, text=f"{subject}{'：' + body if body else ''}"[:300])
+        except Exception:  # pragma: no cover - depends on the SMS gateway
+            log.exception("SMS notification failed")
 
 
 def notify_many(items) -> int:
@@ -85,18 +85,8 @@ def notify_many(items) -> int:
     Notification.objects.bulk_create(rows, batch_size=1000)
 
     def _send():
-        for email, phone, subject, body, url in outbox:
-            text = f"{subject}{'：' + body if body else ''}"
-            if email:
-                try:
-                    send_mail(subject, f"{body}\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
-                except Exception:  # pragma: no cover - depends on the mail server
-                    log.exception("e-mail notification failed")
-            if phone:
-                try:
-                    send_sms(phone=phone, text=text[:300])
-                except Exception:  # pragma: no cover - depends on the SMS gateway
-                    log.exception("SMS notification failed")
+        for message in outbox:
+            _deliver(*message)
 
     if outbox:
         transaction.on_commit(_send)
