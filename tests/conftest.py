@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.db import connection
 
 from yizuyihui.demo.cast import PASSWORD, build_cast
@@ -29,6 +33,40 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+def _suite_clock(spec: str) -> dt.datetime:
+    """Where the suite's clock starts. `YZYH_TEST_CLOCK` is an hour in UTC ("20:00", today's UTC
+    date) or a full ISO instant; unset, the clock starts at 04:00 UTC (noon in Shanghai) today.
+
+    The default makes a run independent of the wall-clock hour (a test that only breaks when the
+    UTC and Shanghai dates differ, 16:00–24:00 UTC, fails on every run or on none); setting the
+    variable to an evening hour proves the code itself is free of such bugs."""
+    spec = spec.strip() or "04:00"
+    if "T" in spec or len(spec) > 5:
+        instant = dt.datetime.fromisoformat(spec)
+        return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
+    hour, minute = (int(x) for x in spec.split(":"))
+    return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(hour, minute), tzinfo=dt.UTC)
+
+
+def pytest_configure(config):
+    """Move every test process (each xdist worker configures itself) to the suite's clock. The
+    clock ticks, so timeouts and durations behave; tests that need a fixed instant still use the
+    `time_machine` fixture, which nests inside this."""
+    start = _suite_clock(os.environ.get("YZYH_TEST_CLOCK", ""))
+    config._yzyh_clock = time_machine.travel(start, tick=True)
+    config._yzyh_clock.start()
+
+
+def pytest_report_header(config):
+    return f"suite clock starts at {_suite_clock(os.environ.get('YZYH_TEST_CLOCK', '')).isoformat()}"
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_yzyh_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 def on_postgres() -> bool:

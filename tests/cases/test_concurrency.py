@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from yizuyihui.cases import services as s
 from yizuyihui.cases.models import Assignment, CaseEvent
@@ -40,7 +40,9 @@ def test_exactly_one_of_24_parallel_claimers_wins(cast):
         except Exception as exc:  # recorded, so a crash shows up in the assertion message
             results[name] = f"{type(exc).__name__}: {exc}"
         finally:
-            close_old_connections()
+            # Each thread has its own connection; close_old_connections() keeps persistent ones
+            # (CONN_MAX_AGE) open, which would keep the test database from being dropped.
+            connection.close()
 
     threads = [threading.Thread(target=claim, args=(h,)) for h in handlers]
     for t in threads:

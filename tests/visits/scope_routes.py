@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from django.urls import reverse
+from django.utils import timezone
 
 # Loaded while tests/accounts/test_scope_matrix.py is being imported: take Probe and the persona
 # sets from that (partly initialised) module.
@@ -26,7 +26,7 @@ def _objects(c):
     from yizuyihui.visits import services
     from yizuyihui.visits.models import ConfidentialNote, HealthFollowUp, PlannedVisit
 
-    today = dt.date.today()
+    today = timezone.localdate()
     services.schedule_generate(under=c.city, start=today, end=today)
     household = Household.objects.filter(unit=c.unit_a, category="special").first()
     household_d = household_create(unit=c.unit_d, address="和平一网格1号")

@@ -1,8 +1,8 @@
 """A grid worker logs a visit on a phone-sized screen: due list → one screen → saved."""
 
-import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from yizuyihui.demo.cast import PASSWORD
 from yizuyihui.visits import services
@@ -17,7 +17,7 @@ PHONE = {"width": 390, "height": 844}
 def test_a_grid_worker_logs_a_visit_on_a_phone(cast, live_server, browser_page):
     from playwright.sync_api import expect
 
-    today = dt.date.today()
+    today = timezone.localdate()
     services.schedule_generate(under=cast.community, start=today, end=today)
     slot = PlannedVisit.objects.filter(household__unit=cast.unit_a, category="special").select_related("household").first()
     page = browser_page

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from yizuyihui.people.models import Household
 from yizuyihui.visits import services
@@ -10,7 +11,7 @@ from yizuyihui.visits.models import Finding, PlannedVisit
 
 
 def test_logging_from_the_due_list_takes_one_post(cast, login):
-    today = dt.date.today()
+    today = timezone.localdate()
     services.schedule_generate(under=cast.community, start=today, end=today)
     slot = PlannedVisit.objects.filter(household__unit=cast.unit_a, category="special").first()
     client = login("grid_worker")
@@ -23,7 +24,7 @@ def test_logging_from_the_due_list_takes_one_post(cast, login):
     assert response.status_code == 200  # the time is required: the form comes back
     response = client.post(
         reverse("visits:log", args=[slot.household_id]) + f"?planned={slot.pk}",
-        {"visited_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"), "finding": "楼道灯不亮", "action": "file",
+        {"visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "finding": "楼道灯不亮", "action": "file",
          "latitude": "31.82", "longitude": "117.22"},
     )
     assert response.status_code == 302

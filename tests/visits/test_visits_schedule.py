@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from yizuyihui.people.models import Household, HouseholdCategory
 from yizuyihui.people.services import household_set_category
@@ -57,7 +58,7 @@ def test_it_follows_an_edited_cadence(cast):
     services.schedule_generate(under=None, start=YEAR[0], end=YEAR[1])
     household = Household.objects.filter(unit=cast.unit_a, category="ordinary").first()
     starts = sorted(PlannedVisit.objects.filter(household=household).values_list("period_start", flat=True))
-    today = dt.date.today()
+    today = timezone.localdate()
     # Past slots stay as they were planned; from today on the household is visited quarterly.
     assert all(s.month in (1, 4, 7, 10) for s in starts if s >= period_bounds("quarter", today)[0])
 
@@ -100,7 +101,7 @@ def test_replanning_a_unit_is_one_call(cast, django_assert_max_num_queries):
     Household.objects.filter(unit=cast.unit_a).update(category="special")
     with django_assert_max_num_queries(16):  # constant, not per household
         services.schedule_replan(unit=cast.unit_a)
-    assert not PlannedVisit.objects.filter(household__unit=cast.unit_a, visit__isnull=True, due__gte=dt.date.today()).exclude(
+    assert not PlannedVisit.objects.filter(household__unit=cast.unit_a, visit__isnull=True, due__gte=timezone.localdate()).exclude(
         category="special").exists()
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizuyihui.org.models import OrgNode, Unit
@@ -110,12 +111,12 @@ def membership_add(
             Membership.objects.filter(unit=unit, body=body, role=role, ended__isnull=True).update(role=MemberRole.MEMBER)
         return Membership.objects.create(
             person=person, unit=unit, body=body, role=role, identity=identity, purpose=purpose,
-            started=started or dt.date.today(),
+            started=started or timezone.localdate(),
         )
 
 
 def membership_end(*, membership: Membership, ended: dt.date | None = None) -> Membership:
-    membership.ended = ended or dt.date.today()
+    membership.ended = ended or timezone.localdate()
     membership.save(update_fields=["ended"])
     return membership
 
@@ -143,4 +144,4 @@ def registration_create(*, person: Person, kind: str, node: OrgNode, employer: s
     """三报到: an official or in-service Party member registers at a community or street."""
     if node.level not in {"community", "village", "street", "township"}:
         raise PeopleError(_("Registration is at a community, village, street or township"))
-    return Registration.objects.create(person=person, kind=kind, node=node, employer=employer, registered_on=on or dt.date.today())
+    return Registration.objects.create(person=person, kind=kind, node=node, employer=employer, registered_on=on or timezone.localdate())

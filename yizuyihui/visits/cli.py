@@ -116,6 +116,7 @@ def bench_visits(households: int, year: int | None, replans: int, workers: int, 
     re-planning one unit after category changes (goal ≤ 200 ms)."""
     setup_django()
     from django.db import connection
+    from django.utils import timezone
 
     from yizuyihui.org.models import OrgNode, Unit
     from yizuyihui.people.models import Household
@@ -128,7 +129,7 @@ def bench_visits(households: int, year: int | None, replans: int, workers: int, 
         _drop_city(echo)
     _build_city(households, echo)
     city = OrgNode.objects.get(code=BENCH_CODE)
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
 
     t0 = time.perf_counter()

@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizuyihui.visits import selectors
 
 
 def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    """The residents' day of a bound: an aware instant is read in the site's zone, never UTC."""
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 def dashboard_panels(request, *, node, start, end) -> list[dict]:

@@ -125,7 +125,7 @@ def generate(*, seed: int, progress) -> dict[str, int]:
         services.report_file(unit=unit, report_type=kind, actor=None, at=at, description=rng.choice(REPORT_TEXTS[kind]),
                              household=household, person_name=rng.choice("王李张刘陈杨") + rng.choice("伟芳娜敏强磊"),
                              gender=rng.choice("MF"), came_from=rng.choice(["安徽阜阳", "河南周口", "江苏徐州"]),
-                             tenants=rng.randint(1, 4), since=at.date())
+                             tenants=rng.randint(1, 4), since=timezone.localdate(at))
         reports += 1
     progress("reports", reports)
     return {"planned_visits": planned, "visits": done + findings, "events": events, "duties": Duty.objects.count(),
