@@ -6,6 +6,10 @@ import tempfile
 os.environ["YZYH_TESTING"] = "1"
 os.environ.setdefault("YZYH_DATA_DIR", tempfile.mkdtemp(prefix="yzyh-test-"))
 os.environ.setdefault("AXES_ENABLED", "1")
+# No persistent connections in tests: the live server answers each request on a thread of its own,
+# and a connection kept open there outlives the test and keeps PostgreSQL from dropping the test
+# database ("being accessed by other users").
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from yizuyihui.settings import *  # noqa: E402,F403
 
