@@ -182,7 +182,7 @@ def test_rows_that_clash_with_people_already_in_the_database_are_rejected():
 @pytest.mark.django_db
 def test_messages_are_chinese_by_default_and_every_bad_row_is_listed():
     import_file(name="tree.csv", content=TREE.encode())
-    rows = [*GOOD_ROSTER, f"{G2},王芳,女,{ID3},12345,否,党小组,成员,", f"NOPE,甲,男,,,是,党小组,组长,"]
+    rows = [*GOOD_ROSTER, f"{G2},王芳,女,{ID3},12345,否,党小组,成员,", "NOPE,甲,男,,,是,党小组,组长,"]
     with pytest.raises(ImportRejected) as exc:
         import_file(name="roster.csv", content=roster(rows).encode())
     first, second = exc.value.errors
