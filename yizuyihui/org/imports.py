@@ -414,8 +414,11 @@ def _validate_roster(rows, plan: _Plan, errors) -> None:
 
     numbers = {r.get("id_number", "").upper() for _s, _l, r in rows} - {""} - set(plan.by_id_number)
     in_db = _existing_people(numbers)
-    seated = set(Membership.objects.filter(person_id__in=[v[0] for v in in_db.values()], ended__isnull=True)
-                 .exclude(body="plus").values_list("person_id", "unit__node__code", "body"))
+    pks = sorted(v[0] for v in in_db.values())
+    seated = set()  # (person, unit code, body) of the current seats of those persons; SQLite caps query parameters
+    for i in range(0, len(pks), 900):
+        seated |= set(Membership.objects.filter(person_id__in=pks[i : i + 900], ended__isnull=True)
+                      .exclude(body="plus").values_list("person_id", "unit__node__code", "body"))
     seen_leaders: dict[tuple[str, str, str], int] = {}
     seen_seats: dict[tuple[str, str, str], int] = {}
     for sheet, line, row in rows:
