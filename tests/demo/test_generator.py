@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Count
 
 from yizuyihui.demo import generator
+from yizuyihui.org.imports import id_number_valid
 from yizuyihui.org.models import Level, OrgNode, Unit
 from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person, Registration
 
@@ -55,6 +56,12 @@ def test_the_demo_city_matches_the_paper_and_is_deterministic():
     ordinary = Person.objects.filter(memberships__isnull=True, household__isnull=False).count()
     assert abs(ordinary - 3000) <= 4915  # rounding per unit: each unit gets round(share)
     assert set(Household.objects.values_list("category", flat=True)) == {"ordinary", "key", "special"}
+    # Different people never share an ID number (the old random draw repeated ~20 in the demo
+    # city, and an export → import then merged strangers); every number is valid and its sequence
+    # code's parity matches the gender (GB 11643).
+    numbers = list(Person.objects.values_list("id_number", "gender"))
+    assert len({n for n, _ in numbers}) == len(numbers)
+    assert all(id_number_valid(n) and int(n[16]) % 2 == (g == "M") for n, g in numbers)
 
     first = fingerprint()
     wipe()

@@ -62,7 +62,9 @@ Progress = Callable[[str, int], None]
 
 
 def spread(total: int, buckets: int, rng: random.Random, lo: int, hi: int) -> list[int]:
-    """`buckets` integers in [lo, hi] summing exactly to `total` (deterministic for the rng)."""
+    """`buckets` integers in [lo, hi] summing exactly to `total` (deterministic for the rng); the
+    bounds widen when a small shape cannot meet them."""
+    lo, hi = min(lo, total // buckets), max(hi, -(-total // buckets))
     assert lo * buckets <= total <= hi * buckets, (total, buckets, lo, hi)
     counts = [lo] * buckets
     left = total - lo * buckets
@@ -72,6 +74,27 @@ def spread(total: int, buckets: int, rng: random.Random, lo: int, hi: int) -> li
             counts[i] += 1
             left -= 1
     return counts
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The tree's size: the paper's city by default; `SMALL` builds in a second for tests."""
+
+    districts: int = DISTRICTS
+    counties: int = COUNTIES
+    streets_per_district: int = 5
+    townships_per_district: int = 2
+    streets_per_county: int = 2
+    townships_per_county: int = 10
+    communities: int = COMMUNITIES
+    villages: int = VILLAGES
+    units: int = UNITS
+    urban_units: int = URBAN_UNITS
+
+
+PAPER = Shape()
+SMALL = Shape(districts=1, counties=1, streets_per_district=1, townships_per_district=1, streets_per_county=1,
+              townships_per_county=1, communities=3, villages=4, units=20, urban_units=8)
 
 
 @dataclass
@@ -86,18 +109,18 @@ def city_exists() -> bool:
     return OrgNode.objects.filter(code=CITY_CODE).exists()
 
 
-def build_tree(rng: random.Random) -> OrgNode:
+def build_tree(rng: random.Random, shape: Shape = PAPER) -> OrgNode:
     """The tree, created with one bulk service call."""
-    district_names = ["东城区", "西城区", "南湖区", "北山区"]
-    county_names = ["青阳县", "石台县", "望江县"]
-    # Each district: 5 streets (urban) + 2 townships; each county: 2 streets + 10 townships.
-    streets_per = [5] * DISTRICTS + [2] * COUNTIES
-    townships_per = [2] * DISTRICTS + [10] * COUNTIES
+    district_names = ["东城区", "西城区", "南湖区", "北山区"][: shape.districts]
+    county_names = ["青阳县", "石台县", "望江县"][: shape.counties]
+    # Paper: each district 5 streets (urban) + 2 townships; each county 2 streets + 10 townships.
+    streets_per = [shape.streets_per_district] * shape.districts + [shape.streets_per_county] * shape.counties
+    townships_per = [shape.townships_per_district] * shape.districts + [shape.townships_per_county] * shape.counties
     n_streets, n_townships = sum(streets_per), sum(townships_per)
-    communities = spread(COMMUNITIES, n_streets, rng, 4, 12)
-    villages = spread(VILLAGES, n_townships, rng, 15, 35)
-    grids = spread(URBAN_UNITS, COMMUNITIES, rng, 2, 7)
-    natural = spread(UNITS - URBAN_UNITS, VILLAGES, rng, 2, 9)
+    communities = spread(shape.communities, n_streets, rng, 4, 12)
+    villages = spread(shape.villages, n_townships, rng, 15, 35)
+    grids = spread(shape.urban_units, shape.communities, rng, 2, 7)
+    natural = spread(shape.units - shape.urban_units, shape.villages, rng, 2, 9)
     used: set[str] = set()
 
     def unique(make: Callable[[], str], scope: set[str] = used) -> str:
@@ -110,8 +133,8 @@ def build_tree(rng: random.Random) -> OrgNode:
 
     c_i = v_i = s_i = t_i = 0
     top: list[NodeSpec] = []
-    for d in range(DISTRICTS + COUNTIES):
-        is_district = d < DISTRICTS
+    for d in range(shape.districts + shape.counties):
+        is_district = d < shape.districts
         dcode = f"{CITY_CODE}-{'D' if is_district else 'X'}{d + 1}"
         dnode = NodeSpec((district_names + county_names)[d], Level.DISTRICT if is_district else Level.COUNTY, dcode, is_district)
         for s in range(streets_per[d]):
@@ -146,16 +169,16 @@ def build_tree(rng: random.Random) -> OrgNode:
     return city
 
 
-def _person(rng: random.Random, node_id: int, *, party: bool, household_id: int | None = None,
+def _person(rng: random.Random, ids: names.IdNumbers, node_id: int, *, party: bool, household_id: int | None = None,
             age_lo: int = 18, age_hi: int = 85) -> Person:
     gender = Gender.MALE if rng.random() < 0.51 else Gender.FEMALE
     year = 2026 - rng.randint(age_lo, age_hi)
     return Person(name=names.person_name(rng, gender), gender=gender, birth_year=year,
-                  id_number=names.make_id_number(rng, year), phone=names.make_phone(rng), is_party_member=party,
+                  id_number=ids.make(year, gender), phone=names.make_phone(rng), is_party_member=party,
                   node_id=node_id, household_id=household_id, is_migrant=rng.random() < 0.28)
 
 
-def build_members(rng: random.Random, progress: Progress) -> tuple[int, int]:
+def build_members(rng: random.Random, ids: names.IdNumbers, progress: Progress) -> tuple[int, int]:
     """Party group and council for every unit, created in bulk through the people services."""
     units = list(Unit.objects.select_related("node").order_by("node__path"))
     persons: list[Person] = []
@@ -170,7 +193,7 @@ def build_members(rng: random.Random, progress: Progress) -> tuple[int, int]:
         one_shoulder = rng.random() < (0.9 if rural else 0.75)
         group = [len(persons) + i for i in range(group_size)]
         for _ in group:
-            persons.append(_person(rng, unit.node_id, party=True, age_lo=28, age_hi=70))
+            persons.append(_person(rng, ids, unit.node_id, party=True, age_lo=28, age_hi=70))
         shared = group[:overlap] if one_shoulder else group[1 : overlap + 1] or group[:overlap]
         others_needed = council_size - len(shared)
         min_party_share = 0.6 if rural else 0.5
@@ -179,7 +202,7 @@ def build_members(rng: random.Random, progress: Progress) -> tuple[int, int]:
         for k in range(others_needed):
             party = k < party_needed or rng.random() < 0.3
             extra.append(len(persons))
-            persons.append(_person(rng, unit.node_id, party=party, age_lo=25, age_hi=75))
+            persons.append(_person(rng, ids, unit.node_id, party=party, age_lo=25, age_hi=75))
         identities = RURAL_IDENTITIES if rural else URBAN_IDENTITIES
         seats = [(idx, Body.PARTY_GROUP, MemberRole.LEADER if i == 0 else MemberRole.MEMBER,
                   Identity.CADRE if i == 0 else rng.choice(GROUP_IDENTITIES)) for i, idx in enumerate(group)]
@@ -199,7 +222,7 @@ def build_members(rng: random.Random, progress: Progress) -> tuple[int, int]:
     return len(persons), len(memberships)
 
 
-def build_residents(rng: random.Random, residents: int, progress: Progress) -> tuple[int, int]:
+def build_residents(rng: random.Random, ids: names.IdNumbers, residents: int, progress: Progress) -> tuple[int, int]:
     """Ordinary residents in households, spread over units in proportion to a random weight."""
     units = list(Unit.objects.order_by("node__path").values_list("pk", "node_id", "kind", "name"))
     weights = [rng.uniform(0.5, 1.5) * (1.6 if kind == "urban" else 1.0) for _, _, kind, _ in units]
@@ -233,7 +256,7 @@ def build_residents(rng: random.Random, residents: int, progress: Progress) -> t
                     gender = "M" if rng.random() < 0.51 else "F"
                     year = 2026 - rng.randint(0, 90)
                     outside = kind == "rural" and rng.random() < 0.12  # people from the village working elsewhere
-                    yield (names.person_name(rng, gender), gender, year, names.make_id_number(rng, year),
+                    yield (names.person_name(rng, gender), gender, year, ids.make(year, gender),
                            names.make_phone(rng), rng.random() < 0.07, rng.random() < 0.28, node_id, household.pk, "",
                            rng.choice(outside_kinds) if outside else "", rng.choice(cities) if outside else "", None)
 
@@ -324,15 +347,17 @@ def generate_activity(*, seed: int, progress: Progress) -> dict[str, float]:
 
 
 def generate(*, residents: int = 50_000, seed: int = 2022, progress: Progress | None = None,
-             with_activity: bool = True, logins: bool = True) -> DemoResult:
+             with_activity: bool = True, logins: bool = True, shape: Shape = PAPER) -> DemoResult:
     progress = progress or (lambda stage, n: None)
     rng = random.Random(seed)
+    # One ID number per person (different people never share one), none already in the database.
+    ids = names.IdNumbers(rng, taken=set(Person.objects.exclude(id_number="").values_list("id_number", flat=True)))
     with transaction.atomic():
-        build_tree(rng)
+        build_tree(rng, shape)
         progress("tree", 1)
-        n_members, n_memberships = build_members(rng, progress)
+        n_members, n_memberships = build_members(rng, ids, progress)
     with transaction.atomic():
-        n_residents, n_households = build_residents(rng, residents, progress)
+        n_residents, n_households = build_residents(rng, ids, residents, progress)
     with transaction.atomic():
         unit_refresh_measures()
         build_registrations(rng)

@@ -32,10 +32,47 @@ def place_name(rng: random.Random) -> str:
 
 
 def make_id_number(seed: int | random.Random, birth_year: int | None = None) -> str:
-    """An 18-digit number with a valid GB 11643 check digit, from a seed or a generator (synthetic)."""
+    """An 18-digit number with a valid GB 11643 check digit, from a seed or a generator (synthetic).
+    Numbers drawn this way may repeat: a load of many people uses `IdNumbers`."""
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     year = birth_year or rng.randint(1940, 2015)
     body = f"{rng.choice(AREA_CODES)}{year:04d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return with_check_digit(body)
+
+
+class IdNumbers:
+    """Unique synthetic ID numbers for one load (the demo city's millions of people).
+
+    A GB 11643 number is area code + birth date + a three-digit sequence code (odd for men, even
+    for women) + check digit. Drawing the sequence code at random repeats numbers by the birthday
+    paradox (22 repeats in the 50,000-resident demo city, each a different person); here each
+    (area, birth date, sex) hands out its 500 sequence codes in turn from a random start, so no
+    number repeats and memory stays bounded by the number of (area, date) pairs, not of people.
+    `taken` numbers (already in the database) are skipped.
+    """
+
+    def __init__(self, rng: random.Random, taken: set[str] | frozenset[str] = frozenset()):
+        self.rng = rng
+        self.taken = taken
+        self._handed: dict[tuple[str, int, int, int, bool], tuple[int, int]] = {}  # key → (start, handed out)
+
+    def make(self, birth_year: int, gender: str = "M") -> str:
+        rng, male = self.rng, gender != "F"
+        for _ in range(1000):
+            area, month, day = rng.choice(AREA_CODES), rng.randint(1, 12), rng.randint(1, 28)
+            key = (area, birth_year, month, day, male)
+            start, handed = self._handed.get(key) or (rng.randrange(500), 0)
+            if handed >= 500:
+                continue  # every sequence code of that day is used: another day
+            self._handed[key] = (start, handed + 1)
+            seq = 2 * ((start + handed) % 500) + (1 if male else 0)
+            number = with_check_digit(f"{area}{birth_year:04d}{month:02d}{day:02d}{seq:03d}")
+            if number not in self.taken:
+                return number
+        raise RuntimeError("no free ID number for birth year %d" % birth_year)
+
+
+def with_check_digit(body: str) -> str:
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
     return body + _ID_CHECK[total % 11]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import click
@@ -15,55 +16,68 @@ def org() -> None:
     """Organisation tree and unit rosters."""
 
 
+XLSX_MAX_ROWS = 1_048_576
+
+
 @org.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(files: tuple[Path, ...]) -> None:
-    """Import tree and roster files (CSV or XLSX). All files are checked first; any bad row rejects everything."""
+    """Import tree, roster, household and resident files (CSV or XLSX, Chinese or English headers).
+    Every row of every file is checked first; any bad row rejects everything and is listed."""
     setup_django()
-    from django.db import transaction
+    from django.utils.translation import gettext as _
 
-    from yizuyihui.org.imports import ImportRejected, import_tables, read_tables
+    from yizuyihui.org.imports import ImportRejected, import_files
 
-    tables = []
-    for path in files:
-        tables.extend(read_tables(name=path.name, content=path.read_bytes()))
+    started = time.monotonic()
     try:
-        with transaction.atomic():
-            report = import_tables(tables)
+        report = import_files(files=[(path.name, path.read_bytes()) for path in files])
     except ImportRejected as exc:
         for error in exc.errors:
-            click.echo(f"{error.sheet}: line {error.line}: {error.message}", err=True)
-        raise click.ClickException(f"rejected: {len(exc.errors)} bad row(s); nothing was imported") from None
-    click.echo(f"imported {report['nodes']} nodes and {report['members']} members")
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            _("rejected: %(n)d bad row(s); nothing was imported") % {"n": len(exc.errors)}) from None
+    click.echo(_("imported %(nodes)d nodes, %(members)d seats, %(households)d households and %(persons)d persons "
+                 "in %(seconds).0f s") % {**report, "seconds": time.monotonic() - started})
 
 
 @org.command("export")
 @click.option("--output", required=True, type=click.Path(path_type=Path),
-              help="an .xlsx file (sheets tree and roster) or a folder for tree.csv and roster.csv")
+              help="an .xlsx file (sheets tree, roster, households, residents) or a folder for tree.csv, roster.csv, "
+                   "households.csv and residents.csv")
 @click.option("--under", default=None, help="code of the node to export (default: everything)")
 def export_cmd(output: Path, under: str | None) -> None:
-    """Export the tree and rosters in the import format."""
+    """Export the tree, rosters, households and residents in the import format (Chinese headers)."""
     setup_django()
     from yizuyihui.org.imports import export_tables
     from yizuyihui.org.models import OrgNode
 
-    root = OrgNode.objects.get(code=under) if under else None
-    tree, roster = export_tables(root=root)
+    root = None
+    if under:
+        root = OrgNode.objects.filter(code=under).first()
+        if root is None:
+            raise click.ClickException(f"no node with code {under}")
+    tables = export_tables(root=root)
     if output.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
+        too_long = [title for title, rows in tables.items() if len(rows) > XLSX_MAX_ROWS]
+        if too_long:
+            raise click.ClickException(f"{', '.join(too_long)}: more rows than an XLSX sheet holds; export to a folder (CSV)")
         wb = Workbook(write_only=True)
-        for title, rows in (("tree", tree), ("roster", roster)):
+        for title, rows in tables.items():
             ws = wb.create_sheet(title)
             for row in rows:
                 ws.append(row)
         wb.save(output)
     else:
         output.mkdir(parents=True, exist_ok=True)
-        for title, rows in (("tree", tree), ("roster", roster)):
+        for title, rows in tables.items():
             with open(output / f"{title}.csv", "w", newline="", encoding="utf-8") as f:
                 csv.writer(f).writerows(rows)
-    click.echo(f"exported {len(tree) - 1} nodes and {len(roster) - 1} members to {output}")
+    counts = {title: len(rows) - 1 for title, rows in tables.items()}
+    click.echo(f"exported {counts['tree']} nodes, {counts['roster']} seats, {counts['households']} households and "
+               f"{counts['residents']} persons to {output}")
 
 
 commands = [org]

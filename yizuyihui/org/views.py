@@ -104,6 +104,7 @@ def tree_import(request):
             report = import_file(name=upload.name, content=upload.read())
         except ImportRejected as exc:
             return render(request, "org/import.html", {"errors": exc.errors}, status=400)
-        messages.success(request, _("Imported %(nodes)d nodes and %(members)d people.") % report)
+        messages.success(request, _("Imported %(nodes)d nodes, %(members)d seats, %(households)d households and "
+                                    "%(persons)d persons.") % report)
         return redirect("org:import")
     return render(request, "org/import.html", {"report": report})

@@ -85,10 +85,18 @@ def households_bulk_create(*, households: list[Household]) -> int:
 MEMBERSHIP_COLUMNS = ("person_id", "unit_id", "body", "role", "identity", "purpose", "started", "ended")
 
 
-def memberships_bulk_create(*, memberships: list[Membership]) -> int:
-    """Seat many members at once (imports, the demo city). Callers keep one leader/head per body."""
+def memberships_bulk_create(*, memberships: list[Membership], step_down_previous: bool = False) -> int:
+    """Seat many members at once (imports, the demo city). Callers keep one leader/head per body
+    among the new seats; with `step_down_previous` the current leader/head of a body that gets a
+    new one becomes a member, as in membership_add."""
     from yizuyihui.core.bulk import fast_insert
 
+    if step_down_previous:
+        for body, role in ((Body.PARTY_GROUP, MemberRole.LEADER), (Body.COUNCIL, MemberRole.HEAD)):
+            unit_ids = sorted({m.unit_id for m in memberships if m.body == body and m.role == role})
+            for i in range(0, len(unit_ids), 900):
+                Membership.objects.filter(unit_id__in=unit_ids[i : i + 900], body=body, role=role,
+                                          ended__isnull=True).update(role=MemberRole.MEMBER)
     return fast_insert(Membership, MEMBERSHIP_COLUMNS, ([getattr(m, c) for c in MEMBERSHIP_COLUMNS] for m in memberships))
 
 
