@@ -203,11 +203,27 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@yzyh.local")
 YZYH_SMS_BACKEND = env_str("YZYH_SMS_BACKEND", "yizuyihui.core.sms.ConsoleSMSBackend")
 
 # --- logging: personal data never reaches the logs ------------------------------------------------------
+# One format and one zone for every process (yizuyihui/core/logs.py; gunicorn uses the same
+# formatter through its logger class). huey's consumer adds its own handler to "huey" unless the
+# logger has one: giving it ours (and no propagation) prints each line once, not twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "yizuyihui.people.masking.RedactPersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {"site": {"()": "yizuyihui.core.logs.SiteTimeFormatter"}},
+    "filters": {
+        "redact": {"()": "yizuyihui.people.masking.RedactPersonalDataFilter"},
+        "client_errors": {"()": "yizuyihui.core.logs.ClientErrorsWithoutTraceback"},
+    },
+    # client_errors on the handler: Django logs SuspiciousOperation on django.security.<class> children
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors", "redact"],
+                             "formatter": "site"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's default "django" handler would print DEBUG-mode lines a second time, unformatted
+        "django": {"handlers": [], "level": "INFO"},
+        # a 403/400 is an expected answer: one line, no traceback (here too for any other handler)
+        "django.request": {"filters": ["client_errors"]},
+        "huey": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }

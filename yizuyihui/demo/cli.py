@@ -46,6 +46,7 @@ def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
     from django.core.management import call_command
 
     from yizuyihui.core.cli import collectstatic, gunicorn_command, run_foreground, worker_command
+    from yizuyihui.core.procs import exit_now
     from yizuyihui.demo import generator
 
     click.echo(f"Data folder: {settings.DATA_DIR}")
@@ -63,7 +64,9 @@ def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nServing on http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-    sys.exit(run_foreground([gunicorn_command(port=port), worker_command(periodic=True)]))
+    code = run_foreground([gunicorn_command(port=port, control_socket=False, graceful_timeout=3, preload=True),
+                           worker_command(periodic=True)], ready_url=f"http://127.0.0.1:{port}/healthz")
+    exit_now(code)  # the city's objects need no seconds of garbage collection at exit (core/procs.py)
 
 
 
