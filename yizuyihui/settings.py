@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "csp",
+    "ninja",  # its templates and static files: /api/docs served from the project, not a CDN
     # project apps, one per capability of the model (DOMAIN.md)
     "yizuyihui.core",
     "yizuyihui.org",
