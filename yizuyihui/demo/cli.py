@@ -40,7 +40,12 @@ def _print_logins() -> None:
 @click.option("--seed", default=2022, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Build the demo database and stop.")
 def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
-    """Create the demo database (SQLite in YZYH_DATA_DIR, default ./var), the synthetic B市 if absent, and serve it."""
+    """Build the synthetic B市 (if the database has none yet) and serve it with the job worker.
+
+    The database is the one DATABASE_URL names when it is set (e.g. postgres://user@host/name),
+    else SQLite in YZYH_DATA_DIR (default ./var). The first build (4,915 units, ~91,000 people,
+    a year of activity) takes a few minutes; later starts reuse it. Ctrl-C stops everything.
+    """
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -50,6 +55,12 @@ def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
     from yizuyihui.demo import generator
 
     click.echo(f"Data folder: {settings.DATA_DIR}")
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        click.echo(f"Database: SQLite {db['NAME']}")
+    else:
+        click.echo(f"Database: PostgreSQL {db['NAME']} on {db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432} "
+                   "(DATABASE_URL)")
     call_command("migrate", interactive=False, verbosity=0)
     if generator.city_exists():
         click.echo("The demo city already exists; reusing it.")
