@@ -22,6 +22,21 @@ from yizuyihui.org.models import CHILD_LEVELS, UNIT_LEVELS, Level, OrgNode, Unit
 TREE_COLUMNS = ["code", "parent_code", "level", "name"]
 ROSTER_COLUMNS = ["unit_code", "name", "gender", "id_number", "phone", "party_member", "body", "role", "identity"]
 
+# Chinese headers and values (what an operator's spreadsheet has; the sample city uses them):
+# the same names the export will write once it writes Chinese (issue 9, item 9).
+HEADER_ALIASES = {"代码": "code", "编码": "code", "上级代码": "parent_code", "上级编码": "parent_code", "层级": "level",
+                  "名称": "name", "单元代码": "unit_code", "姓名": "name", "性别": "gender", "身份证号码": "id_number",
+                  "身份证号": "id_number", "手机号码": "phone", "手机号": "phone", "是否党员": "party_member",
+                  "组织": "body", "职务": "role", "身份": "identity"}
+LEVEL_ZH = {"市": "city", "区": "district", "县": "county", "街道": "street", "乡镇": "township", "社区": "community",
+            "行政村": "village", "村": "village", "网格": "grid", "自然村": "natural_village", "楼栋": "building"}
+IDENTITY_ZH = {"村（社区）干部": "cadre", "党员代表": "party_rep", "群众代表": "mass_rep", "妇女代表": "women_rep",
+               "致富能手": "rich_expert", "合作社代表": "coop_rep", "村委委员": "village_committee", "种粮大户": "grain_grower",
+               "五老乡贤": "elder", "社工": "social_worker", "在职党员": "in_service", "楼栋长": "building_head",
+               "业委会负责人": "owners_committee", "物业公司代表": "property_rep", "辖区单位代表": "area_unit_rep",
+               "网格员": "grid_worker", "社区民警": "police", "退役军人": "veteran", "返乡创业人员": "entrepreneur",
+               "个体工商户党员": "self_employed", "法律明白人": "lawyer", "志愿者": "volunteer", "下沉干部": "official",
+               "相关居民": "resident"}
 _BOOL = {"1": True, "true": True, "yes": True, "是": True, "y": True, "0": False, "false": False, "no": False, "否": False, "n": False, "": False}
 _GENDER = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F"}
 _BODY = {"party_group": "party_group", "党小组": "party_group", "council": "council", "理事会": "council", "议事会": "council"}
@@ -71,6 +86,7 @@ def read_tables(*, name: str, content: bytes) -> list[Table]:
 def _table_from_rows(sheet: str, rows) -> Table:
     rows = iter(rows)
     header = [str(h or "").strip() for h in next(rows, [])]
+    header = [HEADER_ALIASES.get(h, h) for h in header]
     table = Table(sheet=sheet, header=header)
     for line, raw in enumerate(rows, start=2):
         values = ["" if v is None else str(v).strip() for v in raw]
@@ -131,6 +147,7 @@ def _validate_tree(rows, errors) -> dict[str, dict]:
     planned: dict[str, dict] = {}
     for sheet, line, row in rows:
         code, parent, level, name = (row.get(k, "") for k in TREE_COLUMNS)
+        level = LEVEL_ZH.get(level, level)
         problem = None
         if not code:
             problem = _("code is empty")
@@ -193,7 +210,7 @@ def _validate_roster(rows, planned_nodes, errors) -> list[dict]:
             problems.append(_("only Party members can sit in the Party group"))
         if (body, role) in {("party_group", "head"), ("council", "leader")}:
             problems.append(_("the Party group has a 组长 and the council a 会长"))
-        identity = row.get("identity", "")
+        identity = IDENTITY_ZH.get(row.get("identity", ""), row.get("identity", ""))
         from yizuyihui.people.models import Identity
 
         if identity and identity not in Identity.values:
