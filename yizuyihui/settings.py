@@ -110,6 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and job queue --------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+# huey in the site's zone (Django sets the process's TZ to TIME_ZONE), not UTC: its log lines agree
+# with every other, and crontab(minute="40", hour="2") runs at 02:40 in B市, at night.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {
@@ -117,6 +119,7 @@ if REDIS_URL:
         "name": "yzyh",
         "url": REDIS_URL,
         "immediate": TESTING,
+        "utc": False,  # see above
         "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
     }
 else:
@@ -126,6 +129,7 @@ else:
         "name": "yzyh",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        "utc": False,  # see above
         "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
     }
 

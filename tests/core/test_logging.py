@@ -112,3 +112,18 @@ def test_exit_code_of(exc, code):
     from yizuyihui.core.procs import exit_code_of
 
     assert exit_code_of(exc) == code
+
+
+def test_huey_keeps_the_site_time_so_the_nightly_roll_runs_at_night(time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from huey.contrib.djhuey import HUEY
+
+    from yizuyihui.visits.tasks import schedule_roll_task
+
+    # 2025-01-01 18:40 UTC; time-machine also sets the process zone to the destination's
+    time_machine.move_to(datetime(2025, 1, 2, 2, 40, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    now = HUEY._get_timestamp()  # what the consumer's scheduler and log lines use
+    assert (now.day, now.hour, now.minute) == (2, 2, 40)
+    assert schedule_roll_task.task_class().validate_datetime(now)
