@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "csp",
+    "ninja",  # its templates and static files: /api/docs served from the project, not a CDN
     # project apps, one per capability of the model (DOMAIN.md)
     "yizuyihui.core",
     "yizuyihui.org",
@@ -109,6 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and job queue --------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+# huey in the site's zone (Django sets the process's TZ to TIME_ZONE), not UTC: its log lines agree
+# with every other, and crontab(minute="40", hour="2") runs at 02:40 in B市, at night.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {
@@ -116,6 +119,7 @@ if REDIS_URL:
         "name": "yzyh",
         "url": REDIS_URL,
         "immediate": TESTING,
+        "utc": False,  # see above
         "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
     }
 else:
@@ -125,6 +129,7 @@ else:
         "name": "yzyh",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        "utc": False,  # see above
         "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
     }
 
@@ -203,11 +208,27 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@yzyh.local")
 YZYH_SMS_BACKEND = env_str("YZYH_SMS_BACKEND", "yizuyihui.core.sms.ConsoleSMSBackend")
 
 # --- logging: personal data never reaches the logs ------------------------------------------------------
+# One format and one zone for every process (yizuyihui/core/logs.py; gunicorn uses the same
+# formatter through its logger class). huey's consumer adds its own handler to "huey" unless the
+# logger has one: giving it ours (and no propagation) prints each line once, not twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "yizuyihui.people.masking.RedactPersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {"site": {"()": "yizuyihui.core.logs.SiteTimeFormatter"}},
+    "filters": {
+        "redact": {"()": "yizuyihui.people.masking.RedactPersonalDataFilter"},
+        "client_errors": {"()": "yizuyihui.core.logs.ClientErrorsWithoutTraceback"},
+    },
+    # client_errors on the handler: Django logs SuspiciousOperation on django.security.<class> children
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors", "redact"],
+                             "formatter": "site"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's default "django" handler would print DEBUG-mode lines a second time, unformatted
+        "django": {"handlers": [], "level": "INFO"},
+        # a 403/400 is an expected answer: one line, no traceback (here too for any other handler)
+        "django.request": {"filters": ["client_errors"]},
+        "huey": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }

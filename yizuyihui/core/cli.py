@@ -12,17 +12,29 @@ import click
 from yizuyihui.cli import setup_django
 
 
-def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> list[str]:
+def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2, control_socket: bool = True,
+                     graceful_timeout: int = 10, preload: bool = False) -> list[str]:
+    """gunicorn (gthread) with the site's log format and zone, quick to stop on Ctrl-C
+    (yizuyihui/core/gunicorn_conf.py). `preload`: the master loads the application (and the
+    URLconf) once and forks ready workers, instead of each worker loading it on its own."""
     from django.conf import settings
 
-    # gunicorn ≥ 23 opens a control socket in $HOME: give each instance its own (GOTCHAS.md).
-    return [sys.executable, "-m", "gunicorn", "yizuyihui.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
-            "--control-socket", str(Path(settings.DATA_DIR) / f"gunicorn-{port}.ctl")]
+    cmd = [sys.executable, "-m", "gunicorn", "yizuyihui.wsgi:application", "-c", "python:yizuyihui.core.gunicorn_conf",
+           "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+           "--graceful-timeout", str(graceful_timeout), "--access-logfile", "-"]
+    if preload:
+        cmd.append("--preload")
+    if control_socket:
+        # gunicorn ≥ 25 opens a control socket in $HOME: give each instance its own (GOTCHAS.md).
+        cmd += ["--control-socket", str(Path(settings.DATA_DIR) / f"gunicorn-{port}.ctl")]
+    else:
+        # nobody drives a demo with gunicornc, and stopping the socket's thread costs ~2 s at exit
+        cmd.append("--no-control-socket")
+    return cmd
 
 
 def worker_command(*, periodic: bool = True) -> list[str]:
-    cmd = [sys.executable, "-m", "django", "run_huey", "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "yizuyihui.settings")]
+    cmd = [sys.executable, "-m", "yizuyihui.core.worker"]  # huey's run_huey, quiet and quick to stop
     if not periodic:
         cmd.append("--no-periodic")
     return cmd
@@ -72,29 +84,119 @@ def migrate() -> None:
     call_command("migrate", interactive=False)
 
 
-def run_foreground(cmds: list[list[str]]) -> int:
-    """Run processes side by side; on Ctrl-C or when one exits, stop all cleanly (SIGTERM, then wait)."""
+class _Stop(Exception):
+    """SIGINT (Ctrl-C), SIGTERM or SIGHUP reached `yzyh demo`."""
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the parent dies, even by SIGKILL (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's own stop is all there is
+        pass
+
+
+def run_foreground(cmds: list[list[str]], *, ready_url: str | None = None, stop_within: float = 4.0) -> int:
+    """Run processes side by side; on Ctrl-C (or SIGTERM/SIGHUP), or when one exits, stop them all.
+
+    With `ready_url` the first command (the web server) starts alone and the others once that URL
+    answers: on a small machine the site comes up first instead of sharing the CPU with the
+    job worker's start-up.
+
+    Each child runs in its own process group, so the terminal's Ctrl-C reaches only this process,
+    which then stops the children in one known way (`_stop_groups`): SIGINT to each group (gunicorn:
+    quick shutdown of master and workers; huey: finish the running task), SIGINT again to any still
+    running half-way (huey: stop waiting), SIGKILL at `stop_within` seconds. No process outlives
+    the call.
+    """
     import signal
     import time
 
-    procs = [subprocess.Popen(c) for c in cmds]
+    def stop_signal(signum, _frame):
+        raise _Stop(signum)
+
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python keeps that.
+    previous = {sig: signal.signal(sig, stop_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    procs: list[subprocess.Popen] = []
     code = 0
     try:
+        for i, cmd in enumerate(cmds):
+            procs.append(subprocess.Popen(cmd, process_group=0, preexec_fn=_die_with_parent))
+            if i == 0 and ready_url and len(cmds) > 1:
+                _wait_until_answers(ready_url, procs[0])
         while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
+            time.sleep(0.2)
         code = next(p.returncode for p in procs if p.poll() is not None)
-    except KeyboardInterrupt:
-        click.echo("\nStopping…")
+    except _Stop:
+        click.echo("\nStopping…", err=True)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        # A second Ctrl-C while stopping must not leave children behind.
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)
+        _stop_groups(procs, stop_within)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return code
+
+
+def _wait_until_answers(url: str, proc: subprocess.Popen, *, timeout: float = 60.0) -> None:
+    """Until `url` gives any HTTP answer, `proc` exits, or `timeout` passes."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:  # an answer all the same (e.g. a host outside ALLOWED_HOSTS)
+            return
+        except (OSError, ValueError):
+            time.sleep(0.2)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - a foreign process took the id
+        return False
+    return True
+
+
+def _stop_groups(procs: list[subprocess.Popen], stop_within: float) -> None:
+    """SIGINT to every group; SIGINT again half-way to any still running (huey's first SIGINT
+    waits for the running task, a second one stops waiting); SIGKILL at `stop_within`."""
+    import signal
+    import time
+
+    started = time.monotonic()
+    escalations = [(0.0, signal.SIGINT), (stop_within / 2, signal.SIGINT)]
+    while True:
+        for p in procs:
+            p.poll()  # reap the group leader, or killpg(…, 0) keeps finding the zombie
+        alive = [p for p in procs if _group_alive(p.pid)]
+        if not alive:
+            return
+        elapsed = time.monotonic() - started
+        if elapsed >= stop_within:
+            break
+        while escalations and elapsed >= escalations[0][0]:
+            sig = escalations.pop(0)[1]
+            for p in alive:
+                os.killpg(p.pid, sig)
+        time.sleep(0.05)
+    for p in procs:
+        if _group_alive(p.pid):
+            click.echo(f"{' '.join(p.args[1:4])} did not stop in {stop_within:.0f} s: killed", err=True)
+            os.killpg(p.pid, signal.SIGKILL)
+    for p in procs:
+        p.wait()
 
 
 commands = [serve, worker, manage, migrate]

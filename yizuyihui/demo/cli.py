@@ -40,15 +40,27 @@ def _print_logins() -> None:
 @click.option("--seed", default=2022, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Build the demo database and stop.")
 def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
-    """Create the demo database (SQLite in YZYH_DATA_DIR, default ./var), the synthetic B市 if absent, and serve it."""
+    """Build the synthetic B市 (if the database has none yet) and serve it with the job worker.
+
+    The database is the one DATABASE_URL names when it is set (e.g. postgres://user@host/name),
+    else SQLite in YZYH_DATA_DIR (default ./var). The first build (4,915 units, ~91,000 people,
+    a year of activity) takes a few minutes; later starts reuse it. Ctrl-C stops everything.
+    """
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
     from yizuyihui.core.cli import collectstatic, gunicorn_command, run_foreground, worker_command
+    from yizuyihui.core.procs import exit_now
     from yizuyihui.demo import generator
 
     click.echo(f"Data folder: {settings.DATA_DIR}")
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        click.echo(f"Database: SQLite {db['NAME']}")
+    else:
+        click.echo(f"Database: PostgreSQL {db['NAME']} on {db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432} "
+                   "(DATABASE_URL)")
     call_command("migrate", interactive=False, verbosity=0)
     if generator.city_exists():
         click.echo("The demo city already exists; reusing it.")
@@ -63,7 +75,9 @@ def demo(port: int, residents: int, seed: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nServing on http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-    sys.exit(run_foreground([gunicorn_command(port=port), worker_command(periodic=True)]))
+    code = run_foreground([gunicorn_command(port=port, control_socket=False, graceful_timeout=3, preload=True),
+                           worker_command(periodic=True)], ready_url=f"http://127.0.0.1:{port}/healthz")
+    exit_now(code)  # the city's objects need no seconds of garbage collection at exit (core/procs.py)
 
 
 
