@@ -25,7 +25,7 @@ def test_the_sample_city_imports_into_an_empty_database():
 
     result = CliRunner().invoke(org, ["import", *map(str, FILES)])
     assert result.exit_code == 0, result.output
-    assert "imported 20 nodes and 33 members" in result.output
+    assert "已导入 20 个节点、33 个职位" in result.output
 
     levels = {level: OrgNode.objects.filter(level=level).count() for level in Level.values}
     assert levels == {"city": 1, "district": 1, "county": 1, "street": 2, "township": 1, "community": 3,
@@ -55,5 +55,5 @@ def test_importing_the_sample_twice_is_refused_and_changes_nothing():
 
     assert CliRunner().invoke(org, ["import", *map(str, FILES)]).exit_code == 0
     again = CliRunner().invoke(org, ["import", *map(str, FILES)])
-    assert again.exit_code != 0 and "nothing was imported" in again.output
+    assert again.exit_code != 0 and "未导入任何数据" in again.output
     assert Membership.objects.count() == 33
