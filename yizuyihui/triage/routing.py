@@ -40,6 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_TRAIN_CSV = DATA_DIR / "routing_train.csv"
 DEFAULT_UNLABELLED_CSV = DATA_DIR / "unlabelled.csv"
 DEFAULT_MODEL_PATH = DATA_DIR / "routing_model.gz"
+DEFAULT_TREE_CSV = DATA_DIR / "label_tree.csv"
 
 _FORMAT = "yizuyihui.triage.routing/2"
 _MAGIC = b"YZYH-TRIAGE-ROUTING\n"
@@ -53,9 +54,12 @@ PARAMS = {
     "title_weight": 2,
     "C": 0.5,
     "class_weight": "balanced",
-    "self_training": False,  # measured: one round lowers CV macro-F1 (0.828 → 0.803)
-    "self_training_weight": 0.5,
-    "self_training_quantile": 0.5,  # keep the more confident half of the unlabelled messages
+    "self_training": False,
+    "self_training_weight": 0.3,
+    "self_training_margin": 1.0,  # SVM margin (best − second score) an unlabelled message needs
+    "tree_weight": 0.0,  # weight of the label tree's category names as training documents
+    "lr_weight": 0.0,  # logistic regression blended into the SVM's coefficients (0 = SVM only)
+    "lr_C": 20.0,
     # Pseudo-labels from the department named in the official reply (column 答复部门 of
     # data/unlabelled.csv, see pseudo.py). 0 = off: measured 0.866 vs 0.873 without (0.3).
     "pseudo_label_weight": 0.0,
@@ -347,14 +351,6 @@ def route_many(texts: Sequence[str], *, model_path: Path | None = None) -> list[
     return model.routings([document(t) for t in texts])
 
 
-def route_messages(
-    messages: Sequence[tuple[str, str]], *, model_path: Path | None = None
-) -> list[Routing]:
-    """Route (title, detail) pairs the way the training messages were seen."""
-    model = load_model(model_path)
-    return model.routings([message_document(t, d) for t, d in messages])
-
-
 # --------------------------------------------------------------------------- training
 
 
@@ -369,10 +365,6 @@ def read_labelled(path: Path) -> tuple[list[str], list[str], list[str]]:
     return ids, docs, labels
 
 
-def read_unlabelled(path: Path, exclude_ids: set[str]) -> list[Doc]:
-    return read_unlabelled_rows(path, exclude_ids)[0]
-
-
 def read_unlabelled_rows(path: Path, exclude_ids: set[str]) -> tuple[list[Doc], list[str]]:
     """(documents, pseudo-labels) of an unlabelled CSV; the pseudo-label is the optional
     column 答复部门 (see pseudo.py), "" where there is none."""
@@ -382,6 +374,24 @@ def read_unlabelled_rows(path: Path, exclude_ids: set[str]) -> tuple[list[Doc], 
     docs = [message_document(r["留言主题"], r["留言详情"]) for r in rows]
     pseudo = [(r.get("答复部门") or "").strip() for r in rows]
     return docs, [p if p in CATEGORIES else "" for p in pseudo]
+
+
+def read_tree(path: Path = DEFAULT_TREE_CSV) -> tuple[list[Doc], list[str]]:
+    """The label tree's category names as tiny training documents of their first-level
+    category (only the routing categories): "二级分类 三级分类" as the title."""
+    from .csvio import read_rows
+
+    docs, labels, seen = [], [], set()
+    for r in read_rows(Path(path), ["一级分类", "二级分类", "三级分类"]):
+        top = r["一级分类"].strip()
+        if top not in CATEGORIES:
+            continue
+        for name in {r["二级分类"].strip(), r["三级分类"].strip()} - {""}:
+            if (top, name) not in seen:
+                seen.add((top, name))
+                docs.append(message_document(name, ""))
+                labels.append(top)
+    return docs, labels
 
 
 class _Tokens:
@@ -403,16 +413,34 @@ class _Tokens:
 BLOCKS = ("char", "tchar", "tword")
 
 
+class _Linear:
+    """A fitted linear classifier: ``coef_`` (n_classes, n_features), ``intercept_``, ``classes_``.
+    The SVM alone, or the SVM plus a weighted logistic regression (still one linear model,
+    so prediction stays numpy-only)."""
+
+    def __init__(self, classes, coef, intercept):
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.coef_ = np.asarray(coef, dtype=np.float64)
+        self.intercept_ = np.asarray(intercept, dtype=np.float64)
+
+    def decision_function(self, x) -> np.ndarray:
+        return np.asarray(x @ self.coef_.T) + self.intercept_
+
+
 def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params: dict,
-         pseudo: Sequence[str] | None = None):
+         pseudo: Sequence[str] | None = None, extra: Sequence[tuple[_Tokens, np.ndarray, float]] = ()):
     """Fit vectorisers (labelled + unlabelled documents) and the classifier.
 
     `pseudo`: one label per unlabelled document ("" = none); those with a label join the
     training set with weight ``params["pseudo_label_weight"]`` when that is > 0.
+    `extra`: more labelled documents, each group with its sample weight (the label tree's
+    category names, staff corrections).
+    Self-training (``params["self_training"]``): unlabelled messages whose SVM margin
+    (best − second score) is ≥ ``self_training_margin`` join with their predicted label and
+    weight ``self_training_weight``; one round.
     Returns (vectorisers by block, classifier, transform)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
 
     vecs = {}
     for b in BLOCKS:
@@ -424,29 +452,55 @@ def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params
     def transform(tok: _Tokens):
         return sparse.hstack([weights[b] * vecs[b].transform(getattr(tok, b)) for b in BLOCKS]).tocsr()
 
-    def svc():
-        return LinearSVC(C=params["C"], class_weight=params["class_weight"], random_state=seed, max_iter=5000)
-
-    x_l = transform(tok_l)
+    xs, ys, ws = [transform(tok_l)], [np.asarray(y, dtype=object)], [np.ones(len(y))]
     pw = params.get("pseudo_label_weight", 0.0)
     if pw > 0 and tok_u is not None and pseudo is not None and any(pseudo):
         idx = [i for i, p in enumerate(pseudo) if p]
-        x_p = transform(tok_u.subset(idx))
-        sw = np.r_[np.ones(x_l.shape[0]), np.full(len(idx), pw)]
-        clf = svc().fit(sparse.vstack([x_l, x_p]).tocsr(), np.r_[y, np.asarray([pseudo[i] for i in idx], dtype=object)],
-                        sample_weight=sw)
-    else:
-        clf = svc().fit(x_l, y)
-    if params["self_training"] and tok_u is not None and len(tok_u.char):
-        x_u = transform(tok_u)
+        xs.append(transform(tok_u.subset(idx)))
+        ys.append(np.asarray([pseudo[i] for i in idx], dtype=object))
+        ws.append(np.full(len(idx), pw))
+    for tok_x, y_x, w_x in extra:
+        if len(y_x) and w_x > 0:
+            xs.append(transform(tok_x))
+            ys.append(np.asarray(y_x, dtype=object))
+            ws.append(np.full(len(y_x), float(w_x)))
+
+    x_u = transform(tok_u) if params["self_training"] and tok_u is not None and len(tok_u.char) else None
+    return vecs, _fit_classifier(xs, ys, ws, seed, params, x_u), transform
+
+
+def _fit_classifier(xs, ys, ws, seed: int, params: dict, x_u=None) -> _Linear:
+    """The linear classifier on stacked feature blocks `xs` with labels `ys` and sample weights
+    `ws`; with `x_u` (unlabelled messages' features) one round of self-training."""
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    def fit(xs, ys, ws):
+        x, yy, sw = sparse.vstack(xs).tocsr(), np.concatenate(ys), np.concatenate(ws)
+        svm = LinearSVC(C=params["C"], class_weight=params["class_weight"], random_state=seed,
+                        max_iter=5000).fit(x, yy, sample_weight=sw)
+        coef, intercept = svm.coef_.copy(), svm.intercept_.copy()
+        lw = params.get("lr_weight", 0.0)
+        if lw > 0:
+            from sklearn.linear_model import LogisticRegression
+
+            lr = LogisticRegression(C=params.get("lr_C", 20.0), class_weight=params["class_weight"],
+                                    max_iter=3000).fit(x, yy, sample_weight=sw)
+            order = [list(lr.classes_).index(c) for c in svm.classes_]
+            coef += lw * lr.coef_[order]
+            intercept += lw * lr.intercept_[order]
+        return _Linear(svm.classes_, coef, intercept)
+
+    clf = fit(xs, ys, ws)
+    if x_u is not None and x_u.shape[0]:
         d = clf.decision_function(x_u)
         top2 = np.sort(d, axis=1)[:, -2:]
-        margin = top2[:, 1] - top2[:, 0]
-        keep = margin >= np.quantile(margin, params["self_training_quantile"])
-        labels = clf.classes_[d.argmax(axis=1)]
-        sw = np.r_[np.ones(x_l.shape[0]), np.full(int(keep.sum()), params["self_training_weight"])]
-        clf = svc().fit(sparse.vstack([x_l, x_u[keep]]).tocsr(), np.r_[y, labels[keep]], sample_weight=sw)
-    return vecs, clf, transform
+        keep = (top2[:, 1] - top2[:, 0]) >= params["self_training_margin"]
+        if keep.any():
+            labels = clf.classes_[d.argmax(axis=1)]
+            clf = fit(xs + [x_u[keep]], ys + [labels[keep]],
+                      ws + [np.full(int(keep.sum()), params["self_training_weight"])])
+    return clf
 
 
 def _fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
@@ -590,12 +644,10 @@ def train(
     coef, idf = np.concatenate(parts_coef), np.concatenate(parts_idf)
 
     # document frequencies for find_similar (character bigrams and words, df ≥ 2)
-    from .similarity import _doc_terms_for_df
-
     sim_df: Counter = Counter()
     sim_sources = [tx.normalise_light(d) for d in _raw_texts(Path(train_csv), unlabelled_csv)]
     for d in sim_sources:
-        sim_df.update(set(_doc_terms_for_df(d)))
+        sim_df.update(set(tx.similarity_terms(d)))
     sim_terms = sorted(t for t, c in sim_df.items() if c >= 2)
 
     metrics["n_features"] = int(coef.shape[0])
