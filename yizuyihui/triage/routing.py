@@ -521,14 +521,14 @@ def _fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
 
 
 def _choose_threshold(conf: np.ndarray, correct: np.ndarray, target: float) -> float:
-    """Lowest threshold (step 0.05) at which the auto-routed share is ≥ `target` correct."""
-    for t in np.round(np.arange(0.0, 0.96, 0.05), 2):
+    """Lowest threshold (step 0.01) at which the auto-routed share is ≥ `target` correct."""
+    for t in np.round(np.arange(0.0, 0.991, 0.01), 2):
         sel = conf >= t
         if sel.sum() == 0:
             break
         if correct[sel].mean() >= target:
             return float(t)
-    return 0.95
+    return 0.99
 
 
 def classification_report(y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str]) -> dict:
