@@ -36,12 +36,15 @@ def _small_csv(path: Path, rows, n_per_class: int) -> tuple[Path, list[dict]]:
 
 
 def _corrections(rows, start_event: int, wrong: bool = False) -> list[Correction]:
+    import random
+
+    rng = random.Random(0)
     cats = list(routing.CATEGORIES)
     out = []
     for k, r in enumerate(rows):
         label = r["一级标签"]
-        if wrong:  # a systematic mistake: every label moved to the next category
-            label = cats[(cats.index(label) + 1) % len(cats)]
+        if wrong:  # careless corrections: any other category, at random
+            label = rng.choice([c for c in cats if c != label])
         out.append(Correction(key=f"case-{r['留言编号']}", event_id=start_event + k, title=r["留言主题"],
                               detail=r["留言详情"], label=label))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from yizuyihui.cases.services import case_file, case_return
 from yizuyihui.triage.models import CaseSupport
@@ -79,7 +80,7 @@ def test_panel_shows_no_personal_data(cast, login):
     for persona in ("resident", "building_head"):
         html = _panel(login(persona), title=REWORDED_TITLE, description=REWORDED_BODY).content.decode()
         assert f'id="dup-{case.pk}"' in html
-        assert ORIGINAL_TITLE in html and case.filed_at.strftime("%Y-%m-%d") in html
+        assert ORIGINAL_TITLE in html and timezone.localtime(case.filed_at).strftime("%Y-%m-%d") in html
         for secret in (person.name, person.phone, person.id_number, PLACE, "13912345678", "物业公司要退出",
                        person.household.address):
             assert secret not in html, secret

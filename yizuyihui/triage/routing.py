@@ -63,7 +63,7 @@ PARAMS = {
     # Pseudo-labels from the department named in the official reply (column 答复部门 of
     # data/unlabelled.csv, see pseudo.py). 0 = off: measured 0.866 vs 0.873 without (0.3).
     "pseudo_label_weight": 0.0,
-    "target_precision": 0.96,  # the threshold is the lowest confidence reaching this accuracy
+    "target_precision": 0.97,  # OOF accuracy asked of auto-routed messages: 0.97 keeps held-out precision ≥ 0.95
     "cv_folds": 5,
 }
 
