@@ -14,6 +14,17 @@ Probe, ALL, OVER_UNIT_A, OVER_UNIT_D = _base.Probe, _base.ALL, _base.OVER_UNIT_A
 # Leading posts that look for widespread problems (street/township, district, city; community cadres).
 WIDESPREAD = frozenset({"city_admin", "district_official", "street_official", "community_cadre", "outsider"})
 OVER_STREET_LEADING = frozenset({"city_admin", "district_official", "street_official"})
+# Posts that may manage matters (cases.rules.MANAGER_ROLES): they have a review queue (待分类).
+MANAGERS = frozenset({"city_admin", "district_official", "street_official", "community_cadre", "unit_leader",
+                      "outsider"})
+MANAGERS_OVER_UNIT_A = MANAGERS - {"outsider"}
+STAFF = ALL - {"resident"}
+
+
+def _top_category():
+    from yizuyihui.cases.models import Category
+
+    return Category.objects.get(name="环境保护", parent__isnull=True)
 
 
 def _case(c):
@@ -24,6 +35,13 @@ def _case(c):
 
 
 ROUTES = {
+    # The review queue: everyone who may manage matters (each sees the matters under their posts).
+    "triage:review": lambda c: [Probe(reverse("triage:review"), MANAGERS)],
+    # Choosing the category of unit A's matter: managers over unit A only.
+    "triage:review_choose": lambda c: [Probe(reverse("triage:review_choose", args=[_case(c).pk]), MANAGERS_OVER_UNIT_A,
+                                             method="post", data={"category": _top_category().pk})],
+    # The routing model's status page: staff (the corrections listed are those in their scope).
+    "triage:model": lambda c: [Probe(reverse("triage:model"), STAFF)],
     # Every persona lives in a unit and may look for duplicates there; another unit only with a post over it.
     "triage:duplicates": lambda c: [
         Probe(reverse("triage:duplicates") + "?title=楼道灯坏了", ALL),

@@ -85,7 +85,8 @@ def test_numpy_prediction_matches_training_scores(tmp_path):
     train_csv = _subset(tmp_path / "train.csv", 8)
     ids, docs, labels = routing.read_labelled(train_csv)
     tok = routing._Tokens(docs)
-    _, clf, transform = routing._fit(tok, np.asarray(labels, dtype=object), None, 0, dict(routing.PARAMS))
+    _, clf, transform = routing._fit(tok, np.asarray(labels, dtype=object), None, 0, dict(routing.PARAMS), None,
+                                     routing._tree_extra(routing.PARAMS))
     out = tmp_path / "m.gz"
     routing.train(train_csv=train_csv, out=out, seed=0, unlabelled_csv=None, cv_folds=0)
     model = routing.load_model(out)

@@ -25,8 +25,23 @@ DATA = Path(__file__).parent / "data" / "messages_sample.csv"
 
 
 def _texts() -> list[dict]:
+    """The sample messages, each with the category its text has (the routing model's choice; the
+    sample carries no labels): demo matters are filed under that category."""
     with open(DATA, encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        texts = list(csv.DictReader(fh))
+    try:
+        from yizuyihui.triage.categorise import categories_for
+    except ImportError:  # pragma: no cover - the triage app is optional
+        return texts
+    for text, category in zip(texts, categories_for([f"{t['title']}\n{t['detail']}" for t in texts]), strict=True):
+        text["category"] = category
+    return texts
+
+
+def _category(rng: random.Random, text: dict, tops: list):
+    """The text's own category; the random draw is kept so the rest of the demo stays as it was."""
+    drawn = rng.choice(tops) if tops else None
+    return text.get("category") or drawn
 
 
 def _handlers_for(unit: Unit, posts: list[Post], fallback) -> list:
@@ -67,7 +82,7 @@ def _generate(*, seed: int, progress, matters: int) -> dict[str, int]:
         urgency = rng.choices(["normal", "urgent", "complex"], [80, 8, 12])[0]
         channel = rng.choices(["web", "visit", "phone", "walk_in", "api"], [45, 25, 15, 10, 5])[0]
         case = s.case_file(unit=unit, actor=None, title=text["title"], description=text["detail"], channel=channel,
-                           urgency=urgency, category=rng.choice(tops) if tops else None, reporter=reporter,
+                           urgency=urgency, category=_category(rng, text, tops), reporter=reporter,
                            place=unit.name, origin="visit" if channel == "visit" else "resident", now=filed,
                            suggest=False)
         made["matters"] += 1
@@ -152,7 +167,7 @@ def _seed_logins(*, rng: random.Random, texts: list[dict], tops: list, now: dt.d
         text = rng.choice(texts)
         made += 1
         return s.case_file(unit=unit, actor=actor, title=text["title"], description=text["detail"], channel=channel,
-                           category=rng.choice(tops) if tops else None, reporter=reporter, place=unit.name,
+                           category=_category(rng, text, tops), reporter=reporter, place=unit.name,
                            origin="resident" if reporter is not None else "visit", now=at, suggest=False), text
 
     def handled(case, handler, start, *, progress=True):

@@ -74,6 +74,37 @@ def train_cmd(input_path, output_path, unlabelled, seed, folds) -> None:
         click.echo(f"CV macro-F1: {m['cv_macro_f1']:.3f}")
 
 
+@triage.command("retrain")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--folds", type=int, default=5, show_default=True, help="cross-validation folds of the final model")
+@click.option("--force", is_flag=True, help="activate the new model even if it is not better")
+def retrain_cmd(seed, folds, force) -> None:
+    """Train from the shipped data plus staff corrections; activate only if better on a held-back slice."""
+    from yizuyihui.cli import setup_django
+
+    setup_django()
+    from . import registry
+    from .corrections import read_corrections
+    from .learning import retrain
+
+    corrections = read_corrections()
+    click.echo(f"corrections: {len(corrections)}", err=True)
+    a = retrain(corrections=corrections, seed=seed, cv_folds=folds, force=force,
+                progress=lambda m: click.echo(m, err=True))
+    c, k = a["candidate"], a["current"]
+    click.echo(f"held-back messages: {a['n_heldout']}  corrections: {a['n_corrections']} "
+               f"({a['n_new_corrections']} new)")
+    click.echo(f"current (version {a['current_version']}): macro-F1 {k['macro_f1']:.3f}, "
+               f"auto-routed {k['auto_share']:.1%} at precision {k['auto_precision']:.3f}")
+    click.echo(f"candidate: macro-F1 {c['macro_f1']:.3f}, auto-routed {c['auto_share']:.1%} "
+               f"at precision {c['auto_precision']:.3f}")
+    if a["accepted"]:
+        path = registry.registry_dir() / f"routing_model_v{a['version']}.gz"
+        click.echo(f"activated version {a['version']} → {path}")
+    else:
+        click.echo("kept the current model (the candidate is not better)")
+
+
 @triage.command("predict")
 @click.option("--input", "input_path", type=_in_path("--input"), required=True,
               help="CSV with 留言编号, 留言主题, 留言详情")

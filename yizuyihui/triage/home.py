@@ -7,11 +7,15 @@ from yizuyihui.core.plugins import Card, NavItem
 
 
 def nav_items(request):
+    from yizuyihui.triage.review import may_review
     from yizuyihui.triage.selectors import widespread_nodes
 
+    items = []
     if widespread_nodes(request.user):
-        return [NavItem(_("Widespread problems"), reverse("triage:widespread"), order=25)]
-    return []
+        items.append(NavItem(_("Widespread problems"), reverse("triage:widespread"), order=25))
+    if may_review(request.user):
+        items.append(NavItem(_("Matters to categorise"), reverse("triage:review"), order=24))
+    return items
 
 
 def home_cards(request):

@@ -40,6 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_TRAIN_CSV = DATA_DIR / "routing_train.csv"
 DEFAULT_UNLABELLED_CSV = DATA_DIR / "unlabelled.csv"
 DEFAULT_MODEL_PATH = DATA_DIR / "routing_model.gz"
+DEFAULT_TREE_CSV = DATA_DIR / "label_tree.csv"
 
 _FORMAT = "yizuyihui.triage.routing/2"
 _MAGIC = b"YZYH-TRIAGE-ROUTING\n"
@@ -51,15 +52,18 @@ PARAMS = {
     "title_block_weight": 0.7,  # weight of the two title blocks (title chars, title words)
     "min_df": 2,
     "title_weight": 2,
-    "C": 0.5,
+    "C": 0.3,
     "class_weight": "balanced",
-    "self_training": False,  # measured: one round lowers CV macro-F1 (0.828 → 0.803)
-    "self_training_weight": 0.5,
-    "self_training_quantile": 0.5,  # keep the more confident half of the unlabelled messages
+    "self_training": False,
+    "self_training_weight": 0.3,
+    "self_training_margin": 1.0,  # SVM margin (best − second score) an unlabelled message needs
+    "tree_weight": 1.0,  # weight of the label tree's category names as training documents
+    "lr_weight": 0.0,  # logistic regression blended into the SVM's coefficients (0 = SVM only)
+    "lr_C": 20.0,
     # Pseudo-labels from the department named in the official reply (column 答复部门 of
     # data/unlabelled.csv, see pseudo.py). 0 = off: measured 0.866 vs 0.873 without (0.3).
     "pseudo_label_weight": 0.0,
-    "target_precision": 0.95,  # the threshold is the lowest confidence reaching this accuracy
+    "target_precision": 0.97,  # OOF accuracy asked of auto-routed messages: 0.97 keeps held-out precision ≥ 0.95
     "cv_folds": 5,
 }
 
@@ -311,7 +315,13 @@ LAST_LOAD_SECONDS: dict[Path, float] = {}
 
 
 def load_model(path: Path | None = None) -> RoutingModel:
-    """The routing model, loaded once per process per path (thread-safe)."""
+    """The routing model, loaded once per process per path (thread-safe). Without a path: the
+    active model of the site (see `registry`: the last one `yzyh triage retrain` accepted), else
+    the shipped one."""
+    if path is None:
+        from .registry import active_model_path
+
+        path = active_model_path()
     key = Path(path or DEFAULT_MODEL_PATH).resolve()
     model = _models.get(key)
     if model is None:
@@ -347,14 +357,6 @@ def route_many(texts: Sequence[str], *, model_path: Path | None = None) -> list[
     return model.routings([document(t) for t in texts])
 
 
-def route_messages(
-    messages: Sequence[tuple[str, str]], *, model_path: Path | None = None
-) -> list[Routing]:
-    """Route (title, detail) pairs the way the training messages were seen."""
-    model = load_model(model_path)
-    return model.routings([message_document(t, d) for t, d in messages])
-
-
 # --------------------------------------------------------------------------- training
 
 
@@ -369,10 +371,6 @@ def read_labelled(path: Path) -> tuple[list[str], list[str], list[str]]:
     return ids, docs, labels
 
 
-def read_unlabelled(path: Path, exclude_ids: set[str]) -> list[Doc]:
-    return read_unlabelled_rows(path, exclude_ids)[0]
-
-
 def read_unlabelled_rows(path: Path, exclude_ids: set[str]) -> tuple[list[Doc], list[str]]:
     """(documents, pseudo-labels) of an unlabelled CSV; the pseudo-label is the optional
     column 答复部门 (see pseudo.py), "" where there is none."""
@@ -382,6 +380,24 @@ def read_unlabelled_rows(path: Path, exclude_ids: set[str]) -> tuple[list[Doc], 
     docs = [message_document(r["留言主题"], r["留言详情"]) for r in rows]
     pseudo = [(r.get("答复部门") or "").strip() for r in rows]
     return docs, [p if p in CATEGORIES else "" for p in pseudo]
+
+
+def read_tree(path: Path = DEFAULT_TREE_CSV) -> tuple[list[Doc], list[str]]:
+    """The label tree's category names as tiny training documents of their first-level
+    category (only the routing categories): "二级分类 三级分类" as the title."""
+    from .csvio import read_rows
+
+    docs, labels, seen = [], [], set()
+    for r in read_rows(Path(path), ["一级分类", "二级分类", "三级分类"]):
+        top = r["一级分类"].strip()
+        if top not in CATEGORIES:
+            continue
+        for name in {r["二级分类"].strip(), r["三级分类"].strip()} - {""}:
+            if (top, name) not in seen:
+                seen.add((top, name))
+                docs.append(message_document(name, ""))
+                labels.append(top)
+    return docs, labels
 
 
 class _Tokens:
@@ -403,16 +419,34 @@ class _Tokens:
 BLOCKS = ("char", "tchar", "tword")
 
 
+class _Linear:
+    """A fitted linear classifier: ``coef_`` (n_classes, n_features), ``intercept_``, ``classes_``.
+    The SVM alone, or the SVM plus a weighted logistic regression (still one linear model,
+    so prediction stays numpy-only)."""
+
+    def __init__(self, classes, coef, intercept):
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.coef_ = np.asarray(coef, dtype=np.float64)
+        self.intercept_ = np.asarray(intercept, dtype=np.float64)
+
+    def decision_function(self, x) -> np.ndarray:
+        return np.asarray(x @ self.coef_.T) + self.intercept_
+
+
 def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params: dict,
-         pseudo: Sequence[str] | None = None):
+         pseudo: Sequence[str] | None = None, extra: Sequence[tuple[_Tokens, np.ndarray, float]] = ()):
     """Fit vectorisers (labelled + unlabelled documents) and the classifier.
 
     `pseudo`: one label per unlabelled document ("" = none); those with a label join the
     training set with weight ``params["pseudo_label_weight"]`` when that is > 0.
+    `extra`: more labelled documents, each group with its sample weight (the label tree's
+    category names, staff corrections).
+    Self-training (``params["self_training"]``): unlabelled messages whose SVM margin
+    (best − second score) is ≥ ``self_training_margin`` join with their predicted label and
+    weight ``self_training_weight``; one round.
     Returns (vectorisers by block, classifier, transform)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
 
     vecs = {}
     for b in BLOCKS:
@@ -424,29 +458,55 @@ def _fit(tok_l: _Tokens, y: np.ndarray, tok_u: _Tokens | None, seed: int, params
     def transform(tok: _Tokens):
         return sparse.hstack([weights[b] * vecs[b].transform(getattr(tok, b)) for b in BLOCKS]).tocsr()
 
-    def svc():
-        return LinearSVC(C=params["C"], class_weight=params["class_weight"], random_state=seed, max_iter=5000)
-
-    x_l = transform(tok_l)
+    xs, ys, ws = [transform(tok_l)], [np.asarray(y, dtype=object)], [np.ones(len(y))]
     pw = params.get("pseudo_label_weight", 0.0)
     if pw > 0 and tok_u is not None and pseudo is not None and any(pseudo):
         idx = [i for i, p in enumerate(pseudo) if p]
-        x_p = transform(tok_u.subset(idx))
-        sw = np.r_[np.ones(x_l.shape[0]), np.full(len(idx), pw)]
-        clf = svc().fit(sparse.vstack([x_l, x_p]).tocsr(), np.r_[y, np.asarray([pseudo[i] for i in idx], dtype=object)],
-                        sample_weight=sw)
-    else:
-        clf = svc().fit(x_l, y)
-    if params["self_training"] and tok_u is not None and len(tok_u.char):
-        x_u = transform(tok_u)
+        xs.append(transform(tok_u.subset(idx)))
+        ys.append(np.asarray([pseudo[i] for i in idx], dtype=object))
+        ws.append(np.full(len(idx), pw))
+    for tok_x, y_x, w_x in extra:
+        if len(y_x) and w_x > 0:
+            xs.append(transform(tok_x))
+            ys.append(np.asarray(y_x, dtype=object))
+            ws.append(np.full(len(y_x), float(w_x)))
+
+    x_u = transform(tok_u) if params["self_training"] and tok_u is not None and len(tok_u.char) else None
+    return vecs, _fit_classifier(xs, ys, ws, seed, params, x_u), transform
+
+
+def _fit_classifier(xs, ys, ws, seed: int, params: dict, x_u=None) -> _Linear:
+    """The linear classifier on stacked feature blocks `xs` with labels `ys` and sample weights
+    `ws`; with `x_u` (unlabelled messages' features) one round of self-training."""
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    def fit(xs, ys, ws):
+        x, yy, sw = sparse.vstack(xs).tocsr(), np.concatenate(ys), np.concatenate(ws)
+        svm = LinearSVC(C=params["C"], class_weight=params["class_weight"], random_state=seed,
+                        max_iter=5000).fit(x, yy, sample_weight=sw)
+        coef, intercept = svm.coef_.copy(), svm.intercept_.copy()
+        lw = params.get("lr_weight", 0.0)
+        if lw > 0:
+            from sklearn.linear_model import LogisticRegression
+
+            lr = LogisticRegression(C=params.get("lr_C", 20.0), class_weight=params["class_weight"],
+                                    max_iter=3000).fit(x, yy, sample_weight=sw)
+            order = [list(lr.classes_).index(c) for c in svm.classes_]
+            coef += lw * lr.coef_[order]
+            intercept += lw * lr.intercept_[order]
+        return _Linear(svm.classes_, coef, intercept)
+
+    clf = fit(xs, ys, ws)
+    if x_u is not None and x_u.shape[0]:
         d = clf.decision_function(x_u)
         top2 = np.sort(d, axis=1)[:, -2:]
-        margin = top2[:, 1] - top2[:, 0]
-        keep = margin >= np.quantile(margin, params["self_training_quantile"])
-        labels = clf.classes_[d.argmax(axis=1)]
-        sw = np.r_[np.ones(x_l.shape[0]), np.full(int(keep.sum()), params["self_training_weight"])]
-        clf = svc().fit(sparse.vstack([x_l, x_u[keep]]).tocsr(), np.r_[y, labels[keep]], sample_weight=sw)
-    return vecs, clf, transform
+        keep = (top2[:, 1] - top2[:, 0]) >= params["self_training_margin"]
+        if keep.any():
+            labels = clf.classes_[d.argmax(axis=1)]
+            clf = fit(xs + [x_u[keep]], ys + [labels[keep]],
+                      ws + [np.full(int(keep.sum()), params["self_training_weight"])])
+    return clf
 
 
 def _fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
@@ -461,14 +521,14 @@ def _fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
 
 
 def _choose_threshold(conf: np.ndarray, correct: np.ndarray, target: float) -> float:
-    """Lowest threshold (step 0.05) at which the auto-routed share is ≥ `target` correct."""
-    for t in np.round(np.arange(0.0, 0.96, 0.05), 2):
+    """Lowest threshold (step 0.01) at which the auto-routed share is ≥ `target` correct."""
+    for t in np.round(np.arange(0.0, 0.991, 0.01), 2):
         sel = conf >= t
         if sel.sum() == 0:
             break
         if correct[sel].mean() >= target:
             return float(t)
-    return 0.95
+    return 0.99
 
 
 def classification_report(y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str]) -> dict:
@@ -499,6 +559,8 @@ def train(
     unlabelled_csv: Path | None = DEFAULT_UNLABELLED_CSV,
     cv_folds: int | None = None,
     progress=None,
+    extra: Sequence[tuple[str, str, str]] = (),
+    params: dict | None = None,
 ) -> dict:
     """Train the routing model, write the artefact to `out`, return metrics.
 
@@ -506,14 +568,21 @@ def train(
     vectorisers, self-training and classifier see only that fold's training labels), then
     the final model is fitted on everything. Same inputs and seed → same artefact bytes.
     `cv_folds=0` skips cross-validation (temperature 1, threshold from PARAMS defaults).
+    `extra`: more labelled (title, detail, label) examples (staff corrections), trained and
+    cross-validated like the CSV's rows. With ``params["tree_weight"] > 0`` the label tree's
+    category names join every training set (never the held-out folds).
     """
     from sklearn.model_selection import StratifiedKFold
 
     t_start = time.perf_counter()
-    params = dict(PARAMS)
+    params = dict(PARAMS, **(params or {}))
     folds = params["cv_folds"] if cv_folds is None else cv_folds
     say = progress or (lambda msg: None)
     ids, docs, labels = read_labelled(Path(train_csv))
+    for k, (title, detail, label) in enumerate(extra):
+        ids.append(f"extra-{k}")
+        docs.append(message_document(title, detail))
+        labels.append(label)
     unknown = sorted(set(labels) - set(CATEGORIES))
     if unknown:
         raise ValueError(f"{train_csv}: unknown 一级标签 {', '.join(unknown)}")
@@ -527,6 +596,7 @@ def train(
         f"({sum(1 for p in u_pseudo if p)} with a pseudo-label, weight {params['pseudo_label_weight']})")
     tok_l = _Tokens(docs)
     tok_u = _Tokens(u_docs) if u_docs else None
+    tree = _tree_extra(params)
 
     metrics: dict = {"n_labelled": len(docs), "n_unlabelled": len(u_docs), "seed": seed,
                      "n_pseudo_labelled": sum(1 for p in u_pseudo if p) if params["pseudo_label_weight"] > 0 else 0}
@@ -536,7 +606,7 @@ def train(
         oof = np.zeros((len(docs), len(classes)))
         for k, (tr, te) in enumerate(skf.split(docs, y), start=1):
             # held-out messages are labelled ones only; pseudo-labelled messages only train
-            _, clf, transform = _fit(tok_l.subset(tr), y[tr], tok_u, seed, params, u_pseudo)
+            _, clf, transform = _fit(tok_l.subset(tr), y[tr], tok_u, seed, params, u_pseudo, tree)
             d = clf.decision_function(transform(tok_l.subset(te)))
             order = [list(clf.classes_).index(c) for c in classes]
             oof[te] = d[:, order]
@@ -564,7 +634,7 @@ def train(
             }
         )
     say("fitting the final model")
-    vecs, clf, _ = _fit(tok_l, y, tok_u, seed, params, u_pseudo)
+    vecs, clf, _ = _fit(tok_l, y, tok_u, seed, params, u_pseudo, tree)
     order = [list(clf.classes_).index(c) for c in classes]
     coef = np.asarray(clf.coef_, dtype=np.float64)[order].T  # (n_features, n_classes)
     intercept = np.asarray(clf.intercept_, dtype=np.float64)[order]
@@ -590,12 +660,10 @@ def train(
     coef, idf = np.concatenate(parts_coef), np.concatenate(parts_idf)
 
     # document frequencies for find_similar (character bigrams and words, df ≥ 2)
-    from .similarity import _doc_terms_for_df
-
     sim_df: Counter = Counter()
     sim_sources = [tx.normalise_light(d) for d in _raw_texts(Path(train_csv), unlabelled_csv)]
     for d in sim_sources:
-        sim_df.update(set(_doc_terms_for_df(d)))
+        sim_df.update(set(tx.similarity_terms(d)))
     sim_terms = sorted(t for t, c in sim_df.items() if c >= 2)
 
     metrics["n_features"] = int(coef.shape[0])
@@ -626,6 +694,44 @@ def train(
     result["artefact_bytes"] = Path(out).stat().st_size
     result["train_seconds"] = round(time.perf_counter() - t_start, 1)
     return result
+
+
+def _tree_extra(params: dict) -> list:
+    """The label tree's names as an extra training group (empty when `tree_weight` is 0)."""
+    if params.get("tree_weight", 0) <= 0 or not DEFAULT_TREE_CSV.exists():
+        return []
+    t_docs, t_labels = read_tree()
+    return [(_Tokens(t_docs), np.asarray(t_labels, dtype=object), params["tree_weight"])]
+
+
+def fit_and_score(train_docs: Sequence[Doc], train_labels: Sequence[str], test_docs: Sequence[Doc],
+                  test_labels: Sequence[str], *, unlabelled: Sequence[Doc] = (), seed: int = 0,
+                  params: dict | None = None, temperature: float = 1.0, threshold: float = 0.5):
+    """Train on one set, measure on another: (figures, (scores, correct)). Figures: macro-F1,
+    accuracy, per-class F1, and with the given temperature and threshold the share routed
+    without review and its precision."""
+    params = dict(PARAMS, **(params or {}))
+    classes = [c for c in CATEGORIES if c in set(train_labels)]
+    tok_u = _Tokens(list(unlabelled)) if unlabelled else None
+    _, clf, transform = _fit(_Tokens(list(train_docs)), np.asarray(train_labels, dtype=object), tok_u, seed,
+                             params, None, _tree_extra(params))
+    d = clf.decision_function(transform(_Tokens(list(test_docs))))[:, [list(clf.classes_).index(c) for c in classes]]
+    pred = [classes[i] for i in d.argmax(axis=1)]
+    rep = classification_report(list(test_labels), pred, classes)
+    ok = np.asarray(pred, dtype=object) == np.asarray(test_labels, dtype=object)
+    out = {"n": len(test_labels), "macro_f1": round(rep["macro_f1"], 4), "accuracy": round(rep["accuracy"], 4),
+           "per_class_f1": {c: round(rep["per_class"][c]["f1"], 4) for c in classes}}
+    out.update(auto_figures(d, ok, temperature, threshold))
+    return out, (d, ok)
+
+
+def auto_figures(scores: np.ndarray, ok: np.ndarray, temperature: float, threshold: float) -> dict:
+    """Share of messages routed without review (confidence ≥ threshold) and their precision."""
+    conf = _softmax(scores, temperature).max(axis=1) if len(scores) else np.zeros(0)
+    auto = conf >= threshold
+    return {"auto_share": round(float(auto.mean()) if len(auto) else 0.0, 4),
+            "auto_precision": round(float(ok[auto].mean()) if auto.any() else 0.0, 4),
+            "threshold": threshold}
 
 
 def _raw_texts(train_csv: Path, unlabelled_csv: Path | None) -> list[str]:

@@ -21,6 +21,7 @@ from datetime import datetime
 import numpy as np
 
 from . import text as tx
+from .routing import load_model
 
 # Cosine (0..1) from which a candidate counts as a likely duplicate. Measured on the shipped
 # tests: reworded copies of a message score 0.32–0.72, a different message on the same
@@ -30,6 +31,11 @@ DUPLICATE_THRESHOLD = 0.30
 HOTSPOT_LINK_THRESHOLD = 0.35
 # Cluster centroids closer than this are merged into one problem.
 HOTSPOT_MERGE_THRESHOLD = 0.45
+# Text this similar links two matters even when their titles name different places.
+SAME_TEXT_DESPITE_PLACES = 0.6
+# A place named by more than this share of a batch (and more than 10 matters) is too common to
+# hold a problem together (e.g. a city's main road).
+ANCHOR_MAX_SHARE = 0.05
 # Recency: a problem's weight halves for every this many days its newest member lies
 # behind the newest message of the batch.
 RECENCY_HALF_LIFE_DAYS = 60.0
@@ -44,10 +50,7 @@ def _doc(title: str, body: str) -> str:
     return tx.normalise_light(tx.message_text(title, body, title_weight=2))
 
 
-def _terms(doc: str) -> list[str]:
-    """Features of one document: character bigrams and words (prefixed, never clash)."""
-    grams = tx.char_ngrams(doc, 2, 2)
-    return grams + ["w:" + w for w in tx.words(doc) if len(w) >= 2 or not w.isascii()]
+_terms = tx.similarity_terms
 
 
 def _sublinear_tfidf(terms: list[str], idf_of) -> dict[str, float]:
@@ -94,8 +97,6 @@ def find_similar(
 
 def _corpus_idf():
     """idf(term) from the document frequencies shipped with the routing artefact."""
-    from .routing import load_model
-
     model = load_model()
     df = model.sim_df
     n = model.sim_n_docs
@@ -165,9 +166,16 @@ def cluster_hotspots(
     items = list(items)
     if top <= 0 or len(items) < min_size:
         return []
+    from .places import message_facts
+
     x = _batch_matrix(items)
     n = x.shape[0]
+    facts = message_facts([(it.title or "", it.text or "") for it in items], body_chars=HOTSPOT_BODY_CHARS)
+    anchors = _anchor_places(facts, n)
     neighbours = _links(x, link_threshold)
+    # two matters whose titles name different specific places are different problems
+    neighbours = [[(j, v) for j, v in nb if v >= SAME_TEXT_DESPITE_PLACES or not _places_differ(facts[i], facts[j], anchors)]
+                  for i, nb in enumerate(neighbours)]
     degree = np.array([len(nb) for nb in neighbours])
     ids = [it.id for it in items]
     order = sorted(range(n), key=lambda i: (-degree[i], str(ids[i])))
@@ -183,6 +191,7 @@ def cluster_hotspots(
         clusters.append(members)
         assigned[members] = cid
     clusters = _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold)
+    clusters = merge_by_place_issue(clusters, facts, anchors)
     clusters = [c for c in clusters if len(c) >= min_size]
     if not clusters:
         return []
@@ -204,7 +213,8 @@ def cluster_hotspots(
         out.append(
             Hotspot(
                 rank=rank,
-                label=_label([vocab_terms[i] for i in members], df, n),
+                label=_place_issue_label(members, facts, anchors)
+                or _label([vocab_terms[i] for i in members], df, n),
                 member_ids=[it.id for it in member_items],
                 size=len(members),
                 spread=len(units),
@@ -306,11 +316,150 @@ def _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold):
     return [m for m in new if m]
 
 
+# --------------------------------------------------------------------------- places and issues
+
+
+def _anchor_places(facts, n: int) -> dict[str, str]:
+    """Places that can hold a problem together in this batch: named by ≥ 2 matters and by at
+    most `ANCHOR_MAX_SHARE` of them (or 10); {name: kind}."""
+    from collections import Counter as _C
+
+    df = _C(p for f in facts for p in set(f.places))
+    cap = max(10, int(ANCHOR_MAX_SHARE * n))
+    kinds: dict[str, str] = {}
+    for f in facts:
+        for p in f.places:
+            if 2 <= df[p] <= cap:
+                kinds.setdefault(p, f.kinds.get(p, "estate"))
+    return kinds
+
+
+def _specific(places, anchors) -> set[str]:
+    from .places import SPECIFIC_KINDS, is_proper_name
+
+    return {p for p in places if anchors.get(p) in SPECIFIC_KINDS and is_proper_name(p)}
+
+
+def _places_differ(a, b, anchors) -> bool:
+    """Titles in different (masked) cities, or naming different specific places."""
+    if a.city and b.city and a.city != b.city:
+        return True
+    pa, pb = _specific(a.title_places, anchors), _specific(b.title_places, anchors)
+    return bool(pa and pb and not (pa & pb) and not any(x in y or y in x for x in pa for y in pb))
+
+
+def _dominant(members, facts, anchors, attr: str, share: float) -> list[str]:
+    """Values of `attr` (places or issues) named by at least `share` of the members, most first."""
+    c: Counter = Counter()
+    for i in members:
+        values = getattr(facts[i], attr)
+        c.update({v for v in values if not attr.endswith("places") or v in anchors})
+    need = max(1, math.ceil(share * len(members)))
+    return [v for v, k in sorted(c.items(), key=lambda p: (-p[1], p[0])) if k >= need]
+
+
+def merge_by_place_issue(clusters: list[list[int]], facts, anchors: dict[str, str]) -> list[list[int]]:
+    """Merge clusters that share a place and an issue, then take in the matters that name the
+    cluster's place and issue.
+
+    A cluster's place is an anchor place named by at least half of its members; its issues are the
+    issue keys and title words named by at least a quarter. Two clusters with the same place merge
+    when they share an issue (a specific place — estate, institution, company — holds one problem
+    even when it is described by different complaints: they share e.g. 物业 or 开发商); then every
+    matter not yet in a cluster whose title names that place, and whose text names one of the
+    cluster's issues (any matter naming a specific place in its title), joins it."""
+    from .places import SPECIFIC_KINDS, is_proper_name
+
+    info = []
+    for members in clusters:
+        places = _dominant(members, facts, anchors, "places", 0.5)
+        issues = set(_dominant(members, facts, anchors, "issues", 0.25))
+        issues |= set(_dominant(members, facts, anchors, "words", 0.25))
+        info.append((places[0] if places else None, issues))
+    parent = list(range(len(clusters)))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    by_place: dict[str, list[int]] = {}
+    for c, (place, _) in enumerate(info):
+        if place is not None:
+            by_place.setdefault(place, []).append(c)
+    for cs in by_place.values():
+        for a in cs:
+            for b in cs:
+                if a < b and (info[a][1] & info[b][1]):
+                    ra, rb = find(a), find(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    merged: dict[int, list[int]] = {}
+    for c, members in enumerate(clusters):
+        merged.setdefault(find(c), []).extend(members)
+    roots = sorted(merged)
+    out = [sorted(set(merged[r])) for r in roots]
+    place_of = [info[r][0] for r in roots]
+    issues_of = [set().union(*(info[c][1] for c in range(len(clusters)) if find(c) == r)) for r in roots]
+    taken = {i for m in out for i in m}
+    index: dict[str, list[int]] = {}
+    for i, f in enumerate(facts):
+        if i not in taken:
+            for p in f.title_places:
+                index.setdefault(p, []).append(i)
+    for k, place in enumerate(place_of):
+        if place is None:
+            continue
+        for i in index.get(place, []):
+            if i in taken:
+                continue
+            f = facts[i]
+            if (anchors.get(place) == "estate" and is_proper_name(place)) or issues_of[k] & (set(f.issues) | set(f.words)):
+                out[k].append(i)
+                taken.add(i)
+    # matters naming one specific place in their titles, left alone by the text clustering
+    rest: dict[str, list[int]] = {}
+    for p, idx in index.items():
+        if anchors.get(p) in SPECIFIC_KINDS and is_proper_name(p) and p not in place_of:
+            free = [i for i in idx if i not in taken]
+            if len(free) >= 2:
+                rest[p] = free
+    for _p, free in sorted(rest.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        free = [i for i in free if i not in taken]
+        terms = Counter(t for i in free for t in set(facts[i].issues) | set(facts[i].words))
+        free = [i for i in free if any(terms[t] >= 2 for t in set(facts[i].issues) | set(facts[i].words))]
+        if len(free) >= 2:
+            out.append(free)
+            taken.update(free)
+    return [sorted(m) for m in out]
+
+
+def _place_issue_label(members, facts, anchors) -> str:
+    """"place issue" (e.g. "丽发新城 噪音扰民"): the place most members name, their most
+    named issue key (else their most used title word); "" without a dominant place."""
+    from .places import is_proper_name
+
+    places = [p for p in _dominant(members, facts, anchors, "title_places", 0.4) if is_proper_name(p)]
+    if not places:
+        return ""
+    place = places[0]
+    issues = _dominant(members, facts, anchors, "issues", 0.2)
+    words = [w for w in _dominant(members, facts, anchors, "words", 0.2) if w not in place and place not in w]
+    issue = issues[0] if issues else (words[0] if words else "")
+    if len(places) > 1 and places[1] not in place and place not in places[1] and issue == "":
+        return f"{place} {places[1]}"
+    return f"{place} {issue}".strip()
+
+
 def _score(items: Sequence[HotspotItem], members: list[int], latest: datetime | None) -> float:
     weight = sum(1.0 + math.log1p(max(items[i].support, 0)) for i in members)
     units = {items[i].unit_id for i in members if items[i].unit_id is not None}
     spread_factor = 1.0 + 0.5 * math.log(len(units)) if units else 1.0
     times = [items[i].time for i in members if items[i].time is not None]
+    if len(times) > 1:  # a problem that keeps coming back over weeks weighs more than one burst
+        span_days = (max(times) - min(times)).total_seconds() / 86400.0
+        spread_factor *= 1.0 + 0.1 * math.log1p(max(span_days, 0.0))
     if latest is not None and times:
         age_days = max((latest - max(times)).total_seconds() / 86400.0, 0.0)
         recency = 0.5 + 0.5 * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
@@ -357,6 +506,3 @@ def _label(counters: list[Counter], df: Counter, n_docs: int, k: int = 4) -> str
             break
     return " ".join(chosen)
 
-
-# Terms counted for the shipped document frequencies (used by routing.train).
-_doc_terms_for_df = _terms

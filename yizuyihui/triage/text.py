@@ -143,12 +143,12 @@ def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
     return out
 
 
-def word_ngrams(tokens: list[str], hi: int = 2) -> list[str]:
-    """Word unigrams and bigrams (joined by a space) of a token list."""
-    out = list(tokens)
-    for n in range(2, hi + 1):
-        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return out
+def similarity_terms(doc: str) -> list[str]:
+    """Features of a document for duplicates and hotspots: character bigrams and words
+    (prefixed "w:", so they never clash). Also the terms whose document frequencies the
+    routing artefact ships (see `routing.train`)."""
+    grams = char_ngrams(doc, 2, 2)
+    return grams + ["w:" + w for w in words(doc) if len(w) >= 2 or not w.isascii()]
 
 
 def content_words(tokens: Iterable[str]) -> list[str]:

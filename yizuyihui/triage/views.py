@@ -111,3 +111,48 @@ def widespread_escalate(request):
     for pk, why in result.failed:
         messages.error(request, _("Matter #%(pk)d: %(why)s") % {"pk": pk, "why": why})
     return redirect(f"{reverse('triage:widespread')}?node={node.pk}")
+
+
+@login_required
+def review(request):
+    """待分类: matters under the confidence threshold, with the top-3 suggestions."""
+    from yizuyihui.triage import review as rv
+
+    if not rv.may_review(request.user):
+        raise PermissionDenied
+    return render(request, "triage/review.html", {"items": rv.review_queue(user=request.user),
+                                                  "times": rv.time_to_route(user=request.user),
+                                                  "days": rv.TIME_TO_ROUTE_DAYS})
+
+
+@login_required
+@require_POST
+def review_choose(request, pk: int):
+    """One click: this matter's category is the chosen one."""
+    from yizuyihui.cases.models import Category
+    from yizuyihui.triage import review as rv
+
+    case = get_object_or_404(Case.objects.select_related("unit__node", "node"), pk=pk)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    raw = request.POST.get("category", "")
+    category = get_object_or_404(Category, pk=int(raw) if raw.isdigit() else 0)
+    try:
+        rv.review_choose(case=case, actor=request.user, category=category)
+    except rv.ReviewForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except rv.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Matter #%(pk)d: category %(name)s") % {"pk": case.pk, "name": category.name})
+    return redirect("triage:review")
+
+
+@login_required
+def model(request):
+    """The routing model: version, measured quality, corrections since it was trained."""
+    from yizuyihui.triage import review as rv
+
+    if not is_staff(request.user):
+        raise PermissionDenied
+    return render(request, "triage/model.html", {"s": rv.model_status(user=request.user)})
