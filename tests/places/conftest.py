@@ -1,0 +1,18 @@
+import pytest
+
+from yizuyihui.places.cast import cast_features
+from yizuyihui.places.geometry import clear_cache
+from yizuyihui.places.services import boundaries_import
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture
+def mapped(cast):
+    boundaries_import(features=cast_features(cast))
+    return cast

@@ -1,0 +1,93 @@
+"""`yzyh org geo import|export` (unit boundaries) and `yzyh bench geo` (point → unit throughput)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from yizuyihui.cli import setup_django
+from yizuyihui.org.cli import org
+
+
+@org.group("geo")
+def geo() -> None:
+    """Boundaries of grids and natural villages (GeoJSON, zipped Shapefile), WGS-84."""
+
+
+@geo.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def geo_import(path: Path) -> None:
+    """Import boundaries from a GeoJSON FeatureCollection or a zipped Shapefile; features carry
+    the node's `code`. Any bad feature rejects the whole file."""
+    setup_django()
+    from yizuyihui.places.services import GeoImportRejected, boundaries_import, read_features
+
+    try:
+        report = boundaries_import(features=read_features(name=path.name, content=path.read_bytes()), source=path.name)
+    except GeoImportRejected as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"rejected: {len(exc.errors)} bad feature(s); nothing was imported") from None
+    click.echo(f"imported {report['boundaries']} boundaries")
+
+
+@geo.command("export")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--under", default=None, help="code of the node to export (default: everything)")
+def geo_export(output: Path, under: str | None) -> None:
+    """Export boundaries as GeoJSON (the import format)."""
+    setup_django()
+    from yizuyihui.org.models import OrgNode
+    from yizuyihui.places.services import boundaries_export
+
+    data = boundaries_export(under=OrgNode.objects.get(code=under) if under else None)
+    output.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    click.echo(f"exported {len(data['features'])} boundaries to {output}")
+
+
+@click.command("geo")
+@click.option("--points", default=20_000, show_default=True, type=click.IntRange(1, 10_000_000))
+def bench_geo(points: int) -> None:
+    """Point → unit over the imported unit boundaries: one at a time (Open311, the filing page)
+    and in a batch (imports)."""
+    setup_django()
+    import numpy as np
+
+    from yizuyihui.places.geometry import PlaceError, clear_cache, unit_index
+
+    clear_cache()
+    started = time.perf_counter()
+    index = unit_index()
+    built = time.perf_counter() - started
+    if not len(index):
+        raise click.ClickException("no unit boundaries: run `yzyh demo` or `yzyh org geo import` first")
+    x0, y0, x1, y1 = index.bounds
+    rng = np.random.default_rng(16)
+    lons, lats = rng.uniform(x0, x1, points), rng.uniform(y0, y1, points)
+    started = time.perf_counter()
+    found = outside = 0
+    for lat, lon in zip(lats.tolist(), lons.tolist(), strict=True):
+        try:
+            index.locate(lat=lat, long=lon)
+            found += 1
+        except PlaceError:
+            outside += 1
+    single = time.perf_counter() - started
+    started = time.perf_counter()
+    batch_hits = int((index.locate_many(lats, lons) > 0).sum())
+    batch = time.perf_counter() - started
+    started = time.perf_counter()
+    for _ in range(200):
+        unit_index()
+    version_check = (time.perf_counter() - started) / 200
+    click.echo(f"units: {len(index)}; index built in {built * 1000:.0f} ms")
+    click.echo(f"one at a time: {points / single:,.0f} points/s ({found} in or next to a unit, {outside} outside)")
+    click.echo(f"batch: {points / batch:,.0f} points/s ({batch_hits} strictly inside a unit)")
+    click.echo(f"freshness check per lookup (one aggregate query): {version_check * 1000:.2f} ms")
+
+
+commands: list = []
+bench_commands = [bench_geo]
