@@ -16,3 +16,12 @@ def _fresh_index():
 def mapped(cast):
     boundaries_import(features=cast_features(cast))
     return cast
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English (the msgids); the pages are zh-hans by default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
