@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yizuyihui.org.models import OrgNode
-from yizuyihui.places.geometry import PlaceError, geometry_json, parse_polygon, unit_index
+from yizuyihui.places.geometry import PlaceError, clear_cache, geometry_json, parse_polygon, unit_index
 from yizuyihui.places.models import Boundary, HouseholdPoint
 
 
@@ -116,6 +116,8 @@ def boundaries_import(*, features: list[dict], source: str = "") -> dict[str, in
     with transaction.atomic():
         Boundary.objects.filter(node__in=[n for n, _g in parsed]).delete()
         Boundary.objects.bulk_create(rows, batch_size=500)
+        clear_cache()  # this process sees the new boundaries at once (inside the transaction too)
+        transaction.on_commit(clear_cache)
     return {"boundaries": len(rows)}
 
 
