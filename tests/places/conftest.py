@@ -7,9 +7,15 @@ from yizuyihui.places.services import boundaries_import
 
 @pytest.fixture(autouse=True)
 def _fresh_index():
+    """Per-process caches (unit index; the cases app's calendar, policies, taxonomy) must not
+    outlive a test's rolled-back or flushed rows."""
+    from yizuyihui.cases.deadlines import calendar_reset_cache
+
     clear_cache()
+    calendar_reset_cache()
     yield
     clear_cache()
+    calendar_reset_cache()
 
 
 @pytest.fixture

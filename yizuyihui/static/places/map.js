@@ -5,7 +5,7 @@
   var DEFAULT_VIEW = [[30.5, 117.3], [30.8, 117.7]];
 
   function baseMap(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: !!el.dataset.tiles });
+    var map = L.map(el, { zoomControl: true, maxZoom: 18, attributionControl: !!el.dataset.tiles });
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, {
         subdomains: el.dataset.tileSubdomains || "abc", maxZoom: 18,
