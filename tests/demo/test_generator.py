@@ -8,6 +8,7 @@ from django.db.models import Count
 from yizuyihui.demo import generator
 from yizuyihui.org.models import Level, OrgNode, Unit
 from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person, Registration
+from yizuyihui.places.models import Boundary, HouseholdPoint
 
 
 def fingerprint() -> str:
@@ -23,7 +24,7 @@ def fingerprint() -> str:
 
 def wipe():
     # Raw deletes in dependency order: Django's cascade collector would walk 50,000 rows.
-    for model in (Registration, Membership, Person, Household, Unit, OrgNode):
+    for model in (HouseholdPoint, Boundary, Registration, Membership, Person, Household, Unit, OrgNode):
         model.objects.all()._raw_delete(using="default")
 
 
@@ -55,6 +56,9 @@ def test_the_demo_city_matches_the_paper_and_is_deterministic():
     ordinary = Person.objects.filter(memberships__isnull=True, household__isnull=False).count()
     assert abs(ordinary - 3000) <= 4915  # rounding per unit: each unit gets round(share)
     assert set(Household.objects.values_list("category", flat=True)) == {"ordinary", "key", "special"}
+    # the map: a valid boundary for every unit and a point for every household (places app)
+    assert Boundary.objects.filter(node__unit__isnull=False).count() == 4915
+    assert HouseholdPoint.objects.count() == Household.objects.count()
 
     first = fingerprint()
     wipe()
