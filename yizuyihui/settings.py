@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yizuyihui.visits",
     "yizuyihui.meetings",
     "yizuyihui.triage",
+    "yizuyihui.places",  # after cases: its demo step pins the demo's matters on the map
     "yizuyihui.insights",
     "yizuyihui.api",
     "yizuyihui.demo",
@@ -201,6 +202,20 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- maps (places app) -------------------------------------------------------------------------------
+# Any XYZ tile server, e.g. 天地图 "https://t0.tianditu.gov.cn/vec_w/wmts?...&tk={key}" or an OSM mirror
+# "https://tile.example.org/{z}/{x}/{y}.png"; {key} is replaced by YZYH_TILE_KEY. None: the maps draw
+# unit boundaries only (the demo, offline). Tiles in GCJ-02 (高德, 腾讯) would misplace WGS-84 data.
+YZYH_TILE_URL = env_str("YZYH_TILE_URL", "")
+YZYH_TILE_KEY = env_str("YZYH_TILE_KEY", "")
+YZYH_TILE_SUBDOMAINS = env_str("YZYH_TILE_SUBDOMAINS", "abc")  # 天地图: 01234567 with "t{s}" in the URL
+YZYH_TILE_ATTRIBUTION = env_str("YZYH_TILE_ATTRIBUTION", "")
+if YZYH_TILE_URL:  # the browser fetches the tiles: let the CSP allow that host ({s} → a wildcard)
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(YZYH_TILE_URL.replace("t{s}", "*").replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # --- notifications -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

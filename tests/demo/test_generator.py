@@ -9,6 +9,7 @@ from yizuyihui.demo import generator
 from yizuyihui.org.imports import id_number_valid
 from yizuyihui.org.models import Level, OrgNode, Unit
 from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person, Registration
+from yizuyihui.places.models import Boundary, HouseholdPoint
 
 
 def fingerprint() -> str:
@@ -24,7 +25,7 @@ def fingerprint() -> str:
 
 def wipe():
     # Raw deletes in dependency order: Django's cascade collector would walk 50,000 rows.
-    for model in (Registration, Membership, Person, Household, Unit, OrgNode):
+    for model in (HouseholdPoint, Boundary, Registration, Membership, Person, Household, Unit, OrgNode):
         model.objects.all()._raw_delete(using="default")
 
 
@@ -62,6 +63,9 @@ def test_the_demo_city_matches_the_paper_and_is_deterministic():
     numbers = list(Person.objects.values_list("id_number", "gender"))
     assert len({n for n, _ in numbers}) == len(numbers)
     assert all(id_number_valid(n) and int(n[16]) % 2 == (g == "M") for n, g in numbers)
+    # the map: a valid boundary for every unit and a point for every household (places app)
+    assert Boundary.objects.filter(node__unit__isnull=False).count() == 4915
+    assert HouseholdPoint.objects.count() == Household.objects.count()
 
     first = fingerprint()
     wipe()

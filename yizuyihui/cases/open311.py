@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from yizuyihui.cases import services
 from yizuyihui.cases.models import ApiKey, Case, CaseStatus, Category, Channel
 from yizuyihui.org.models import Unit
+from yizuyihui.places.geometry import PlaceError, unit_at
 
 CLOSED = {CaseStatus.RESOLVED, CaseStatus.FED_BACK, CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.MERGED}
 
@@ -216,7 +217,11 @@ def _create(request, fmt):
     address = (p.get("address_string") or "").strip()
     if (lat is None or long is None) and not address and not p.get("address_id"):
         return _error(fmt, 400, "lat/long, address_string or address_id required")
-    unit = _unit_for(key.user, p.get("attribute[unit]", ""))
+    try:  # a point without attribute[unit] lands in the unit that contains it (places app)
+        unit = unit_at(lat=lat, long=long) if lat is not None and long is not None and not p.get("attribute[unit]") else None
+    except PlaceError as exc:
+        return _error(fmt, 400, str(exc))
+    unit = unit or _unit_for(key.user, p.get("attribute[unit]", ""))
     if unit is None:
         return _error(fmt, 400, "attribute[unit] required: no unit for this key")
     try:

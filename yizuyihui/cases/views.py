@@ -20,6 +20,7 @@ from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Supervisio
 from yizuyihui.cases.rules import is_staff, resident_unit
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
+from yizuyihui.places.geometry import PlaceError, form_point
 
 
 def _case_or_404(user, pk: int) -> Case:
@@ -147,13 +148,14 @@ def resident_file(request):
     default_place = person.household.address if person and person.household_id else unit.name
     if request.method == "POST":
         try:
+            lat, long = form_point(request.POST)  # the point picked on the map (places app)
             case = services.case_file(unit=unit, actor=request.user, title=request.POST.get("title", ""),
                                       description=request.POST.get("description", ""), channel=Channel.PHONE_PAGE,
                                       urgency=Urgency.URGENT if request.POST.get("urgent") else Urgency.NORMAL,
-                                      place=request.POST.get("place") or default_place)
+                                      place=request.POST.get("place") or default_place, lat=lat, long=long)
             for photo in request.FILES.getlist("photos")[:6]:
                 services.attachment_add(case=case, actor=request.user, file=photo)
-        except services.CaseError as exc:
+        except (services.CaseError, PlaceError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Thank you — your matter was filed"))

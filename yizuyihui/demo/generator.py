@@ -41,6 +41,7 @@ from yizuyihui.people.services import (
     registration_create,
     user_create,
 )
+from yizuyihui.places.demo import build_geography
 
 CITY_CODE = "B"
 DISTRICTS = 4
@@ -362,6 +363,8 @@ def generate(*, residents: int = 50_000, seed: int = 2022, progress: Progress | 
         unit_refresh_measures()
         build_registrations(rng)
         progress("measures", 1)
+    with transaction.atomic():
+        progress("map", build_geography(seed=seed))  # unit boundaries and household points (places app)
     if logins:
         # Before the activity: the apps' demos act through the demo accounts (staff must exist).
         build_logins()

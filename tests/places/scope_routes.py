@@ -1,0 +1,26 @@
+"""Scope-matrix entries for the places app (maps)."""
+
+import sys
+
+from django.urls import reverse
+
+_m = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
+Probe, ALL, STAFF, OVER_UNIT_A, OVER_UNIT_D = _m.Probe, _m.ALL, _m.STAFF, _m.OVER_UNIT_A, _m.OVER_UNIT_D
+OVER_STREET = _m.OVER_STREET
+RESIDENT_OF_A = OVER_UNIT_A | {"resident"}
+
+ROUTES = {
+    "places:boundaries": lambda c: [Probe(reverse("places:boundaries"), ALL),
+                                    Probe(reverse("places:boundaries") + f"?node={c.other_street.pk}", OVER_UNIT_D | {"resident"})],
+    "places:locate": lambda c: [Probe(reverse("places:locate") + "?lat=30.655&long=117.485", ALL)],
+    "places:worklist_map": lambda c: [Probe(reverse("places:worklist_map"), STAFF),
+                                      Probe(reverse("places:worklist_map") + f"?node={c.street.pk}", OVER_STREET)],
+    "places:case_points": lambda c: [Probe(reverse("places:case_points"), STAFF),
+                                     Probe(reverse("places:case_points") + f"?node={c.street.pk}", OVER_STREET)],
+    "places:board_map": lambda c: [Probe(reverse("places:board_map", args=[c.unit_a.pk]), RESIDENT_OF_A),
+                                   Probe(reverse("places:board_map", args=[c.unit_d.pk]), OVER_UNIT_D)],
+    "places:board_points": lambda c: [Probe(reverse("places:board_points", args=[c.unit_a.pk]), RESIDENT_OF_A),
+                                      Probe(reverse("places:board_points", args=[c.unit_d.pk]), OVER_UNIT_D)],
+    "places:measures_map": lambda c: [Probe(reverse("places:measures_map"), STAFF)],
+    "places:measures_values": lambda c: [Probe(reverse("places:measures_values"), STAFF)],
+}

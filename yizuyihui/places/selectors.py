@@ -1,0 +1,107 @@
+"""Reads for maps, each starting from the viewer's scope (or the resident's own unit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from yizuyihui.accounts.scope import paths_q, user_scope
+from yizuyihui.cases.models import OPEN_STATUSES, Case, CaseStatus
+from yizuyihui.org.models import UNIT_LEVELS, OrgNode
+from yizuyihui.places.geometry import unit_index_version
+from yizuyihui.places.models import Boundary
+
+POINT_LIMIT = 20_000
+
+
+def _feature_collection(features: list[str]) -> str:
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+_boundary_text: dict[tuple, tuple[tuple, str]] = {}
+
+
+def unit_boundaries(*, paths: tuple[str, ...]) -> str:
+    """Unit polygons under `paths` as GeoJSON text, the feature id being the unit's id (what the
+    choropleth's values are keyed by). Boundaries change rarely and decoding 4,915 JSON polygons
+    costs ~0.5 s, so the text is kept per scope until the unit index sees a new version."""
+    version = unit_index_version()
+    cached = _boundary_text.get(paths)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    qs = (Boundary.objects.filter(paths_q(paths, "node"), node__level__in=UNIT_LEVELS)
+          .order_by("node__path").values_list("node__unit", "node__name", "geometry"))
+    text = _feature_collection([
+        '{"type":"Feature","id":%d,"properties":{"name":%s},"geometry":%s}'
+        % (unit_id, json.dumps(name, ensure_ascii=False), json.dumps(geometry, separators=(",", ":")))
+        for unit_id, name, geometry in qs])
+    if len(_boundary_text) > 256:  # one entry per distinct scope; bounded
+        _boundary_text.clear()
+    _boundary_text[paths] = (version, text)
+    return text
+
+
+def case_points(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
+    """The worklist's map: matters in scope that carry a point (open ones, or all of the last
+    90 days), with what a pin shows. One query over (unit→node path, lat) of up to 20,000 rows."""
+    now = now or timezone.now()
+    qs = Case.objects.filter(paths_q(user_scope(user).paths, "unit__node"), lat__isnull=False, long__isnull=False)
+    if under is not None:
+        qs = qs.filter(unit__node__path__startswith=under.path)
+    if include_closed:
+        qs = qs.filter(filed_at__gte=now - dt.timedelta(days=90)).exclude(status=CaseStatus.MERGED)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    rows = qs.order_by().annotate(o=_overdue(now)).values_list("pk", "lat", "long", "title", "status", "o")[:POINT_LIMIT]
+    labels = dict(CaseStatus.choices)
+    return _points(rows, labels, with_link=True)
+
+
+def _overdue(now) -> ExpressionWrapper:
+    # Computed in SQL: converting 10,000 aware datetimes in Python cost more than the query.
+    return ExpressionWrapper(Q(status__in=OPEN_STATUSES, resolve_due__lt=now), output_field=BooleanField())
+
+
+def _points(rows, labels, *, with_link: bool) -> str:
+    labels = {k: json.dumps(str(v), ensure_ascii=False) for k, v in labels.items()}  # translate once, not per row
+    out = []
+    for pk, lat, long, title, status, overdue in rows:
+        overdue = "true" if overdue else "false"
+        link = ',"id":%d' % pk if with_link else ""
+        out.append('{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},'
+                   '"properties":{"t":%s,"s":%s,"o":%s%s}}'
+                   % (long, lat, json.dumps(title[:60], ensure_ascii=False), labels.get(status, '""'), overdue, link))
+    return _feature_collection(out)
+
+
+def board_points(*, unit, now=None) -> str:
+    """全员监督 on a map: the unit's matters without personal data (title and status only, no
+    link to the staff page, no reporter), the same rows the public board lists."""
+    now = now or timezone.now()
+    rows = (Case.objects.filter(unit=unit, lat__isnull=False, long__isnull=False)
+            .exclude(status__in=[CaseStatus.RETURNED, CaseStatus.MERGED]).order_by("-filed_at")
+            .annotate(o=_overdue(now)).values_list("pk", "lat", "long", "title", "status", "o")[:500])
+    return _points(rows, dict(CaseStatus.choices), with_link=False)
+
+
+MEASURES = ("response", "resolution", "overdue")
+
+
+def unit_measures(*, user, measure: str, start: dt.datetime, end: dt.datetime, now=None) -> dict[int, float | int]:
+    """Per unit in scope, for the choropleth: share responded in time, share resolved (matters
+    filed in [start, end)), or the number open and overdue now. One grouped query."""
+    now = now or timezone.now()
+    qs = Case.objects.filter(paths_q(user_scope(user).paths, "unit__node")).order_by()
+    if measure == "overdue":
+        rows = (qs.filter(status__in=OPEN_STATUSES, resolve_due__lt=now).values("unit_id")
+                .annotate(n=Count("pk")).values_list("unit_id", "n"))
+        return dict(rows)
+    qs = qs.filter(filed_at__gte=start, filed_at__lt=end).exclude(status__in=[CaseStatus.MERGED, CaseStatus.RETURNED])
+    part = (Q(responded_at__isnull=False, responded_at__lte=F("respond_due")) if measure == "response"
+            else Q(resolved_at__isnull=False))
+    rows = qs.values("unit_id").annotate(total=Count("pk"), part=Count("pk", filter=part)).values_list(
+        "unit_id", "total", "part")
+    return {unit_id: round(part / total, 3) for unit_id, total, part in rows if total}

@@ -1,0 +1,133 @@
+/* Maps for 一组一会+ (Leaflet, vendored). No inline script: every map is a <div data-map="…">
+   configured by data attributes. Without a tile server only the unit boundaries are drawn. */
+(function () {
+  "use strict";
+  var DEFAULT_VIEW = [[30.5, 117.3], [30.8, 117.7]];
+
+  function baseMap(el) {
+    var map = L.map(el, { zoomControl: true, maxZoom: 18, attributionControl: !!el.dataset.tiles });
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, {
+        subdomains: el.dataset.tileSubdomains || "abc", maxZoom: 18,
+        attribution: el.dataset.tileAttribution || ""
+      }).addTo(map);
+    }
+    map.fitBounds(DEFAULT_VIEW);
+    return map;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); });
+  }
+
+  function drawBoundaries(map, url, style) {
+    return getJSON(url).then(function (res) {
+      var layer = L.geoJSON(res.body, {
+        style: style || function () { return { color: "#3568a8", weight: 1, fillOpacity: 0.05 }; },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { sticky: true }); }
+      }).addTo(map);
+      if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { maxZoom: 17 }); }
+      return layer;
+    });
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function pointsMap(el) {
+    var map = baseMap(el);
+    var count = document.querySelector("[data-testid=map-count]");
+    drawBoundaries(map, el.dataset.boundaries).then(function () { return getJSON(el.dataset.points); }).then(function (res) {
+      var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+      var n = 0;
+      L.geoJSON(res.body, {
+        pointToLayer: function (f, latlng) {
+          n += 1;
+          var m = L.marker(latlng, { title: f.properties.t });
+          var html = escapeHtml(f.properties.t) + "<br>" + escapeHtml(f.properties.s) +
+            (f.properties.o ? " · <b>" + escapeHtml(el.dataset.overdue) + "</b>" : "");
+          if (f.properties.id && el.dataset.detail) {
+            html = '<a href="' + el.dataset.detail.replace("/0/", "/" + f.properties.id + "/") + '">' + html + "</a>";
+          }
+          m.bindPopup(html);
+          if (f.properties.o) { m.on("add", function () { if (m._icon) { m._icon.classList.add("pin-overdue"); } }); }
+          return m;
+        }
+      }).eachLayer(function (l) { cluster.addLayer(l); });
+      map.addLayer(cluster);
+      if (count) { count.textContent = n; count.dataset.count = n; }
+      el.dataset.ready = "1";
+    });
+  }
+
+  function pickMap(el) {
+    var map = baseMap(el);
+    var lat = document.getElementById("pick-lat"), lng = document.getElementById("pick-long");
+    var status = document.getElementById("pick-status");
+    var marker = null;
+    function choose(latlng) {
+      lat.value = latlng.lat.toFixed(6); lng.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+      getJSON(el.dataset.locate + "?lat=" + lat.value + "&long=" + lng.value).then(function (res) {
+        status.textContent = res.ok ? res.body.name : res.body.error;
+        status.dataset.ok = res.ok ? "1" : "0";
+        if (!res.ok) { lat.value = ""; lng.value = ""; }
+      });
+    }
+    map.on("click", function (e) { choose(e.latlng); });
+    document.getElementById("pick-here").addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = el.dataset.hereFailed; return; }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
+        map.setView(ll, 17); choose(ll);
+      }, function () { status.textContent = el.dataset.hereFailed; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+    drawBoundaries(map, el.dataset.boundaries).then(function () { el.dataset.ready = "1"; });
+  }
+
+  var COLOURS = ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"];
+  function colour(measure, v) {
+    if (v === undefined) { return "#cccccc"; }
+    if (measure === "overdue") {  // counts: more is worse
+      var steps = [0, 1, 3, 6, 10];
+      for (var i = steps.length - 1; i >= 0; i--) { if (v >= steps[i]) { return COLOURS[steps.length - i]; } }
+    }
+    return COLOURS[Math.min(5, Math.floor(v * 6))];  // shares: higher is better
+  }
+
+  function choroplethMap(el) {
+    var map = baseMap(el), measure = el.dataset.measure;
+    getJSON(el.dataset.values).then(function (res) {
+      var values = res.body.values || {};
+      return drawBoundaries(map, el.dataset.boundaries, function (f) {
+        return { color: "#555", weight: 0.5, fillOpacity: 0.75, fillColor: colour(measure, values[String(f.id)]) };
+      }).then(function (layer) {
+        layer.eachLayer(function (l) {
+          var v = values[String(l.feature.id)];
+          var shown = v === undefined ? el.dataset.none : (measure === "overdue" ? v : (v * 100).toFixed(1) + "%");
+          l.bindTooltip(l.feature.properties.name + ": " + shown, { sticky: true });
+        });
+        var legend = L.control({ position: "bottomright" });
+        legend.onAdd = function () {
+          var div = L.DomUtil.create("div", "legend");
+          div.innerHTML = "<b>" + escapeHtml(el.dataset.label) + "</b><br>" + (measure === "overdue"
+            ? ["0", "1–2", "3–5", "6–9", "10+"].map(function (t, i) { return '<i style="background:' + COLOURS[5 - i] + '"></i>' + t; }).join("<br>")
+            : ["<17%", "17–33%", "33–50%", "50–67%", "67–83%", "≥83%"].map(function (t, i) { return '<i style="background:' + COLOURS[i] + '"></i>' + t; }).join("<br>"));
+          return div;
+        };
+        legend.addTo(map);
+        el.dataset.ready = "1";
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-map]").forEach(function (el) {
+    if (el.dataset.map === "points") { pointsMap(el); }
+    else if (el.dataset.map === "pick") { pickMap(el); }
+    else if (el.dataset.map === "choropleth") { choroplethMap(el); }
+  });
+})();
