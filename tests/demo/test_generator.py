@@ -4,11 +4,12 @@ import hashlib
 
 import pytest
 from django.db.models import Count
+from wipe import wipe_city
 
 from yizuyihui.demo import generator
 from yizuyihui.org.imports import id_number_valid
 from yizuyihui.org.models import Level, OrgNode, Unit
-from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person, Registration
+from yizuyihui.people.models import Body, Household, MemberRole, Membership, Person
 from yizuyihui.places.models import Boundary, HouseholdPoint
 
 
@@ -23,10 +24,8 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def wipe():
-    # Raw deletes in dependency order: Django's cascade collector would walk 50,000 rows.
-    for model in (HouseholdPoint, Boundary, Registration, Membership, Person, Household, Unit, OrgNode):
-        model.objects.all()._raw_delete(using="default")
+def wipe() -> None:
+    wipe_city()
 
 
 @pytest.mark.django_db

@@ -3,10 +3,11 @@
 
 import pytest
 from click.testing import CliRunner
+from wipe import wipe_city
 
 from yizuyihui.demo import generator
 from yizuyihui.org.models import OrgNode, Unit
-from yizuyihui.people.models import Household, Membership, Person, Post, Registration
+from yizuyihui.people.models import Household, Membership, Person, Post
 
 
 def counts() -> dict[str, int]:
@@ -31,9 +32,7 @@ def snapshot() -> dict[str, list]:
 
 
 def wipe() -> None:
-    # An empty database for the import, on SQLite and PostgreSQL alike (raw deletes in dependency order).
-    for model in (Registration, Membership, Person, Household, Unit, OrgNode):
-        model.objects.all()._raw_delete(using="default")
+    wipe_city()
 
 
 @pytest.mark.django_db
