@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 
 import click
 
 APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "triage", "insights", "demo"]
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yizuyihui.settings")
-    import django
-
-    django.setup()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "yizuyihui.org",
     "yizuyihui.people",
     "yizuyihui.accounts",
+    "yizuyihui.notifications",
+    "yizuyihui.supervision",
     "yizuyihui.cases",
     "yizuyihui.visits",
     "yizuyihui.meetings",

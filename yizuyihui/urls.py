@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("yizuyihui.accounts.urls")),
     path("org/", include("yizuyihui.org.urls")),
     path("cases/", include("yizuyihui.cases.urls")),
+    path("supervision/", include("yizuyihui.supervision.urls")),
+    path("notifications/", include("yizuyihui.notifications.urls")),
     path("visits/", include("yizuyihui.visits.urls")),
     path("meetings/", include("yizuyihui.meetings.urls")),
     path("triage/", include("yizuyihui.triage.urls")),
