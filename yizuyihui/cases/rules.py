@@ -12,6 +12,7 @@ import rules
 
 from yizuyihui.accounts.roles import COUNCIL_ROLES, MANAGER_ROLES, MEMBER_ROLES, STAFF_ROLES, resident_unit
 from yizuyihui.accounts.scope import has_role_over, in_scope
+from yizuyihui.core.plugins import provider_call
 
 
 def is_own_case(user, case) -> bool:
@@ -31,7 +32,8 @@ def is_assigned(user, case) -> bool:
 def can_view_case(user, case):
     if case is None:
         return False
-    return in_scope(user, case.unit.node) or is_own_case(user, case) or case.handler_id == user.pk or is_assigned(user, case)
+    return (in_scope(user, case.unit.node) or is_own_case(user, case) or case.handler_id == user.pk or is_assigned(user, case)
+            or provider_call("case_extra_viewer", user, case, default=False))  # "+" members, teams (resources app)
 
 
 @rules.predicate

@@ -21,6 +21,7 @@ from yizuyihui.accounts.roles import MANAGER_ROLES, is_staff
 from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
 from yizuyihui.cases.models import Case, CaseStatus
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
     LIVE_TOPIC,
@@ -42,7 +43,7 @@ from yizuyihui.meetings.models import (
 )
 from yizuyihui.notifications.services import notify
 from yizuyihui.people.models import Body, Identity, Membership, Person
-from yizuyihui.people.services import PeopleError, membership_add, person_create
+from yizuyihui.resources.services import plus_seat_open
 from yizuyihui.supervision.services import supervision_open
 
 OVERDUE_KIND = "meeting_action_overdue"
@@ -199,18 +200,15 @@ def plus_member_invite(*, meeting: Meeting, actor, identity: str, person: Person
         raise MeetingError(_("“+” members join the council meeting"))
     if identity not in Identity.values:
         raise MeetingError(_("Say who the “+” member is"))
+    if person is not None and meeting.participants.filter(person=person).exists():
+        raise MeetingError(_("%(name)s is already invited") % {"name": person.name})
     with transaction.atomic():
-        if person is None:
-            name = _text(name, _("Give the “+” member's name"))[:50]
-            # Linked to the unit's node: the place they are drawn in for (no account, so no resident rights).
-            person = person_create(name=name, gender="", node=meeting.unit.node, phone=(phone or "").strip()[:20])
-        if meeting.participants.filter(person=person).exists():
-            raise MeetingError(_("%(name)s is already invited") % {"name": person.name})
-        try:
-            membership = membership_add(person=person, unit=meeting.unit, body=Body.PLUS, identity=identity,
-                                        purpose=(purpose or _("Meeting: %(title)s") % {"title": meeting.title})[:200],
-                                        started=timezone.localtime(_now(now)).date())
-        except PeopleError as exc:
+        try:  # the one way a "+" seat is opened (resources app), for matters and meetings alike
+            person, membership = plus_seat_open(
+                unit=meeting.unit, identity=identity, person=person, name=name, phone=phone,
+                purpose=purpose or _("Meeting: %(title)s") % {"title": meeting.title},
+                started=timezone.localtime(_now(now)).date())
+        except ServiceError as exc:
             raise MeetingError(str(exc)) from exc
         return Participant.objects.create(meeting=meeting, person=person, body=Body.PLUS, identity=identity,
                                           membership=membership)
