@@ -219,6 +219,20 @@ def registration_register(*, person: Person, actor, kind: str, node: OrgNode, em
     return registration
 
 
+def registration_terms_attach(*, registration: Registration, actor, services=(), availability: int = ALL_SLOTS,
+                              note: str = "") -> RegistrationTerms:
+    """A registration recorded before these pages (an import, people.services.registration_create):
+    attach what it offers; it then waits for the community like any other."""
+    _require(has_role_over(actor, registration.node, BRANCH_ROLES))
+    services = _services(services)
+    if not services or not 0 < availability <= ALL_SLOTS:
+        raise ResourceError(_("Choose at least one service you can offer"))
+    terms, _created = RegistrationTerms.objects.get_or_create(
+        registration=registration, defaults={"services": services, "availability": availability, "note": note[:200],
+                                             "path": registration.node.path})
+    return terms
+
+
 def registration_confirm(*, registration: Registration, actor, unit: Unit | None = None, now=None) -> RegistrationTerms:
     """The community confirms the registration and may assign the official to one of its units."""
     _require(rules.can_confirm_registration(actor, registration))
@@ -314,6 +328,22 @@ def volunteer_join(*, team: VolunteerTeam, actor, person: Person, availability: 
             team.save(update_fields=["leader"])
         _team_refresh(team)
     return volunteer
+
+
+def volunteers_add(*, team: VolunteerTeam, actor, members, on: dt.date | None = None) -> int:
+    """Enrol many volunteers at once (a community's roster, the demo): `members` are (person,
+    availability). People already in the team are left as they are."""
+    _require(rules.can_manage_team(actor, team))
+    rows = []
+    for person, availability in members:
+        if not 0 < availability <= ALL_SLOTS:
+            raise ResourceError(_("Choose the times the volunteer can serve"))
+        rows.append(Volunteer(team=team, person=person, service_type=team.service_type, path=team.path,
+                              availability=availability, joined=on or timezone.localdate()))
+    with transaction.atomic():
+        Volunteer.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        _team_refresh(team)
+    return team.member_count
 
 
 def volunteer_leave(*, volunteer: Volunteer, actor) -> Volunteer:
