@@ -2,9 +2,9 @@
 professionals by the matter's category; ranked suggestions.
 
 Speed (`yzyh bench resources`: a district with 50,000 volunteers, 2,000 teams and its
-professionals, p95 ≤ 200 ms): every candidate query is one range of a (type, path) index —
-teams and volunteers carry their node's path and service type, professionals their kind and
-path — and the ranking reads rollups kept by the services (member count, union of members'
+professionals, p95 ≤ 200 ms): every candidate query is an equality lookup on an index — teams and
+volunteers carry their service type and their district's and street's path prefixes,
+professionals their kind and path (matched against the need's ancestors with IN) — and the ranking reads rollups kept by the services (member count, union of members'
 times, dispatches), never COUNT/SUM over members.
 """
 
@@ -17,16 +17,16 @@ from django.db.models import F
 
 from yizuyihui.resources.models import (
     ALL_SLOTS,
+    STEP,
     Need,
     Professional,
     ProfessionalKind,
     ServiceType,
     Volunteer,
     VolunteerTeam,
+    district_of,
+    street_of,
 )
-
-STEP = 4  # treebeard steplen (org.models.OrgNode)
-DISTRICT_DEPTH, STREET_DEPTH, COMMUNITY_DEPTH = 2, 3, 4
 
 # Category words → (service types, professional kinds). The first rule that matches wins per word;
 # all matching rules contribute. Kept as data: a city edits it without touching the code.
@@ -63,10 +63,6 @@ def profile_for_text(text: str) -> tuple[list[str], list[str]]:
     return services, kinds
 
 
-def _prefix(path: str, depth: int) -> str:
-    return path[: depth * STEP]
-
-
 def proximity(a: str, b: str) -> int:
     """Shared tree levels below the city: 1 same district … 3 same community, 4 same unit."""
     n = 0
@@ -92,29 +88,33 @@ class Suggestion:
 
 def rank_teams(*, service_type: str, path: str, when: int, limit: int = 5) -> list[Suggestion]:
     """Teams of the service type in the need's district, ranked by place (same community first),
-    availability overlap, size and how often they were already sent (spreads the load)."""
-    rows = (VolunteerTeam.objects.filter(service_type=service_type, path__startswith=_prefix(path, DISTRICT_DEPTH),
-                                         active=True, member_count__gt=0)
-            .only("pk", "name", "path", "member_count", "availability", "dispatch_count", "node_id"))
-    out = []
-    for t in rows:
-        free = overlap(t.availability, when)
+    availability overlap, size and how often they were already sent (spreads the load). The
+    candidates are read as plain tuples from the (service type, district) index; only the top
+    `limit` become model objects."""
+    rows = (VolunteerTeam.objects.filter(service_type=service_type, district_path=district_of(path), active=True,
+                                         member_count__gt=0)
+            .values_list("pk", "path", "member_count", "availability", "dispatch_count"))
+    scored = []
+    for pk, tpath, members, mask, sent in rows:
+        free = overlap(mask, when)
         if free == 0:
             continue
-        near = proximity(t.path, path)
-        score = near * 3 + free * 2 + math.log1p(t.member_count) * 0.5 - math.log1p(t.dispatch_count) * 0.3
-        out.append(Suggestion(t, round(score, 3), [f"near={near}", f"free={free:.0%}", f"members={t.member_count}"]))
-    out.sort(key=lambda s: (-s.score, s.obj.pk))
-    return out[:limit]
+        near = proximity(tpath, path)
+        score = near * 3 + free * 2 + math.log1p(members) * 0.5 - math.log1p(sent) * 0.3
+        scored.append((-round(score, 3), pk, [f"near={near}", f"free={free:.0%}", f"members={members}"]))
+    scored.sort()
+    top = scored[:limit]
+    objs = VolunteerTeam.objects.in_bulk([pk for _s, pk, _r in top])
+    return [Suggestion(objs[pk], -neg, reasons) for neg, pk, reasons in top]
 
 
 def rank_volunteers(*, service_type: str, path: str, when: int, limit: int = 10) -> list[Suggestion]:
     """Individual volunteers free at the wanted times, nearest first (street, then district),
-    the least-served first so the work spreads."""
+    the least-served first so the work spreads: a walk of the (type, street, hours) index."""
     out: list[Suggestion] = []
     seen: set[int] = set()
-    for depth in (STREET_DEPTH, DISTRICT_DEPTH):
-        qs = (Volunteer.objects.filter(service_type=service_type, path__startswith=_prefix(path, depth), active=True)
+    for field, prefix in (("street_path", street_of(path)), ("district_path", district_of(path))):
+        qs = (Volunteer.objects.filter(service_type=service_type, active=True, **{field: prefix})
               .annotate(free=F("availability").bitand(when)).filter(free__gt=0)
               .exclude(person_id__in=seen).order_by("hours_total", "pk")
               .only("pk", "person_id", "team_id", "path", "availability", "hours_total")[: limit - len(out)])

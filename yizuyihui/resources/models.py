@@ -25,6 +25,17 @@ WEEKEND = sum(1 << (d * SLOTS + s) for d in (5, 6) for s in range(SLOTS))
 EVENINGS = sum(1 << (d * SLOTS + 2) for d in range(DAYS))
 
 
+STEP = 4  # treebeard steplen of org.models.OrgNode
+
+
+def district_of(path: str) -> str:
+    return path[: 2 * STEP]
+
+
+def street_of(path: str) -> str:
+    return path[: 3 * STEP]
+
+
 def slot_bit(day: int, slot: int) -> int:
     """day 0 = Monday; slot 0 morning, 1 afternoon, 2 evening."""
     return 1 << (day * SLOTS + slot)
@@ -161,6 +172,10 @@ class VolunteerTeam(models.Model):
     node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="volunteer_teams",
                              verbose_name=_("community or village"))
     path = models.CharField(max_length=255)
+    # The district's and street's path prefixes, copied: matching is an equality lookup on an
+    # index (a LIKE prefix cannot use a b-tree under PostgreSQL's non-C collations, nor in SQLite).
+    district_path = models.CharField(max_length=8, default="")
+    street_path = models.CharField(max_length=12, default="")
     service_type = models.CharField(_("service type"), max_length=12, choices=ServiceType.choices)
     leader = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams",
                                verbose_name=_("leader"))
@@ -175,7 +190,7 @@ class VolunteerTeam(models.Model):
         verbose_name = _("volunteer team")
         verbose_name_plural = _("volunteer teams")
         # The matching query: one service type under a district/street prefix.
-        indexes = [models.Index(fields=["service_type", "path"], name="team_type_path")]
+        indexes = [models.Index(fields=["service_type", "district_path"], name="team_type_district")]
 
     def __str__(self) -> str:
         return self.name
@@ -187,13 +202,16 @@ class Volunteer(models.Model):
     # Copied from the team so the individual match is one index range (service type, path).
     service_type = models.CharField(max_length=12, choices=ServiceType.choices)
     path = models.CharField(max_length=255)
+    district_path = models.CharField(max_length=8, default="")
+    street_path = models.CharField(max_length=12, default="")
     availability = models.PositiveIntegerField(_("available times"), default=ALL_SLOTS)
     hours_total = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     active = models.BooleanField(default=True)
     joined = models.DateField(_("joined"))
 
     class Meta:
-        indexes = [models.Index(fields=["service_type", "path"], name="volunteer_type_path")]
+        indexes = [models.Index(fields=["service_type", "street_path", "hours_total"], name="volunteer_type_street"),
+                   models.Index(fields=["service_type", "district_path", "hours_total"], name="volunteer_type_district")]
         constraints = [models.UniqueConstraint(fields=["team", "person"], name="volunteer_once_per_team")]
 
 

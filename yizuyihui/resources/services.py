@@ -47,6 +47,8 @@ from yizuyihui.resources.models import (
     Source,
     Volunteer,
     VolunteerTeam,
+    district_of,
+    street_of,
 )
 
 
@@ -297,6 +299,7 @@ def team_create(*, actor, node: OrgNode, name: str, service_type: str) -> Volunt
     if service_type not in ServiceType.values:
         raise ResourceError(_("Choose the team's service type"))
     return VolunteerTeam.objects.create(name=_text(name, _("Name the team"), 100), node=node, path=node.path,
+                                        district_path=district_of(node.path), street_path=street_of(node.path),
                                         service_type=service_type)
 
 
@@ -318,7 +321,8 @@ def volunteer_join(*, team: VolunteerTeam, actor, person: Person, availability: 
     with transaction.atomic():
         volunteer, created = Volunteer.objects.get_or_create(
             team=team, person=person,
-            defaults={"service_type": team.service_type, "path": team.path, "availability": availability,
+            defaults={"service_type": team.service_type, "path": team.path, "district_path": team.district_path,
+                      "street_path": team.street_path, "availability": availability,
                       "joined": on or timezone.localdate()})
         if not created:
             volunteer.active, volunteer.availability = True, availability
@@ -339,6 +343,7 @@ def volunteers_add(*, team: VolunteerTeam, actor, members, on: dt.date | None = 
         if not 0 < availability <= ALL_SLOTS:
             raise ResourceError(_("Choose the times the volunteer can serve"))
         rows.append(Volunteer(team=team, person=person, service_type=team.service_type, path=team.path,
+                              district_path=team.district_path, street_path=team.street_path,
                               availability=availability, joined=on or timezone.localdate()))
     with transaction.atomic():
         Volunteer.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
