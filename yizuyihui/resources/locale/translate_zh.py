@@ -99,7 +99,7 @@ ZH = {
     "Note added": "已添加记录", "Answered": "已答复", "Need recorded": "已登记需求", "Hours logged": "已登记时长",
     "Volunteer added": "已添加志愿者", "Volunteer left the team": "志愿者已退出服务队",
     "Registered: the community will confirm": "已报到，等待社区确认", "Recorded": "已记录", "Outside member recorded": "已登记在外乡亲",
-    "Published": "已发布", "Recorded as fulfilled": "已记为落实", "Team dispatched": "已派队",
+    "Published": "已发布", "Recorded as fulfilled": "已记为落实",
 }
 
 
