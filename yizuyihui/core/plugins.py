@@ -19,6 +19,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `node_mode(node) -> "normal" | "urgent"`: is this org node in emergency mode (平急转换)?
   Asked by `cases` when a matter is filed (urgent mode tightens its deadlines). Provided by the
   emergency app.
+- `case_extra_viewer(user, case) -> bool`: may this user see this matter although it lies outside
+  their scope? Asked by `cases.rules.can_view_case` after its own checks. Provided by resources:
+  the matter's "+" members, members of a team dispatched on it, the property company of its estate.
 - `route_text(text) -> (category name | Category | None, confidence | None)`: the routing
   model's category suggestion for a new matter. Asked by `cases` when filing. Provided by triage.
 """
