@@ -126,6 +126,9 @@ def _teams_l(rng, admin, community, n: int) -> None:
     if community is None:
         return
     people = _people_under(community, n)
+    if len(people) < n:  # in-service members living nearby register here too (the street's people)
+        seen = {p.pk for p in people}
+        people += [p for p in _people_under(community.get_parent(), n * 2) if p.pk not in seen][: n - len(people)]
     types = list(ServiceType.values)
     per = max(1, len(people) // len(types))
     for i, st in enumerate(types):
