@@ -91,3 +91,14 @@ def test_a_registered_officials_plus_membership_goes_into_their_report(cast, wor
     services.plus_member_draw(case=world.dispute, actor=cast.users["unit_leader"], role=PlusRole.ADVISE,
                               source=Source.OFFICIAL, person=official)
     assert reg.activities.get().kind == "plus"
+
+
+def test_the_dashboard_shows_the_resource_panel_with_a_drill_down(cast, world, login):
+    services.plus_member_draw(case=world.dispute, actor=cast.users["unit_leader"], role=PlusRole.MEDIATE,
+                              source=Source.VOLUNTEER, person=world.volunteer)
+    client = login("street_official")
+    page = client.get(reverse("insights:dashboard")).content.decode()
+    assert f'{reverse("resources:measures")}?node={cast.street.pk}' in page
+    drill = client.get(reverse("resources:measures"), {"node": cast.street.pk}).content.decode()
+    assert cast.community.name in drill and cast.village.name in drill  # one row per node below
+    assert client.get(reverse("resources:measures"), {"node": cast.other_street.pk}).status_code == 403
