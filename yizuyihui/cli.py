@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "triage", "places", "insights", "demo"]
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yizuyihui.settings")
-    import django
-
-    django.setup()
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "triage", "places",
+                      "insights", "demo"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "yizuyihui.org",
     "yizuyihui.people",
     "yizuyihui.accounts",
+    "yizuyihui.notifications",
+    "yizuyihui.supervision",
     "yizuyihui.cases",
     "yizuyihui.visits",
     "yizuyihui.meetings",
+    "yizuyihui.resources",
     "yizuyihui.triage",
     "yizuyihui.places",  # after cases: its demo step pins the demo's matters on the map
     "yizuyihui.insights",

@@ -22,12 +22,6 @@ def _case(c, unit="unit_a"):
     return case_file(unit=c.unit_d, actor=c.users["outsider"], title="井盖缺失", description="", channel="phone")
 
 
-def _supervision(c):
-    from yizuyihui.cases.services import supervision_open
-
-    return supervision_open(subject=_case(c), node=c.community, reason="逾期")
-
-
 def _attachment(c):
     import io
 
@@ -54,13 +48,10 @@ ROUTES = {
     ],
     # Only the Party group and the levels above may receive; others who can see it get 403.
     "cases:act": lambda c: [Probe(reverse("cases:act", args=[_case(c).pk, "receive"]), MANAGERS_OVER_A, method="post")],
-    "cases:supervision_board": lambda c: [Probe(reverse("cases:supervision_board"), STAFF)],
-    "cases:supervision_detail": lambda c: [Probe(reverse("cases:supervision_detail", args=[_supervision(c).pk]), OVER_UNIT_A)],
     "cases:public_board": lambda c: [
         Probe(reverse("cases:public_board", args=[c.unit_a.pk]), ALL - {"outsider"}),  # the outsider lives in unit D
         Probe(reverse("cases:public_board", args=[c.unit_d.pk]), OVER_UNIT_D),
     ],
-    "cases:inbox": lambda c: [Probe(reverse("cases:inbox"), ALL)],
     "cases:attachment": lambda c: [Probe(reverse("cases:attachment", args=[_attachment(c).pk]), OVER_UNIT_A | {"resident"})],
     "api:case_list": lambda c: [Probe("/api/cases/", ALL)],
     "api:case_create": lambda c: [],  # POST JSON: tests/cases/test_api.py covers who may file where

@@ -13,7 +13,8 @@ from yizuyihui.cases.deadlines import (
     is_working_day,
     working_time_between,
 )
-from yizuyihui.cases.models import CaseStatus, Supervision, WorkingDay
+from yizuyihui.cases.models import CaseStatus, WorkingDay
+from yizuyihui.supervision.models import Supervision
 
 pytestmark = pytest.mark.django_db
 CST = dt.timezone(dt.timedelta(hours=8))

@@ -1,7 +1,8 @@
 import pytest
 
 from yizuyihui.cases import demo
-from yizuyihui.cases.models import Case, CaseEvent, Notification
+from yizuyihui.cases.models import Case, CaseEvent
+from yizuyihui.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -38,4 +39,6 @@ def test_the_demo_fills_the_demo_accounts_worklists(cast):
     for who in ("grid_worker", "council_member", "building_head", "department_handler"):
         assert selectors.handler_claims(user=users[who]), who
     demo.s.sweep_overdue()
-    assert selectors.supervision_open_count(user=users["community_cadre"]) >= 1
+    from yizuyihui.supervision.selectors import supervision_open_count
+
+    assert supervision_open_count(user=users["community_cadre"]) >= 1

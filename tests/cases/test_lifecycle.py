@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from yizuyihui.cases import services as s
-from yizuyihui.cases.models import Assignment, CaseEvent, CaseStatus, Notification
+from yizuyihui.cases.models import Assignment, CaseEvent, CaseStatus
 from yizuyihui.core.sms import MemorySMSBackend
+from yizuyihui.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -258,19 +259,6 @@ def test_photos_must_be_real_images(cast):
     assert att.content_type == "image/png" and att.width == 8
 
 
-def test_supervision_is_idempotent_answered_and_closed(cast):
-    case = _file(cast)
-    sup = s.supervision_open(subject=case, node=cast.community, reason="逾期")
-    assert s.supervision_open(subject=case, node=cast.community, reason="again").pk == sup.pk
-    with pytest.raises(s.CaseForbidden):
-        s.supervision_answer(supervision=sup, actor=cast.users["outsider"], answer="x")
-    s.supervision_answer(supervision=sup, actor=cast.users["unit_leader"], answer="配件未到")
-    with pytest.raises(s.CaseForbidden):
-        s.supervision_close(supervision=sup, actor=cast.users["unit_leader"])
-    s.supervision_close(supervision=sup, actor=cast.users["community_cadre"])
-    assert sup.state == "closed"
-
-
 def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch):
     from yizuyihui.cases.models import Category
 
@@ -279,3 +267,17 @@ def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch):
     monkeypatch.setattr(s, "_suggest_category", lambda text: (top, 0.8))
     case = _file(cast, category=other)
     assert case.suggested_category == top and case.suggestion_confidence == 0.8 and case.category_overridden
+
+
+def test_urgent_mode_is_asked_of_the_node_mode_provider(cast):
+    from yizuyihui.core import plugins
+
+    assert _file(cast).mode == "calm"
+    plugins.register_provider("node_mode", lambda node: "urgent" if node.pk == cast.unit_a.node.pk else "normal")
+    try:
+        assert _file(cast).mode == "urgent"
+        other = s.case_file(unit=cast.unit_d, actor=cast.users["outsider"], title="井盖缺失", description="",
+                            channel="phone")
+        assert other.mode == "calm"
+    finally:
+        plugins.unregister_provider("node_mode")

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from yizuyihui.cases.models import CaseStatus, Supervision
+from yizuyihui.cases.models import CaseStatus
 from yizuyihui.cases.services import case_file
 from yizuyihui.meetings import services
 from yizuyihui.meetings.models import ActionStatus, Decision, MeetingKind, PlaceKind, TopicStatus
 from yizuyihui.people.models import Body, Membership
+from yizuyihui.supervision.models import Supervision
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from yizuyihui.cases.models import Case, Notification, Supervision
+from yizuyihui.cases.models import Case
+from yizuyihui.notifications.models import Notification
 from yizuyihui.people.models import Household, Person
+from yizuyihui.supervision.models import Supervision
 from yizuyihui.visits import selectors, services
 from yizuyihui.visits.models import (
     ConfidentialNote,

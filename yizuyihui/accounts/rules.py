@@ -5,15 +5,8 @@ Object-level checks for views: `request.user.has_perm("org.view_unit", unit)`.
 
 import rules
 
+from yizuyihui.accounts import roles
 from yizuyihui.accounts.scope import has_role_over, in_scope
-
-STAFF_ROLES = frozenset(
-    {
-        "building_head", "grid_worker", "unit_leader", "council_member", "community_cadre",
-        "street_official", "department_handler", "district_official", "city_admin",
-    }
-)
-ADMIN_ROLES = frozenset({"city_admin"})
 
 
 @rules.predicate
@@ -28,13 +21,13 @@ def unit_in_scope(user, unit):
 
 @rules.predicate
 def is_city_admin(user):
-    return user.is_superuser or user.posts.filter(active=True, role="city_admin").exists()
+    return roles.is_city_admin(user)
 
 
 @rules.predicate
 def manages_node(user, node):
     """Cadres and officials at or above the node may change its roster and tree."""
-    return has_role_over(user, node, {"community_cadre", "street_official", "district_official", "city_admin"})
+    return has_role_over(user, node, roles.BRANCH_ROLES)
 
 
 rules.add_perm("org.view_node", node_in_scope)

@@ -13,6 +13,7 @@ from operator import or_
 from django.db.models import Q
 
 from yizuyihui.org.models import OrgNode
+from yizuyihui.people.models import Role
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def user_scope(user) -> Scope:
         user.posts.filter(active=True).exclude(role="resident").select_related("node").only("role", "user_id", "node__path")
     )
     if user.is_superuser:
-        scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {"city_admin"}, everything=True)
+        scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {Role.CITY_ADMIN.value}, everything=True)
     else:
         scope = Scope(paths=_minimal([p.node.path for p in posts]), roles=frozenset(p.role for p in posts))
     user._yzyh_scope = scope

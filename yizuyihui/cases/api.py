@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases import selectors, services
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
@@ -186,7 +187,7 @@ def case_events(request: HttpRequest, case_id: int):
     if not 0 < case_id < 2**62:
         return Status(404, {"detail": "Not found"})
     case = _visible_case(request, case_id)
-    staff = services.case_rules.is_staff(request.user)
+    staff = is_staff(request.user)
     return list(selectors.timeline(case=case, public_only=not staff))
 
 

@@ -17,7 +17,7 @@ def cases_group() -> None:
 
 @cases_group.command("load-categories")
 def load_categories() -> None:
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from yizuyihui.cases import deadlines, services
@@ -30,7 +30,7 @@ def load_categories() -> None:
 @cases_group.command("sweep")
 def sweep() -> None:
     """Run the overdue sweep once (the worker runs it every minute)."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from yizuyihui.cases.services import sweep_overdue
@@ -160,10 +160,12 @@ def _step_sweep(open_matters: int, overdue: int) -> dict:
 
     from django.utils import timezone
 
-    from yizuyihui.cases.models import Case, CaseEvent, Notification, Supervision
+    from yizuyihui.cases.models import Case, CaseEvent
     from yizuyihui.cases.services import sweep_overdue
     from yizuyihui.core.bulk import fast_insert, reserve_ids
+    from yizuyihui.notifications.models import Notification
     from yizuyihui.org.models import Unit
+    from yizuyihui.supervision.models import Supervision
 
     units = list(Unit.objects.values_list("pk", "node_id"))
     now = timezone.now()
@@ -201,7 +203,7 @@ def _step_sweep(open_matters: int, overdue: int) -> dict:
 @click.option("--overdue", default=2000)
 def bench_step(phase, matters, repeat, overdue) -> None:
     """One phase of `yzyh bench cases` in the database of DATABASE_URL / YZYH_DATA_DIR."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     result = _prepare()

@@ -16,10 +16,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from yizuyihui.accounts.roles import HANDLER_ROLES
 from yizuyihui.cases import services as s
 from yizuyihui.cases.models import Category
 from yizuyihui.org.models import Unit
-from yizuyihui.people.models import Person, Post
+from yizuyihui.people.models import Person, Post, Role
 
 DATA = Path(__file__).parent / "data" / "messages_sample.csv"
 
@@ -45,12 +46,12 @@ def _category(rng: random.Random, text: dict, tops: list):
 
 
 def _handlers_for(unit: Unit, posts: list[Post], fallback) -> list:
-    users = [p.user for p in posts if unit.node.path.startswith(p.node.path) and p.role in s.case_rules.HANDLER_ROLES]
+    users = [p.user for p in posts if unit.node.path.startswith(p.node.path) and p.role in HANDLER_ROLES]
     return users or [fallback]
 
 
 def generate(*, seed: int, progress, matters: int = 1200) -> dict[str, int]:
-    from yizuyihui.cases.notify import notifications_muted
+    from yizuyihui.notifications.services import notifications_muted
 
     with notifications_muted():
         return _generate(seed=seed, progress=progress, matters=matters)
@@ -60,7 +61,7 @@ def _generate(*, seed: int, progress, matters: int) -> dict[str, int]:
     rng = random.Random(seed + 3)
     texts = _texts()
     User = get_user_model()
-    admin = User.objects.filter(is_superuser=True).first() or User.objects.filter(posts__role="city_admin").first()
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.filter(posts__role=Role.CITY_ADMIN).first()
     if admin is None:
         return {"matters": 0}
     posts = list(Post.objects.filter(active=True).exclude(role="resident").select_related("node", "user"))

@@ -7,36 +7,28 @@ from yizuyihui.core.plugins import Card, NavItem
 
 
 def nav_items(request):
-    from yizuyihui.cases.rules import is_staff, resident_unit
+    from yizuyihui.accounts.roles import is_staff, resident_unit
 
     if is_staff(request.user):
-        return [NavItem(_("Matters"), reverse("cases:worklist"), order=20),
-                NavItem(_("Supervision"), reverse("cases:supervision_board"), order=21)]
+        return [NavItem(_("Matters"), reverse("cases:worklist"), order=20)]
     if resident_unit(request.user) is not None:
         return [NavItem(_("My matters"), reverse("cases:my_cases"), order=20)]
     return []
 
 
 def home_cards(request):
+    from yizuyihui.accounts.roles import is_staff, resident_unit
     from yizuyihui.cases import selectors
-    from yizuyihui.cases.models import Notification
-    from yizuyihui.cases.rules import is_staff, resident_unit
 
     user = request.user
     cards = []
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    if unread:
-        cards.append(Card(_("Notifications"), reverse("cases:inbox"), unread, order=5, tone="warn"))
     if is_staff(user):
         inbox = selectors.unit_inbox(user=user).count()
         claims = selectors.handler_claims_count(user=user)
-        sups = selectors.supervision_open_count(user=user)
         cards += [
             Card(_("Matters to receive"), reverse("cases:worklist"), inbox, _("收单 · 议单"), order=10,
                  tone="warn" if inbox else ""),
             Card(_("My claims"), reverse("cases:worklist"), claims, _("领单 · 办单"), order=11),
-            Card(_("Open supervision"), reverse("cases:supervision_board"), sups, _("督办"), order=12,
-                 tone="alert" if sups else ""),
         ]
     unit = resident_unit(user)
     if unit is not None and not is_staff(user):

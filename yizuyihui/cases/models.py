@@ -11,8 +11,6 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -240,6 +238,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -363,58 +366,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField()
 
 
-# --- supervision (督办) -----------------------------------------------------------------------------
-class SupervisionState(models.TextChoices):
-    OPEN = "open", _("Open")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
-
-
-class Supervision(models.Model):
-    """督办 by the level above over anything with a deadline: a matter, a 六必到 duty, a meeting
-    action. Unique per subject and kind, so the sweep may run any number of times."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("supervising level"))
-    kind = models.CharField(_("kind"), max_length=40, default="overdue")
-    reason = models.TextField(_("reason"))
-    state = models.CharField(_("state"), max_length=10, choices=SupervisionState.choices, default=SupervisionState.OPEN)
-    answer = models.TextField(_("answer"), blank=True)
-    opened_at = models.DateTimeField(_("opened at"))
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("supervision")
-        verbose_name_plural = _("supervisions")
-        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "kind"], name="one_supervision_per_subject_kind")]
-        indexes = [models.Index(fields=["node", "state"], name="supervision_node_state")]
-
-    def __str__(self) -> str:
-        return f"督办 {self.kind} {self.content_type_id}:{self.object_id}"
-
-
-# --- notifications and API keys ---------------------------------------------------------------------
-class Notification(models.Model):
-    """In-app inbox row; e-mail and SMS copies go out after commit."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
-
-
+# --- API keys ---------------------------------------------------------------------------------------
 class ApiKey(models.Model):
     """A key for Open311 clients (GeoReport v2 `api_key`) and API scripts; acts as its user."""
 

@@ -150,7 +150,7 @@ def _request_row(case: Case) -> dict:
 def _unit_for(key_user, code: str) -> Unit | None:
     if code:
         return Unit.objects.select_related("node").filter(node__code=code).first()
-    from yizuyihui.cases.rules import resident_unit
+    from yizuyihui.accounts.roles import resident_unit
 
     unit = resident_unit(key_user)
     if unit is not None:

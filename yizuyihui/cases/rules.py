@@ -10,36 +10,9 @@ from __future__ import annotations
 
 import rules
 
-from yizuyihui.accounts.scope import has_role_over, in_scope, role_paths
-
-# Party group of the unit and the leading levels above it: receive, deliberate, dispatch, escalate.
-MANAGER_ROLES = frozenset({"unit_leader", "community_cadre", "street_official", "district_official", "city_admin"})
-# Members of the unit who collect and may settle a small matter on the spot.
-MEMBER_ROLES = frozenset({"grid_worker", "unit_leader", "council_member", "building_head"})
-# The council (and the levels above for tier 2/3 matters) tells the resident the result.
-COUNCIL_ROLES = frozenset({"council_member", "unit_leader"})
-# Who may be dispatched a matter.
-HANDLER_ROLES = frozenset({"grid_worker", "unit_leader", "council_member", "building_head", "community_cadre",
-                           "street_official", "department_handler", "district_official"})
-STAFF_ROLES = MANAGER_ROLES | MEMBER_ROLES | HANDLER_ROLES
-
-
-def is_staff(user) -> bool:
-    """Any active post other than resident (or a superuser). Uses the same cached post list as
-    the role checks, so filing (a role check plus this) reads the posts once."""
-    return bool(role_paths(user, STAFF_ROLES))
-
-
-def resident_unit(user):
-    """The unit a resident belongs to (their person's grid or natural village)."""
-    person = getattr(user, "person", None)
-    if person is None:
-        return None
-    node = person.node
-    if node.is_unit_level:
-        return getattr(node, "unit", None)
-    ancestor = node.get_parent()
-    return getattr(ancestor, "unit", None) if ancestor is not None else None
+from yizuyihui.accounts.roles import COUNCIL_ROLES, MANAGER_ROLES, MEMBER_ROLES, STAFF_ROLES, resident_unit
+from yizuyihui.accounts.scope import has_role_over, in_scope
+from yizuyihui.core.plugins import provider_call
 
 
 def is_own_case(user, case) -> bool:
@@ -59,7 +32,8 @@ def is_assigned(user, case) -> bool:
 def can_view_case(user, case):
     if case is None:
         return False
-    return in_scope(user, case.unit.node) or is_own_case(user, case) or case.handler_id == user.pk or is_assigned(user, case)
+    return (in_scope(user, case.unit.node) or is_own_case(user, case) or case.handler_id == user.pk or is_assigned(user, case)
+            or provider_call("case_extra_viewer", user, case, default=False))  # "+" members, teams (resources app)
 
 
 @rules.predicate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from yizuyihui.accounts.roles import MANAGER_ROLES
 from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
 from yizuyihui.cases.models import (
     FINAL_STATUSES,
@@ -13,11 +14,7 @@ from yizuyihui.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Notification,
-    Supervision,
-    SupervisionState,
 )
-from yizuyihui.cases.rules import MANAGER_ROLES
 
 LIST_RELATED = ("unit", "node", "category", "handler")
 
@@ -67,18 +64,6 @@ def handler_claims_count(*, user) -> int:
     return _offered(user).count() + Case.objects.filter(handler=user, status__in=IN_HAND).count()
 
 
-def supervision_board(*, user, state: str = "") -> QuerySet[Supervision]:
-    """督办 opened by the levels in the user's scope, or over matters in it."""
-    qs = Supervision.objects.filter(scope_q(user, "node")).select_related("node", "content_type")
-    if state:
-        qs = qs.filter(state=state)
-    return qs.order_by("state", "-opened_at")
-
-
-def supervision_open_count(*, user) -> int:
-    return Supervision.objects.filter(scope_q(user, "node"), state=SupervisionState.OPEN).count()
-
-
 def my_cases(*, user) -> QuerySet[Case]:
     q = Q(filed_by=user)
     person = getattr(user, "person", None)
@@ -100,10 +85,6 @@ def timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:
     return qs.filter(public=True) if public_only else qs
 
 
-def inbox_for(*, user, limit: int = 50):
-    return Notification.objects.filter(user=user)[:limit]
-
-
 def due_state(case: Case, now=None) -> str:
     """"overdue" / "due" (within a day) / "ok" for badges."""
     if case.status in FINAL_STATUSES or case.resolved_at:
@@ -123,7 +104,7 @@ def handler_choices(*, case: Case):
     """Staff who may be dispatched this matter: posts at the unit or the levels above it."""
     from django.contrib.auth import get_user_model
 
-    from yizuyihui.cases.rules import HANDLER_ROLES
+    from yizuyihui.accounts.roles import HANDLER_ROLES
 
     paths = case.unit.node.ancestor_paths()
     return (get_user_model().objects.filter(Q(posts__node__path__in=paths) | Q(posts__node__path__startswith=case.unit.node.path),

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from yizuyihui.accounts import roles
+from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import deadlines
 from yizuyihui.cases import rules as case_rules
 from yizuyihui.cases.models import (
@@ -34,21 +36,23 @@ from yizuyihui.cases.models import (
     Mode,
     Origin,
     Rating,
-    Supervision,
-    SupervisionState,
     Urgency,
 )
-from yizuyihui.cases.notify import notify
+from yizuyihui.core.errors import ServiceError, ServiceForbidden
+from yizuyihui.core.plugins import provider_call
+from yizuyihui.notifications.services import notify
 from yizuyihui.org.models import TIER2_LEVELS, TIER3_LEVELS
+from yizuyihui.supervision.models import Supervision
+from yizuyihui.supervision.services import supervision_open  # noqa: F401  (re-exported for callers)
 
 log = logging.getLogger(__name__)
 
 
-class CaseError(ValueError):
+class CaseError(ServiceError):
     """A step that cannot be taken (wrong state, missing reason, bad input)."""
 
 
-class CaseForbidden(PermissionError):
+class CaseForbidden(ServiceForbidden):
     """The actor may not take this step on this matter."""
 
 
@@ -80,7 +84,7 @@ def _tell_resident(case: Case, subject: str, body: str = "") -> None:
     url = reverse("cases:my_case", args=[case.public_id])
     if case.reporter_id:
         notify(person=case.reporter, subject=subject, body=body or case.title, url=url)
-    elif case.filed_by_id and not case_rules.is_staff(case.filed_by):
+    elif case.filed_by_id and not roles.is_staff(case.filed_by):
         notify(user=case.filed_by, subject=subject, body=body or case.title, url=url)
 
 
@@ -173,24 +177,9 @@ def category_update(*, category: Category, actor, name: str | None = None, handl
 
 
 # --- filing -----------------------------------------------------------------------------------------
-_emergency_mode_for = False  # False = not looked up yet; None = no emergency app
-
-
 def _mode_for(node) -> str:
-    """Urgent mode (平急转换) comes from the emergency app when it exists."""
-    global _emergency_mode_for
-    if _emergency_mode_for is False:
-        fn = None
-        if importlib.util.find_spec("yizuyihui.emergency") and importlib.util.find_spec("yizuyihui.emergency.selectors"):
-            fn = getattr(importlib.import_module("yizuyihui.emergency.selectors"), "mode_for", None)
-        _emergency_mode_for = fn
-    fn = _emergency_mode_for
-    if fn is not None:
-        try:
-            return Mode.URGENT if fn(node) in ("urgent", Mode.URGENT, True) else Mode.CALM
-        except Exception:  # pragma: no cover - another app's failure must not stop filing
-            log.exception("emergency.mode_for failed")
-    return Mode.CALM
+    """Urgent mode (平急转换): asked of whichever app provides the `node_mode` hook (emergency)."""
+    return Mode.URGENT if provider_call("node_mode", node, default="normal") in ("urgent", Mode.URGENT, True) else Mode.CALM
 
 
 _routing_down_until = 0.0
@@ -255,7 +244,7 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
         raise CaseError(_("Unknown urgency"))
     if origin not in Origin.values:
         raise CaseError(_("Unknown origin"))
-    if reporter is None and actor is not None and not case_rules.is_staff(actor):
+    if reporter is None and actor is not None and not roles.is_staff(actor):
         reporter = getattr(actor, "person", None)
     if idempotency_key and actor is not None and not key_checked:  # the API looked already
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
@@ -378,8 +367,8 @@ def case_dispatch(*, case: Case, actor, handlers, due: dt.datetime | None = None
     if not handlers:
         raise CaseError(_("Choose at least one handler"))
     for handler in handlers:
-        if not case_rules.is_staff(handler) or not (
-            case_rules.in_scope(handler, case.unit.node) or case_rules.in_scope(handler, case.node)
+        if not roles.is_staff(handler) or not (
+            in_scope(handler, case.unit.node) or in_scope(handler, case.node)
         ):
             raise CaseError(_("%(name)s cannot handle matters of this unit") % {"name": handler.get_username()})
     due = due or case.resolve_due
@@ -596,7 +585,7 @@ def _managers(case: Case):
 
     User = get_user_model()
     paths = case.node.ancestor_paths()
-    return User.objects.filter(posts__active=True, posts__role__in=case_rules.MANAGER_ROLES - {"city_admin", "district_official"},
+    return User.objects.filter(posts__active=True, posts__role__in=roles.NEARBY_MANAGER_ROLES,
                                posts__node__path__in=paths[-2:]).distinct()[:20]
 
 
@@ -634,47 +623,6 @@ def attachment_add(*, case: Case, actor, file, event: CaseEvent | None = None, n
     att.file.save(name.rsplit("/", 1)[-1], file, save=False)
     att.save()
     return att
-
-
-# --- supervision (督办) ------------------------------------------------------------------------------
-def supervision_open(*, subject, node, reason: str, kind: str = "overdue", now=None) -> Supervision:
-    """Open 督办 by `node` over `subject`. Idempotent: the existing record for the same subject and
-    kind is returned unchanged (whatever its state), so the sweep can run every minute."""
-    now = _now(now)
-    ct = ContentType.objects.get_for_model(subject)
-    existing = Supervision.objects.filter(content_type=ct, object_id=subject.pk, kind=kind).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            sup = Supervision.objects.create(content_type=ct, object_id=subject.pk, node=node, kind=kind,
-                                             reason=reason, opened_at=now)
-    except IntegrityError:
-        return Supervision.objects.get(content_type=ct, object_id=subject.pk, kind=kind)
-    return sup
-
-
-def supervision_answer(*, supervision: Supervision, actor, answer: str, now=None) -> Supervision:
-    """说明: the supervised level explains."""
-    now = _now(now)
-    _require(actor, "cases.answer_supervision", supervision)
-    answer = _require_reason(answer)
-    if supervision.state == SupervisionState.CLOSED:
-        raise CaseError(_("This supervision is closed"))
-    supervision.answer, supervision.state = answer, SupervisionState.ANSWERED
-    supervision.answered_at, supervision.answered_by = now, actor
-    supervision.save(update_fields=["answer", "state", "answered_at", "answered_by"])
-    return supervision
-
-
-def supervision_close(*, supervision: Supervision, actor, now=None) -> Supervision:
-    now = _now(now)
-    _require(actor, "cases.close_supervision", supervision)
-    if supervision.state == SupervisionState.CLOSED:
-        return supervision
-    supervision.state, supervision.closed_at, supervision.closed_by = SupervisionState.CLOSED, now, actor
-    supervision.save(update_fields=["state", "closed_at", "closed_by"])
-    return supervision
 
 
 # --- the sweep (pressure transmission) ------------------------------------------------------------
@@ -747,7 +695,7 @@ def _sweep_respond_batch(ids, *, tier, kind, ct, now) -> int:
 def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, int]:
     from django.urls import reverse
 
-    from yizuyihui.cases.notify import notify_many
+    from yizuyihui.notifications.services import notify_many
     from yizuyihui.people.models import Post
 
     escalation_levels = set(TIER2_LEVELS if tier == 1 else TIER3_LEVELS)
@@ -813,7 +761,7 @@ def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, in
         items = []
         sup_users: dict[int, list] = {}
         for post in (Post.objects.filter(active=True, node__in={c.supervisor.pk for c in cases},
-                                         role__in=case_rules.MANAGER_ROLES).select_related("user__person").order_by("user_id")):
+                                         role__in=roles.MANAGER_ROLES).select_related("user__person").order_by("user_id")):
             users = sup_users.setdefault(post.node_id, [])
             if len(users) < 10 and all(u.pk != post.user_id for u in users):
                 users.append(post.user)
@@ -821,14 +769,14 @@ def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, in
             for user in sup_users.get(c.supervisor.pk, []):
                 items.append((user, None, _("督办: %s") % c.title, c.sup_reason, ""))
         if done:
-            manager_roles = case_rules.MANAGER_ROLES - {"city_admin", "district_official"}
+            manager_roles = roles.NEARBY_MANAGER_ROLES
             manager_paths = {p for c in done for p in c.target.ancestor_paths()[-2:]}
             managers: dict[str, list] = {}
             for post in (Post.objects.filter(active=True, role__in=manager_roles, node__path__in=manager_paths)
                          .select_related("user__person", "node").order_by("user_id")):
                 managers.setdefault(post.node.path, []).append(post.user)
             filers = {c.filed_by_id for c in done if not c.reporter_id and c.filed_by_id}
-            staff = set(Post.objects.filter(user_id__in=filers, active=True, role__in=case_rules.STAFF_ROLES)
+            staff = set(Post.objects.filter(user_id__in=filers, active=True, role__in=roles.STAFF_ROLES)
                         .values_list("user_id", flat=True)) if filers else set()
             for c in done:
                 url = reverse("cases:detail", args=[c.pk])
@@ -852,4 +800,4 @@ def _supervisors(node):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(posts__active=True, posts__node=node,
-                                           posts__role__in=case_rules.MANAGER_ROLES).distinct()[:10]
+                                           posts__role__in=roles.MANAGER_ROLES).distinct()[:10]

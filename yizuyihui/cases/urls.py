@@ -11,9 +11,6 @@ urlpatterns = [
     path("mine/<uuid:public_id>/", views.my_case, name="my_case"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
-    path("supervision/", views.supervision_board, name="supervision_board"),
-    path("supervision/<int:pk>/", views.supervision_detail, name="supervision_detail"),
     path("board/<int:unit_id>/", views.public_board, name="public_board"),
-    path("inbox/", views.inbox, name="inbox"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

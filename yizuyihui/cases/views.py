@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import selectors, services
-from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Supervision, Urgency
-from yizuyihui.cases.rules import is_staff, resident_unit
+from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point
+from yizuyihui.supervision.selectors import supervision_open_count
 
 
 def _case_or_404(user, pk: int) -> Case:
@@ -45,7 +46,7 @@ def worklist(request):
     claims = selectors.handler_claims(user=request.user)
     return render(request, "cases/worklist.html", {
         "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
-        "supervisions": selectors.supervision_open_count(user=request.user),
+        "supervisions": supervision_open_count(user=request.user),
     })
 
 
@@ -214,38 +215,6 @@ def my_case(request, public_id):
 
 
 @login_required
-def supervision_board(request):
-    if not is_staff(request.user):
-        raise PermissionDenied
-    state = request.GET.get("state", "")
-    page = Paginator(selectors.supervision_board(user=request.user, state=state), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/supervision_board.html", {"page": page, "state": state})
-
-
-@login_required
-def supervision_detail(request, pk: int):
-    sup = get_object_or_404(Supervision.objects.select_related("node", "content_type"), pk=pk)
-    if not request.user.has_perm("cases.view_supervision", sup):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            if request.POST.get("do") == "answer":
-                services.supervision_answer(supervision=sup, actor=request.user, answer=request.POST.get("answer", ""))
-            elif request.POST.get("do") == "close":
-                services.supervision_close(supervision=sup, actor=request.user)
-        except services.CaseForbidden as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except services.CaseError as exc:
-            messages.error(request, str(exc))
-        return redirect("cases:supervision_detail", pk=sup.pk)
-    return render(request, "cases/supervision_detail.html", {
-        "sup": sup, "subject": sup.subject,
-        "can_answer": request.user.has_perm("cases.answer_supervision", sup),
-        "can_close": request.user.has_perm("cases.close_supervision", sup),
-    })
-
-
-@login_required
 def public_board(request, unit_id: int):
     """全员监督: residents of the unit and staff over it see its matters, without personal data."""
     unit = get_object_or_404(Unit.objects.select_related("node"), pk=unit_id)
@@ -253,15 +222,6 @@ def public_board(request, unit_id: int):
     if not (request.user.has_perm("org.view_unit", unit) or (own is not None and own.pk == unit.pk)):
         raise PermissionDenied
     return render(request, "cases/public_board.html", {"unit": unit, "cases": selectors.public_board(unit=unit)})
-
-
-@login_required
-def inbox(request):
-    from yizuyihui.cases.models import Notification
-
-    rows = list(selectors.inbox_for(user=request.user))
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "cases/inbox.html", {"rows": rows})
 
 
 @login_required

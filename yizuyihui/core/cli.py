@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from yizuyihui.cli import setup_django
+
+def setup_django() -> None:
+    """Configure Django for a command (every app's cli.py calls this before touching models)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yizuyihui.settings")
+    import django
+
+    django.setup()
 
 
 def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2, control_socket: bool = True,

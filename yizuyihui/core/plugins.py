@@ -9,16 +9,61 @@ An app's `dashboard.py` may define `dashboard_panels(request, *, node, start, en
 An app's `demo.py` may define `generate(*, seed: int, progress) -> dict[str, int]`; the demo city
 generator calls them, in INSTALLED_APPS order, after the city and its people exist.
 An app's `cli.py` may define `commands` and `bench_commands` (see yizuyihui/cli.py).
+
+Providers: one app answers a question another app asks, without either importing the other.
+The answering app registers a function in its `AppConfig.ready()`:
+`register_provider("node_mode", mode_for)`; the asking app calls
+`provider_call("node_mode", node, default="normal")` and gets the default when no app answers
+(or when the provider fails: another app's fault must not stop the caller). Hook names:
+
+- `node_mode(node) -> "normal" | "urgent"`: is this org node in emergency mode (平急转换)?
+  Asked by `cases` when a matter is filed (urgent mode tightens its deadlines). Provided by the
+  emergency app.
+- `case_extra_viewer(user, case) -> bool`: may this user see this matter although it lies outside
+  their scope? Asked by `cases.rules.can_view_case` after its own checks. Provided by resources:
+  the matter's "+" members, members of a team dispatched on it, the property company of its estate.
+- `route_text(text) -> (category name | Category | None, confidence | None)`: the routing
+  model's category suggestion for a new matter. Asked by `cases` when filing. Provided by triage.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
+_providers: dict[str, Callable] = {}
+
+
+def register_provider(name: str, fn: Callable) -> None:
+    """Register (or replace) the function that answers hook `name` (see the module docstring)."""
+    _providers[name] = fn
+
+
+def unregister_provider(name: str) -> None:
+    _providers.pop(name, None)
+
+
+def has_provider(name: str) -> bool:
+    return name in _providers
+
+
+def provider_call(name: str, *args, default=None, **kwargs):
+    """Ask hook `name`; `default` when nobody answers or the answering app fails."""
+    fn = _providers.get(name)
+    if fn is None:
+        return default
+    try:
+        return fn(*args, **kwargs)
+    except Exception:
+        log.exception("provider %s failed", name)
+        return default
 
 
 @dataclass

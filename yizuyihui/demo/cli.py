@@ -7,7 +7,7 @@ import time
 
 import click
 
-from yizuyihui.cli import setup_django
+from yizuyihui.core.cli import setup_django
 
 
 def _progress_bar():

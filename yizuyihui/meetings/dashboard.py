@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts.scope import user_scope
+from yizuyihui.core.panels import Panel
 from yizuyihui.meetings.selectors import mobilisation
-
-
-@dataclass
-class Panel:
-    """A dashboard panel: a title and a row of (label, value) figures."""
-
-    title: str
-    items: list[tuple[str, str | int]] = field(default_factory=list)
-    note: str = ""
-    url: str = ""
-    order: int = 40
 
 
 def _pct(value: float | None) -> str:

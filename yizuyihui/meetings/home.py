@@ -7,7 +7,7 @@ from yizuyihui.core.plugins import Card, NavItem
 
 
 def nav_items(request):
-    from yizuyihui.cases.rules import is_staff
+    from yizuyihui.accounts.roles import is_staff
 
     if is_staff(request.user):
         return [NavItem(_("Meetings"), reverse("meetings:index"), order=30)]
@@ -15,7 +15,7 @@ def nav_items(request):
 
 
 def home_cards(request):
-    from yizuyihui.cases.rules import is_staff, resident_unit
+    from yizuyihui.accounts.roles import is_staff, resident_unit
     from yizuyihui.meetings.selectors import open_action_counts
 
     user = request.user

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import rules
 
+from yizuyihui.accounts.roles import MANAGER_ROLES, STAFF_ROLES, resident_unit
 from yizuyihui.accounts.scope import has_role_over, in_scope
-from yizuyihui.cases.rules import MANAGER_ROLES, STAFF_ROLES, resident_unit
 
 
 def _is_own_unit(user, unit) -> bool:

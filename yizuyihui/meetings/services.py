@@ -2,7 +2,7 @@
 
 Pages, the demo generator and the periodic sweep all call these. Each checks who may take the
 step (meetings.rules; `actor=None` is the system itself, as in cases.services), validates, writes
-in one transaction and tells people through cases.notify (messages leave after commit).
+in one transaction and tells people through notifications.services (messages leave after commit).
 Matters move on in the closed loop only through cases.services.
 """
 
@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.accounts.roles import MANAGER_ROLES, is_staff
 from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
 from yizuyihui.cases.models import Case, CaseStatus
-from yizuyihui.cases.notify import notify
-from yizuyihui.cases.rules import MANAGER_ROLES, is_staff
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
     LIVE_TOPIC,
@@ -41,8 +41,10 @@ from yizuyihui.meetings.models import (
     TopicSource,
     TopicStatus,
 )
+from yizuyihui.notifications.services import notify
 from yizuyihui.people.models import Body, Identity, Membership, Person
-from yizuyihui.people.services import PeopleError, membership_add, person_create
+from yizuyihui.resources.services import plus_seat_open
+from yizuyihui.supervision.services import supervision_open
 
 OVERDUE_KIND = "meeting_action_overdue"
 REPORT_KIND = "meeting_report"
@@ -198,18 +200,15 @@ def plus_member_invite(*, meeting: Meeting, actor, identity: str, person: Person
         raise MeetingError(_("“+” members join the council meeting"))
     if identity not in Identity.values:
         raise MeetingError(_("Say who the “+” member is"))
+    if person is not None and meeting.participants.filter(person=person).exists():
+        raise MeetingError(_("%(name)s is already invited") % {"name": person.name})
     with transaction.atomic():
-        if person is None:
-            name = _text(name, _("Give the “+” member's name"))[:50]
-            # Linked to the unit's node: the place they are drawn in for (no account, so no resident rights).
-            person = person_create(name=name, gender="", node=meeting.unit.node, phone=(phone or "").strip()[:20])
-        if meeting.participants.filter(person=person).exists():
-            raise MeetingError(_("%(name)s is already invited") % {"name": person.name})
-        try:
-            membership = membership_add(person=person, unit=meeting.unit, body=Body.PLUS, identity=identity,
-                                        purpose=(purpose or _("Meeting: %(title)s") % {"title": meeting.title})[:200],
-                                        started=timezone.localtime(_now(now)).date())
-        except PeopleError as exc:
+        try:  # the one way a "+" seat is opened (resources app), for matters and meetings alike
+            person, membership = plus_seat_open(
+                unit=meeting.unit, identity=identity, person=person, name=name, phone=phone,
+                purpose=purpose or _("Meeting: %(title)s") % {"title": meeting.title},
+                started=timezone.localtime(_now(now)).date())
+        except ServiceError as exc:
             raise MeetingError(str(exc)) from exc
         return Participant.objects.create(meeting=meeting, person=person, body=Body.PLUS, identity=identity,
                                           membership=membership)
@@ -462,7 +461,7 @@ def sweep_overdue_actions(*, now=None) -> dict[str, int]:
                 continue
             reason = _("Action “%(title)s” of %(meeting)s was due %(due)s") % {
                 "title": action.title, "meeting": action.resolution.meeting.title, "due": action.due.isoformat()}
-            case_services.supervision_open(subject=action, node=_supervising_node(action.unit), kind=OVERDUE_KIND,
+            supervision_open(subject=action, node=_supervising_node(action.unit), kind=OVERDUE_KIND,
                                            reason=reason, now=now)
             notify(person=action.owner, subject=_("Overdue: %(title)s") % {"title": action.title}, body=reason)
             for user in _unit_leaders(action.unit):
@@ -501,7 +500,7 @@ def community_report(*, unit, actor, text: str, actions: Iterable[Action] = (), 
     with transaction.atomic():
         report = CommunityReport.objects.create(unit=unit, meeting=meeting, text=text, created_by=actor, created_at=now)
         report.actions.set([a for a in actions if a.unit_id == unit.pk])
-        case_services.supervision_open(subject=report, node=community, kind=REPORT_KIND, now=now,
+        supervision_open(subject=report, node=community, kind=REPORT_KIND, now=now,
                                        reason=_("Report from %(unit)s: %(text)s") % {"unit": unit.name, "text": text[:300]})
         cadres = get_user_model().objects.filter(posts__active=True, posts__node=community,
                                                  posts__role__in=MANAGER_ROLES).distinct()[:20]

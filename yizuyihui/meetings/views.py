@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.cases.models import Case
-from yizuyihui.cases.rules import is_staff, resident_unit
 from yizuyihui.meetings import selectors, services
 from yizuyihui.meetings.models import (
     Action,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from yizuyihui.cli import setup_django
+from yizuyihui.core.cli import setup_django
 
 
 @click.group()

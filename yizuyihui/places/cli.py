@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from yizuyihui.cli import setup_django
+from yizuyihui.core.cli import setup_django
 from yizuyihui.org.cli import org
 
 

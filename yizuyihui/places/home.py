@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yizuyihui.cases.rules import is_staff
+from yizuyihui.accounts.roles import is_staff
 from yizuyihui.core.plugins import NavItem
 
 

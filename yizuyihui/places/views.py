@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.accounts.scope import user_scope
-from yizuyihui.cases.rules import is_staff, resident_unit
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.places import selectors
 from yizuyihui.places.geometry import PlaceError, unit_at

@@ -80,7 +80,7 @@ def train_cmd(input_path, output_path, unlabelled, seed, folds) -> None:
 @click.option("--force", is_flag=True, help="activate the new model even if it is not better")
 def retrain_cmd(seed, folds, force) -> None:
     """Train from the shipped data plus staff corrections; activate only if better on a held-back slice."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from . import registry

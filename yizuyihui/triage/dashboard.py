@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yizuyihui.meetings.dashboard import Panel
+from yizuyihui.core.panels import Panel
 from yizuyihui.triage.selectors import may_view_widespread, widespread_problems
 
 

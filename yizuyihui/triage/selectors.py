@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
+from yizuyihui.accounts.roles import BRANCH_ROLES, resident_unit
 from yizuyihui.accounts.scope import role_paths
 from yizuyihui.cases.models import OPEN_STATUSES, Case
-from yizuyihui.cases.rules import resident_unit
 from yizuyihui.org.models import Level, OrgNode
 
 log = logging.getLogger(__name__)
 
 # Who sees widespread problems: the street/township, district and city (and community cadres
 # for their community). Department handlers and the unit's members do not.
-WIDESPREAD_ROLES = frozenset({"street_official", "district_official", "city_admin", "community_cadre"})
+WIDESPREAD_ROLES = BRANCH_ROLES
 # Levels a widespread-problem page may be opened for.
 WIDESPREAD_LEVELS = frozenset({Level.CITY, Level.DISTRICT, Level.COUNTY, Level.STREET, Level.TOWNSHIP,
                                Level.COMMUNITY, Level.VILLAGE})

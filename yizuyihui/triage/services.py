@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import Case
-from yizuyihui.cases.rules import is_staff
 from yizuyihui.cases.services import CaseError, CaseForbidden, case_escalate
 from yizuyihui.triage.models import CaseSupport
 from yizuyihui.triage.selectors import may_support

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import Case
-from yizuyihui.cases.rules import is_staff
 from yizuyihui.org.models import OrgNode
 from yizuyihui.triage import selectors, services
 

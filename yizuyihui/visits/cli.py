@@ -15,7 +15,7 @@ import time
 
 import click
 
-from yizuyihui.cli import setup_django
+from yizuyihui.core.cli import setup_django
 
 BENCH_CODE = "BENCH-V"
 PER_UNIT = 224

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import rules
 
+from yizuyihui.accounts.roles import BRANCH_ROLES, MANAGER_ROLES, MEMBER_ROLES, is_city_admin
 from yizuyihui.accounts.scope import has_role_over, in_scope, role_paths
+from yizuyihui.people.models import Role
 
 # Visits are made by community workers and unit members (DOMAIN §5).
-VISITOR_ROLES = frozenset({"grid_worker", "unit_leader", "council_member", "building_head", "community_cadre"})
+VISITOR_ROLES = MEMBER_ROLES | {Role.COMMUNITY_CADRE.value}
 # Who assigns households to visitors: the unit's Party group leader and the levels that lead it.
-ASSIGNER_ROLES = frozenset({"unit_leader", "community_cadre", "street_official", "district_official", "city_admin"})
-# The Party branch (community/village cadres) and the levels above: the only readers of the
+ASSIGNER_ROLES = MANAGER_ROLES
+# BRANCH_ROLES (community/village cadres and the levels above) are the only readers of the
 # confidential notes on instability factors. Department handlers are outside this line on purpose.
-BRANCH_ROLES = frozenset({"community_cadre", "street_official", "district_official", "city_admin"})
 # Health follow-ups for pregnant residents: the people who visit the household and the branch up.
-HEALTH_ROLES = frozenset({"grid_worker", "unit_leader"}) | BRANCH_ROLES
+HEALTH_ROLES = frozenset({Role.GRID_WORKER.value, Role.UNIT_LEADER.value}) | BRANCH_ROLES
 
 
 def holds_any(user, roles) -> bool:
@@ -59,7 +60,7 @@ def can_handle_followup(user, followup):
 
 @rules.predicate
 def can_edit_policy(user):
-    return user.is_superuser or holds_any(user, {"city_admin"})
+    return is_city_admin(user)
 
 
 rules.add_perm("visits.view_household", can_view_household)

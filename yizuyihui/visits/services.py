@@ -362,7 +362,7 @@ def event_register(
 ) -> Event:
     """Register a 六必到 event: one attendance duty per named person, each with the deadline of
     the event type (urgent 2 h, others 24 h by default). Urgent marking tightens, never loosens."""
-    from yizuyihui.cases.notify import notify
+    from yizuyihui.notifications.services import notify
 
     if event_type not in EventType.values:
         raise VisitsError(_("Unknown event type: %s") % event_type)
@@ -421,8 +421,8 @@ def duty_sweep(*, now: dt.datetime | None = None) -> int:
     """Escalate missed duties like overdue matters: open supervision (督办) at the level above the
     unit and tell the supervisors and the person on duty. Idempotent: a duty escalates once (its
     status leaves 'pending'; supervision_open is unique per subject as well)."""
-    from yizuyihui.cases.notify import notify
-    from yizuyihui.cases.services import supervision_open
+    from yizuyihui.notifications.services import notify
+    from yizuyihui.supervision.services import supervision_open
 
     now = now or timezone.now()
     escalated = 0
@@ -525,7 +525,7 @@ def report_file(
 
 def _tell_branch(*, unit: Unit, report: Report) -> None:
     """The branch learns that a note arrived; the text itself stays in the app."""
-    from yizuyihui.cases.notify import notify
+    from yizuyihui.notifications.services import notify
 
     for post in Post.objects.filter(active=True, node=branch_of(unit), role="community_cadre").select_related("user"):
         notify(

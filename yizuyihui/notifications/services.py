@@ -1,5 +1,8 @@
 """Telling people (residents at each step, handlers, supervisors): an in-app inbox row now, e-mail
-and SMS after the transaction commits — a rolled-back transition must not have sent anything."""
+and SMS after the transaction commits — a rolled-back transition must not have sent anything.
+
+The interface every app uses: `notify(user=…, person=…, subject=…, body=…, url=…)`,
+`notify_many(items)` for many at once, `notifications_muted()` while generating history."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from yizuyihui.core.sms import send_sms
+from yizuyihui.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 _muted = contextvars.ContextVar("yzyh_notifications_muted", default=False)
@@ -31,8 +35,6 @@ def notify(*, user=None, person=None, subject: str, body: str, url: str = ""):
     """Notify a user (staff or resident account) or a person (a resident perhaps without an account).
 
     Returns the inbox row (or None when there is nobody to tell)."""
-    from yizuyihui.cases.models import Notification
-
     if (user is None and person is None) or _muted.get():
         return None
     if user is None and person is not None and person.user_id:
@@ -65,8 +67,6 @@ def notify_many(items) -> int:
     """`notify` for many people at once (the sweep): one INSERT for the inbox rows, one after-commit
     callback for the e-mail and SMS copies. `items` are (user, person, subject, body, url) with the
     user's `person` and the person's `user` already loaded (select_related) or None."""
-    from yizuyihui.cases.models import Notification
-
     if _muted.get():
         return 0
     rows, outbox = [], []

@@ -1,0 +1,110 @@
+"""Scope-matrix entries for the resources app (merged by tests/accounts/test_scope_matrix.py).
+
+"+" members: the resident drawn into a matter of unit D (another street) opens that matter and
+its "+" page; the property company and dispatched volunteers are covered in tests/resources."""
+
+from __future__ import annotations
+
+import sys
+
+from django.urls import reverse
+
+_base = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
+Probe, ALL, STAFF, OVER_UNIT_A, OVER_UNIT_D = _base.Probe, _base.ALL, _base.STAFF, _base.OVER_UNIT_A, _base.OVER_UNIT_D
+
+# Managers of a unit-A matter (cases.rules.can_manage_case): they draw people in and dispatch teams.
+RUN_A = frozenset({"city_admin", "district_official", "street_official", "community_cadre", "unit_leader"})
+OVER_COMMUNITY = frozenset({"city_admin", "district_official", "department_handler", "street_official",
+                            "community_cadre"})
+BRANCH_OVER_COMMUNITY = frozenset({"city_admin", "district_official", "street_official", "community_cadre"})
+OVER_VILLAGE = frozenset({"city_admin", "district_official", "department_handler", "street_official"})
+KEEP_VILLAGE = frozenset({"city_admin", "district_official", "street_official"})
+
+
+def _case(c, unit="unit_a", title="楼上漏水邻里纠纷"):
+    from yizuyihui.cases import services as case_services
+
+    return case_services.case_file(unit=getattr(c, unit), actor=c.users["city_admin"], title=title, description="",
+                                   channel="visit", suggest=False, place="3号楼502")
+
+
+def _case_with_plus_resident(c):
+    """A unit-D matter with the resident of unit A drawn in as a "+" member (by unit D's street)."""
+    from yizuyihui.resources import services
+
+    case = _case(c, "unit_d", "和平一网格噪音纠纷")
+    services.plus_member_draw(case=case, actor=c.users["outsider"], role="witness", source="resident",
+                              person=c.residents["resident"])
+    return case
+
+
+def _team(c, with_resident=False):
+    from yizuyihui.resources import services
+
+    team = services.team_create(actor=c.users["community_cadre"], node=c.community, name="幸福助老队",
+                                service_type="elder_care")
+    services.volunteer_join(team=team, actor=c.users["community_cadre"], person=c.residents["council_member"],
+                            leader=True)
+    if with_resident:
+        services.volunteer_join(team=team, actor=c.users["community_cadre"], person=c.residents["resident"])
+    return team
+
+
+def _need(c):
+    from yizuyihui.resources import services
+
+    return services.need_create(unit=c.unit_a, actor=c.users["unit_leader"], service_type="elder_care",
+                                title="独居老人送餐", address="幸福一网格12号")
+
+
+def _registration(c):
+    from yizuyihui.resources import services
+
+    return services.registration_register(person=c.residents["outsider"], actor=c.users["outsider"], kind="in_service",
+                                          node=c.community, employer="市财政局", services=["legal"], availability=7)
+
+
+ROUTES = {
+    "resources:index": lambda c: [Probe(reverse("resources:index"), ALL)],
+    "resources:my_matters": lambda c: [Probe(reverse("resources:my_matters"), ALL)],
+    "resources:matter": lambda c: [
+        Probe(reverse("resources:matter", args=[_case(c).pk]), OVER_UNIT_A),
+        Probe(reverse("resources:matter", args=[_case_with_plus_resident(c).pk]), OVER_UNIT_D | {"resident"}),
+    ],
+    "resources:matter_act": lambda c: [
+        Probe(reverse("resources:matter_act", args=[_case(c).pk, "note"]), RUN_A, method="post",
+              data={"text": "已联系双方"}),
+        Probe(reverse("resources:matter_act", args=[_case(c).pk, "draw"]), RUN_A, method="post",
+              data={"name": "邻居", "source": "resident", "role": "witness"}),
+        # The "+" resident may add notes to the one matter they were drawn into.
+        Probe(reverse("resources:matter_act", args=[_case_with_plus_resident(c).pk, "note"]),
+              frozenset({"city_admin", "district_official", "outsider", "resident"}), method="post",
+              data={"text": "我看到了"}),
+    ],
+    "resources:teams": lambda c: [Probe(reverse("resources:teams"), ALL)],
+    "resources:team": lambda c: [Probe(reverse("resources:team", args=[_team(c, with_resident=True).pk]),
+                                       OVER_COMMUNITY | {"resident", "council_member"})],
+    # The community's managers and the leader (council_member) keep the team.
+    "resources:team_act": lambda c: [
+        Probe(reverse("resources:team_act", args=[_team(c).pk, "join"]),
+              BRANCH_OVER_COMMUNITY | {"council_member"}, method="post", data={"person": c.residents["building_head"].pk}),
+    ],
+    "resources:need": lambda c: [Probe(reverse("resources:need", args=[_need(c).pk]), OVER_UNIT_A)],
+    "resources:professionals": lambda c: [Probe(reverse("resources:professionals"), STAFF)],
+    "resources:register": lambda c: [Probe(reverse("resources:register"), ALL)],
+    "resources:registrations": lambda c: [Probe(reverse("resources:registrations"), STAFF)],
+    "resources:registration_act": lambda c: [
+        Probe(reverse("resources:registration_act", args=[_registration(c).pk, "confirm"]), BRANCH_OVER_COMMUNITY,
+              method="post"),
+    ],
+    "resources:registration_reports": lambda c: [Probe(reverse("resources:registration_reports"), STAFF)],
+    "resources:board": lambda c: [
+        Probe(reverse("resources:board", args=[c.village.pk]), OVER_VILLAGE),
+        Probe(reverse("resources:board", args=[c.unit_e.node.get_parent().pk]), frozenset({"city_admin"})),
+    ],
+    "resources:board_act": lambda c: [
+        Probe(reverse("resources:board_act", args=[c.village.pk, "need"]), KEEP_VILLAGE, method="post",
+              data={"kind": "sales", "title": "桃子滞销"}),
+    ],
+    "resources:measures": lambda c: [Probe(reverse("resources:measures"), STAFF)],
+}

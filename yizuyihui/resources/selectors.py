@@ -1,0 +1,237 @@
+"""Every read the resources pages show, starting from the viewer's scope (or the viewer's own
+person for "+" members, volunteers and officials)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+
+from yizuyihui.accounts.scope import paths_q, scope_q, user_scope
+from yizuyihui.cases.models import Case
+from yizuyihui.people.masking import mask_phone
+from yizuyihui.people.models import Registration
+from yizuyihui.resources import rules
+from yizuyihui.resources.models import (
+    Activity,
+    BoardMatch,
+    BoardPost,
+    Dispatch,
+    Need,
+    NeedStatus,
+    OutsideMember,
+    PlusMember,
+    PlusNote,
+    Professional,
+    RegistrationStatus,
+    ServiceHours,
+    Volunteer,
+    VolunteerTeam,
+)
+
+
+def _person(user):
+    return getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+
+
+def my_plus_matters(*, user) -> list[Case]:
+    """The "+" worklist: the matters this person was drawn into or their team was sent on — only those."""
+    person = _person(user)
+    if person is None:
+        return []
+    direct = PlusMember.objects.filter(person=person, ended_at__isnull=True).values("case_id")
+    teams = Volunteer.objects.filter(person=person, active=True).values("team_id")
+    via_team = Dispatch.objects.filter(team_id__in=teams, ended_at__isnull=True, case__isnull=False).values("case_id")
+    return list(Case.objects.filter(Q(pk__in=direct) | Q(pk__in=via_team)).select_related("unit", "category")
+                .order_by("-filed_at")[:200])
+
+
+def company_matters(*, user) -> list[Case]:
+    """Matters about the estates of the user's property company (information sharing)."""
+    companies = rules.property_companies_of(user)
+    cases = Case.objects.filter(unit__property_companies__in=companies).select_related("unit", "category").distinct()
+    return [c for c in cases.order_by("-filed_at")[:300] if rules.is_property_matter(c)][:100]
+
+
+def plus_members_of(*, case) -> QuerySet[PlusMember]:
+    return case.plus_members.filter(ended_at__isnull=True).select_related("person", "team", "professional")
+
+
+def notes_of(*, case) -> QuerySet[PlusNote]:
+    return case.plus_notes.select_related("author")
+
+
+def dispatches_of(*, case) -> QuerySet[Dispatch]:
+    return case.team_dispatches.select_related("team", "team__leader").annotate(hours_sum=Sum("hours__hours"))
+
+
+@dataclass
+class NeedView:
+    """What a volunteer may see of a need: a masked phone, the address only once their team is sent."""
+
+    need: Need
+    phone: str
+    address: str
+
+
+def need_view(*, need: Need, dispatched: bool) -> NeedView:
+    phone = mask_phone(need.contact.phone) if need.contact_id and need.contact.phone else ""
+    return NeedView(need=need, phone=phone, address=need.address if dispatched else "")
+
+
+def teams_visible_to(user) -> QuerySet[VolunteerTeam]:
+    person = _person(user)
+    q = scope_q(user, "node")
+    if person is not None:
+        q |= Q(pk__in=Volunteer.objects.filter(person=person, active=True).values("team_id"))
+    return VolunteerTeam.objects.filter(q).select_related("node", "leader").order_by("path", "name")
+
+
+def open_needs_for_team(*, team: VolunteerTeam, limit: int = 20) -> list[NeedView]:
+    """Open needs of the team's service type near it: what a leader may offer to take on."""
+    needs = (Need.objects.filter(service_type=team.service_type, status=NeedStatus.OPEN,
+                                 path__startswith=team.path[:12]).select_related("unit", "contact")
+             .order_by("-created_at")[:limit])
+    return [need_view(need=n, dispatched=False) for n in needs]
+
+
+def team_dispatches(*, team: VolunteerTeam, limit: int = 30) -> list[tuple[Dispatch, NeedView | None]]:
+    rows = (team.dispatches.select_related("case", "need__contact", "need__unit").annotate(hours_sum=Sum("hours__hours"))
+            .order_by("-at")[:limit])
+    return [(d, need_view(need=d.need, dispatched=True) if d.need_id else None) for d in rows]
+
+
+def needs_visible_to(user) -> QuerySet[Need]:
+    return Need.objects.filter(paths_q(_scope_paths(user), "")).select_related("unit", "case").order_by("-created_at")
+
+
+def _scope_paths(user):
+    scope = user_scope(user)
+    return ("",) if scope.everything else scope.paths
+
+
+def professionals_visible_to(user) -> QuerySet[Professional]:
+    return (Professional.objects.filter(paths_q(_scope_paths(user), "")).select_related("node", "person")
+            .prefetch_related("estates").order_by("kind", "path", "name"))
+
+
+def registrations_for_community(*, user, status: str = "") -> QuerySet[Registration]:
+    """The community's list: waiting and confirmed registrations (withdrawn ones are hidden)."""
+    qs = (Registration.objects.filter(scope_q(user, "node"), terms__isnull=False)
+          .exclude(terms__status=RegistrationStatus.WITHDRAWN)
+          .select_related("person", "node", "terms", "terms__assigned_unit")
+          .annotate(n_activities=Count("activities"), n_hours=Sum("activities__hours")).order_by("terms__status", "-pk"))
+    if status:
+        qs = qs.filter(terms__status=status)
+    return qs
+
+
+def my_registrations(*, user) -> QuerySet[Registration]:
+    person = _person(user)
+    if person is None:
+        return Registration.objects.none()
+    return (Registration.objects.filter(person=person, terms__isnull=False)
+            .exclude(terms__status=RegistrationStatus.WITHDRAWN).select_related("node", "terms")
+            .prefetch_related("activities").order_by("-registered_on"))
+
+
+@dataclass
+class OrgReport:
+    """The report an organisation (the official's employer) receives: per person, per activity kind."""
+
+    employer: str
+    rows: list[dict] = field(default_factory=list)
+    hours: Decimal = Decimal("0")
+    activities: int = 0
+
+
+def registration_reports(*, user, start=None, end=None) -> list[OrgReport]:
+    acts = Activity.objects.filter(scope_q(user, "registration__node"),
+                                   registration__terms__status=RegistrationStatus.CONFIRMED)
+    if start:
+        acts = acts.filter(on__gte=start)
+    if end:
+        acts = acts.filter(on__lt=end)
+    rows = (acts.values("registration__employer", "registration__person__name", "registration__node__name", "kind")
+            .annotate(n=Count("pk"), hours=Sum("hours")).order_by("registration__employer", "registration__person__name"))
+    reports: dict[str, OrgReport] = {}
+    for r in rows:
+        rep = reports.setdefault(r["registration__employer"] or "—", OrgReport(employer=r["registration__employer"] or "—"))
+        rep.rows.append(r)
+        rep.hours += r["hours"] or 0
+        rep.activities += r["n"]
+    return list(reports.values())
+
+
+# --- urban–rural board -----------------------------------------------------------------------------
+@dataclass
+class MemberView:
+    member: OutsideMember
+    contact: str  # full only for the village's cadres
+
+
+def outside_members(*, user, village) -> list[MemberView]:
+    cadre = rules.is_village_cadre(user, village)
+    rows = (OutsideMember.objects.filter(path__startswith=village.path, withdrawn_at__isnull=True)
+            .select_related("person").order_by("pk"))
+    return [MemberView(m, m.contact if cadre else mask_phone(m.contact)) for m in rows]
+
+
+def board_posts(*, village) -> dict:
+    posts = (BoardPost.objects.filter(path__startswith=village.path).exclude(status="closed")
+             .select_related("member__person").order_by("-created_at"))
+    matches = (BoardMatch.objects.filter(path__startswith=village.path)
+               .select_related("need", "offer", "offer__member__person").order_by("-matched_at"))
+    return {"needs": [p for p in posts if not p.is_offer], "offers": [p for p in posts if p.is_offer],
+            "matches": list(matches)}
+
+
+# --- measures --------------------------------------------------------------------------------------
+@dataclass
+class ResourceMeasures:
+    plus_members: int
+    matters_with_plus: int
+    plus_per_matter: float | None
+    volunteers: int
+    teams: int
+    hours: Decimal
+    needs: int
+    needs_matched: int
+    hours_to_match: float | None
+    registrations: int
+    board_matches: int
+    board_fulfilled: int
+    board_value: Decimal
+
+
+def measures(*, path: str, start, end) -> ResourceMeasures:
+    plus = PlusMember.objects.filter(case__unit__node__path__startswith=path, drawn_at__gte=start, drawn_at__lt=end)
+    n_plus = plus.count()
+    n_matters = plus.values("case_id").distinct().count()
+    needs = Need.objects.filter(path__startswith=path, created_at__gte=start, created_at__lt=end)
+    matched = needs.filter(matched_at__isnull=False)
+    delay = matched.annotate(d=ExpressionWrapper(F("matched_at") - F("created_at"), output_field=DurationField())
+                             ).aggregate(a=Avg("d"))["a"]
+    hours = ServiceHours.objects.filter(path__startswith=path, on__gte=start.date(), on__lt=end.date()
+                                        ).aggregate(s=Sum("hours"))["s"] or Decimal("0")
+    board = BoardMatch.objects.filter(path__startswith=path, matched_at__gte=start, matched_at__lt=end)
+    fulfilled = board.filter(fulfilled_at__isnull=False)
+    return ResourceMeasures(
+        plus_members=n_plus, matters_with_plus=n_matters, plus_per_matter=(n_plus / n_matters) if n_matters else None,
+        volunteers=Volunteer.objects.filter(path__startswith=path, active=True).count(),
+        teams=VolunteerTeam.objects.filter(path__startswith=path, active=True).count(),
+        hours=hours, needs=needs.count(), needs_matched=matched.count(),
+        hours_to_match=delay.total_seconds() / 3600 if delay is not None else None,
+        registrations=Registration.objects.filter(terms__path__startswith=path,
+                                                  terms__status=RegistrationStatus.CONFIRMED).count(),
+        board_matches=board.count(), board_fulfilled=fulfilled.count(),
+        board_value=fulfilled.aggregate(s=Sum("value"))["s"] or Decimal("0"),
+    )
+
+
+def hours_by_team(*, path: str, start, end, limit: int = 20) -> list[dict]:
+    return list(ServiceHours.objects.filter(path__startswith=path, on__gte=start.date(), on__lt=end.date())
+                .values("team_id", "team__name", "team__service_type").annotate(h=Sum("hours"), n=Count("volunteer_id",
+                                                                                                      distinct=True))
+                .order_by("-h")[:limit])
