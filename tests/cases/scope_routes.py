@@ -59,7 +59,8 @@ ROUTES = {
     "api:case_categories": lambda c: [Probe("/api/cases/categories", ALL)],
     "api:case_detail": lambda c: [Probe(f"/api/cases/{_case(c).pk}", OVER_UNIT_A | {"resident"})],
     "api:case_events": lambda c: [Probe(f"/api/cases/{_case(c).pk}/events", OVER_UNIT_A | {"resident"})],
-    "api:case_action": lambda c: [],  # POST JSON: tests/cases/test_api.py
+    "api:case_action": lambda c: [],  # POST JSON: tests/cases/test_api_schema.py
+    "api:case_available_actions": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions", OVER_UNIT_A | {"resident"})],
     "open311:discovery": lambda c: [Probe("/open311/v2/discovery.json", ALL, anonymous_ok=True)],
     "open311:services": lambda c: [Probe("/open311/v2/services.xml", ALL, anonymous_ok=True)],
     "open311:service_definition": lambda c: [Probe("/open311/v2/services/01.json", ALL, anonymous_ok=True)],

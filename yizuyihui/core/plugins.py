@@ -19,8 +19,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `node_mode(node) -> "normal" | "urgent"`: is this org node in emergency mode (平急转换)?
   Asked by `cases` when a matter is filed (urgent mode tightens its deadlines). Provided by the
   emergency app.
-- `route_text(text) -> (category name | Category | None, confidence | None)`: the routing
-  model's category suggestion for a new matter. Asked by `cases` when filing. Provided by triage.
+- `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
+  routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
+  is filed. Provided by triage.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def unregister_provider(name: str) -> None:
     _providers.pop(name, None)
 
 
-def has_provider(name: str) -> bool:
-    return name in _providers
+def provider(name: str) -> Callable | None:
+    """The function registered for `name`, for a caller that handles its failures itself."""
+    return _providers.get(name)
 
 
 def provider_call(name: str, *args, default=None, **kwargs):
