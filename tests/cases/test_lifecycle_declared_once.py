@@ -64,7 +64,7 @@ def test_every_status_is_reached_and_every_step_is_declared_on_the_model(cast):
     assert {c.status for c in matters.values()} == set(CaseStatus.values)
     declared = {name for name, _sources, _target in lifecycle.transitions()}
     assert declared == {n for n in dir(Case) if n.startswith("t_")}
-    for name, sources, target in lifecycle.transitions():
+    for name, sources, _target in lifecycle.transitions():
         for status in CaseStatus.values:
             case = Case(status=status)
             assert getattr(case, name) and (status in sources) == _can(case, name), (name, status)
