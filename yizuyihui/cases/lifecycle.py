@@ -162,6 +162,11 @@ class EventAction(models.TextChoices):
 assert {e for s in _STEPS for e in (s.events or (s.name,))} <= set(EventAction.values)
 
 
+def may_start(step: str, case) -> bool:
+    """The matter's status allows `step` (who may take it is another question: `Step.offered`)."""
+    return case.status in STEPS[step].sources
+
+
 def transitions() -> list[tuple[str, tuple[str, ...], str | None]]:
     """(method name, sources, target) for every model transition."""
     return [(step.transition(t), step.sources, t) for step in _STEPS for t in step.targets]

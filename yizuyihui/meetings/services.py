@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from yizuyihui.accounts.roles import MANAGER_ROLES, is_staff
 from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
+from yizuyihui.cases.lifecycle import STEPS, may_start
 from yizuyihui.cases.models import Case, CaseStatus
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
@@ -105,9 +106,9 @@ def topic_from_case(*, case: Case, actor, now=None) -> Topic:
     if existing is not None:
         return existing
     with transaction.atomic():
-        if case.status == CaseStatus.FILED:
+        if may_start("receive", case):
             _case_call(case_services.case_receive, case=case, actor=actor, now=now)
-        if case.status in (CaseStatus.RECEIVED, CaseStatus.REOPENED):
+        if may_start("deliberate", case):
             _case_call(case_services.case_deliberate, case=case, actor=actor, on_agenda=True, now=now,
                        reason=_("Put on the unit's meeting agenda"))
         elif case.status != CaseStatus.DELIBERATING:
@@ -301,9 +302,9 @@ def _dispatch_matter(*, resolution: Resolution, actions: list[Action], actor, no
     if case is None:
         return
     case.refresh_from_db()
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.DELIBERATING, CaseStatus.REOPENED):
+    if not may_start("dispatch", case):
         return
-    if actor is not None and not actor.has_perm("cases.manage_case", case):
+    if actor is not None and not actor.has_perm(STEPS["dispatch"].perm, case):
         return  # the matter went up a tier: the level above dispatches it
     node = case.unit.node
     handlers = []
@@ -407,10 +408,10 @@ def _advance_matter(*, action: Action, actor, now) -> None:
     case.refresh_from_db()
     has_claim = actor is not None and case.assignments.filter(handler=actor, state="pending").exists()
     remaining = Action.objects.filter(resolution__topic_id=action.resolution.topic_id, status=ActionStatus.OPEN).exists()
-    if case.status == CaseStatus.DISPATCHED and (has_claim or not remaining):
+    if may_start("claim", case) and (has_claim or not remaining):
         _case_call(case_services.case_claim, case=case, actor=actor if has_claim else None, now=now)
     is_handler = actor is not None and case.handler_id == actor.pk
-    if case.status not in (CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS):
+    if not may_start("resolve", case):
         return
     note = _("Action done: %(title)s") % {"title": action.title} + (f" — {action.note}" if action.note else "")
     if remaining:

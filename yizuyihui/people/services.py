@@ -30,14 +30,15 @@ def household_create(*, unit: Unit, address: str, category: str = HouseholdCateg
 
 
 def household_set_category(*, household: Household, category: str, actor=None) -> Household:
-    """Change a household's category. Visit schedules re-plan on this (visits app listens via its service)."""
+    """Change a household's category. Apps that plan by category (visits: 三必访 cadence) listen
+    to `people.signals.household_category_changed`."""
+    from yizuyihui.people.signals import household_category_changed
+
     if category not in HouseholdCategory.values:
         raise PeopleError(_("Unknown household category: %s") % category)
-    household.category = category
+    before, household.category = household.category, category
     household.save(update_fields=["category"])
-    from yizuyihui.visits.services import schedule_replan  # 三必访 re-plans on the new cadence
-
-    schedule_replan(households=[household])
+    household_category_changed.send(sender=Household, household=household, before=before)
     return household
 
 
