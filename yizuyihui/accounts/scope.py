@@ -25,9 +25,6 @@ class Scope:
     def covers(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.paths)
 
-    def roles_at(self, path: str) -> frozenset[str]:
-        return self.roles
-
 
 EMPTY = Scope(paths=(), roles=frozenset())
 

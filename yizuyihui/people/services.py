@@ -115,17 +115,11 @@ def membership_add(
         )
 
 
-def membership_end(*, membership: Membership, ended: dt.date | None = None) -> Membership:
-    membership.ended = ended or dt.date.today()
-    membership.save(update_fields=["ended"])
-    return membership
-
-
 def post_grant(*, user, role: str, node: OrgNode, department: str = "") -> Post:
     post, _created = Post.objects.update_or_create(
         user=user, role=role, node=node, defaults={"active": True, "department": department}
     )
-    for attr in ("_yzyh_scope", "_yzyh_role_paths"):
+    for attr in ("_yzyh_scope", "_yzyh_role_paths", "_yzyh_resident_unit"):
         if hasattr(user, attr):
             delattr(user, attr)
     return post

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from factories import file_matter
 
 from yizuyihui.cases import lifecycle
 from yizuyihui.cases import services as s
@@ -24,7 +25,7 @@ def _matters(cast) -> dict[str, Case]:
     u = cast.users
 
     def filed():
-        return s.case_file(unit=cast.unit_a, actor=u["resident"], title="楼道灯坏了", description="三号楼", channel="web")
+        return file_matter(cast)
 
     def step(case, *calls):
         for fn, actor, kw in calls:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from factories import file_matter
 from PIL import Image
 
 from yizuyihui.cases import services as s
@@ -17,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _file(cast, **kw):
-    return s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="楼道灯坏了", description="三号楼二单元",
-                       channel="web", **kw)
+    return file_matter(cast, **kw)
 
 
 def _dispatched(cast):
