@@ -22,6 +22,7 @@ from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
 from yizuyihui.cases.lifecycle import STEPS, may_start
 from yizuyihui.cases.models import Case, CaseStatus
+from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
     LIVE_TOPIC,
@@ -42,7 +43,7 @@ from yizuyihui.meetings.models import (
     TopicStatus,
 )
 from yizuyihui.notifications.services import notify
-from yizuyihui.people.models import Body, Identity, Membership, Person
+from yizuyihui.people.models import Body, Identity, Membership, Person, Role
 from yizuyihui.people.services import PeopleError, membership_add, person_create
 from yizuyihui.supervision.services import supervision_open
 
@@ -50,11 +51,11 @@ OVERDUE_KIND = "meeting_action_overdue"
 REPORT_KIND = "meeting_report"
 
 
-class MeetingError(ValueError):
+class MeetingError(ServiceError):
     """A step that cannot be taken (wrong state, the 组在前 gate, bad counts)."""
 
 
-class MeetingForbidden(PermissionError):
+class MeetingForbidden(ServiceForbidden):
     """The actor may not take this step for this unit."""
 
 
@@ -439,7 +440,7 @@ def action_complete(*, action: Action, actor, note: str = "", now=None) -> Actio
 
 
 def _unit_leaders(unit):
-    return get_user_model().objects.filter(posts__active=True, posts__role="unit_leader",
+    return get_user_model().objects.filter(posts__active=True, posts__role=Role.UNIT_LEADER,
                                            posts__node=unit.node).distinct()
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import (
     Body,
@@ -21,7 +22,7 @@ from yizuyihui.people.models import (
 )
 
 
-class PeopleError(ValueError):
+class PeopleError(ServiceError):
     pass
 
 
