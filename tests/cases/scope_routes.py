@@ -1,25 +1,14 @@
-"""Scope-matrix entries for the cases app (merged by tests/accounts/test_scope_matrix.py)."""
+"""Scope-matrix entries for the cases app (merged by tests/accounts/test_accounts_scope_matrix.py)."""
 
 from __future__ import annotations
 
-import sys
-
 from django.urls import reverse
-
-# This module is loaded while tests/accounts/test_scope_matrix.py is being imported: take Probe
-# and the persona sets from that (partly initialised) module.
-_base = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
-Probe, ALL, STAFF, OVER_UNIT_A, OVER_UNIT_D = _base.Probe, _base.ALL, _base.STAFF, _base.OVER_UNIT_A, _base.OVER_UNIT_D
-
-MANAGERS_OVER_A = frozenset({"city_admin", "community_cadre", "district_official", "street_official", "unit_leader"})
+from factories import file_matter
+from scope import ALL, MANAGERS_OVER_A, OVER_UNIT_A, OVER_UNIT_D, STAFF, Probe
 
 
 def _case(c, unit="unit_a"):
-    from yizuyihui.cases.services import case_file
-
-    if unit == "unit_a":
-        return case_file(unit=c.unit_a, actor=c.users["resident"], title="楼道灯坏了", description="三号楼", channel="web")
-    return case_file(unit=c.unit_d, actor=c.users["outsider"], title="井盖缺失", description="", channel="phone")
+    return file_matter(c, unit=unit)
 
 
 def _attachment(c):
@@ -59,7 +48,8 @@ ROUTES = {
     "api:case_categories": lambda c: [Probe("/api/cases/categories", ALL)],
     "api:case_detail": lambda c: [Probe(f"/api/cases/{_case(c).pk}", OVER_UNIT_A | {"resident"})],
     "api:case_events": lambda c: [Probe(f"/api/cases/{_case(c).pk}/events", OVER_UNIT_A | {"resident"})],
-    "api:case_action": lambda c: [],  # POST JSON: tests/cases/test_api.py
+    "api:case_action": lambda c: [],  # POST JSON: tests/cases/test_api_schema.py
+    "api:case_available_actions": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions", OVER_UNIT_A | {"resident"})],
     "open311:discovery": lambda c: [Probe("/open311/v2/discovery.json", ALL, anonymous_ok=True)],
     "open311:services": lambda c: [Probe("/open311/v2/services.xml", ALL, anonymous_ok=True)],
     "open311:service_definition": lambda c: [Probe("/open311/v2/services/01.json", ALL, anonymous_ok=True)],

@@ -1,17 +1,12 @@
-"""Scope-matrix entries for the meetings app (merged by tests/accounts/test_scope_matrix.py)."""
+"""Scope-matrix entries for the meetings app (merged by tests/accounts/test_accounts_scope_matrix.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 from django.urls import reverse
 from django.utils import timezone
-
-# Loaded while tests/accounts/test_scope_matrix.py is being imported: take Probe and the persona
-# sets from that (partly initialised) module.
-_base = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
-Probe, ALL, STAFF, OVER_UNIT_A, OVER_UNIT_D = _base.Probe, _base.ALL, _base.STAFF, _base.OVER_UNIT_A, _base.OVER_UNIT_D
+from scope import ALL, OVER_UNIT_A, OVER_UNIT_D, STAFF, Probe
 
 # The Party group of unit A and the levels that lead it run its meetings (cases.rules.MANAGER_ROLES).
 RUN_A = frozenset({"city_admin", "community_cadre", "district_official", "street_official", "unit_leader"})

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from factories import file_matter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,11 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_meeting_runs_from_the_agenda_to_a_resolution_in_the_browser(cast, password, live_server, browser_page):
     from playwright.sync_api import expect
 
-    from yizuyihui.cases.services import case_file
     from yizuyihui.meetings.models import Meeting
 
     page = browser_page
-    case = case_file(unit=cast.unit_a, actor=cast.users["resident"], title="小区东门雨后积水", description="下雨就淹",
+    case = file_matter(cast, title="小区东门雨后积水", description="下雨就淹",
                      channel="web", suggest=False)
 
     def submit(form):

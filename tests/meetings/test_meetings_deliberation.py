@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from factories import file_matter
 
 from yizuyihui.cases.models import CaseStatus
-from yizuyihui.cases.services import case_file
 from yizuyihui.meetings import services
 from yizuyihui.meetings.models import ActionStatus, Decision, MeetingKind, PlaceKind, TopicStatus
 from yizuyihui.people.models import Body, Membership
@@ -178,7 +178,7 @@ def test_every_participant_present_can_be_heard_and_no_one_absent(cast, run_meet
 # --- actions move their matters ---------------------------------------------------------------------------
 def _matter_to_resolution(cast, run_meeting, owners=("grid_worker", "council_member")):
     leader = cast.users["unit_leader"]
-    case = case_file(unit=cast.unit_a, actor=cast.users["resident"], title="小区东门积水严重", description="下雨就淹",
+    case = file_matter(cast, title="小区东门积水严重", description="下雨就淹",
                      channel="web", suggest=False)
     topic = services.topic_from_case(case=case, actor=leader)
     case.refresh_from_db()
@@ -195,7 +195,7 @@ def _matter_to_resolution(cast, run_meeting, owners=("grid_worker", "council_mem
 
 def test_a_matter_put_on_the_agenda_becomes_a_topic_once(cast):
     leader = cast.users["unit_leader"]
-    case = case_file(unit=cast.unit_a, actor=cast.users["resident"], title="噪音扰民", description="", channel="web",
+    case = file_matter(cast, title="噪音扰民", description="", channel="web",
                      suggest=False)
     first = services.topic_from_case(case=case, actor=leader)
     assert services.topic_from_case(case=case, actor=leader) == first

@@ -1,9 +1,6 @@
-"""Scope-matrix entries for the people API (merged by tests/accounts/test_scope_matrix.py)."""
+"""Scope-matrix entries for the people API (merged by tests/accounts/test_accounts_scope_matrix.py)."""
 
-import sys
-
-_m = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
-Probe, STAFF, OVER_UNIT_A, OVER_UNIT_D = _m.Probe, _m.STAFF, _m.OVER_UNIT_A, _m.OVER_UNIT_D
+from scope import OVER_UNIT_A, OVER_UNIT_D, STAFF, Probe
 
 ROUTES = {
     "api:list_persons": lambda c: [Probe("/api/people/persons", STAFF)],

@@ -1,15 +1,9 @@
-"""Scope-matrix entries for the triage app (merged by tests/accounts/test_scope_matrix.py)."""
+"""Scope-matrix entries for the triage app (merged by tests/accounts/test_accounts_scope_matrix.py)."""
 
 from __future__ import annotations
 
-import sys
-
 from django.urls import reverse
-
-# Loaded while tests/accounts/test_scope_matrix.py is being imported: take Probe and the persona
-# sets from that (partly initialised) module.
-_base = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
-Probe, ALL, OVER_UNIT_A, OVER_UNIT_D = _base.Probe, _base.ALL, _base.OVER_UNIT_A, _base.OVER_UNIT_D
+from scope import ALL, OVER_UNIT_A, OVER_UNIT_D, Probe
 
 # Leading posts that look for widespread problems (street/township, district, city; community cadres).
 WIDESPREAD = frozenset({"city_admin", "district_official", "street_official", "community_cadre", "outsider"})

@@ -24,6 +24,8 @@ HANDLER_ROLES = frozenset({Role.GRID_WORKER, Role.UNIT_LEADER, Role.COUNCIL_MEMB
 BRANCH_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN})
 # Street level and above: widespread problems, tier 3.
 LEADING_ROLES = frozenset({Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN})
+# Whose work needs residents' real ID-card and phone numbers: they visit households and phone residents.
+PERSONAL_DATA_ROLES = frozenset({Role.GRID_WORKER, Role.UNIT_LEADER, Role.COMMUNITY_CADRE})
 # Administrators of the whole city (taxonomy, policies, imports).
 ADMIN_ROLES = frozenset({Role.CITY_ADMIN})
 # Every post but a resident's: a resident's post places a person in a unit and grants no view.
@@ -34,9 +36,10 @@ NEARBY_MANAGER_ROLES = MANAGER_ROLES - {Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN}
 
 # Plain strings, so `role in MANAGER_ROLES` and `role__in=MANAGER_ROLES` both work with values from the DB.
 (MANAGER_ROLES, MEMBER_ROLES, COUNCIL_ROLES, HANDLER_ROLES, BRANCH_ROLES, LEADING_ROLES, ADMIN_ROLES, STAFF_ROLES,
- ALL_ROLES, NEARBY_MANAGER_ROLES) = (
+ ALL_ROLES, NEARBY_MANAGER_ROLES, PERSONAL_DATA_ROLES) = (
     frozenset(str(r) for r in g) for g in (MANAGER_ROLES, MEMBER_ROLES, COUNCIL_ROLES, HANDLER_ROLES, BRANCH_ROLES,
-                                           LEADING_ROLES, ADMIN_ROLES, STAFF_ROLES, ALL_ROLES, NEARBY_MANAGER_ROLES))
+                                           LEADING_ROLES, ADMIN_ROLES, STAFF_ROLES, ALL_ROLES, NEARBY_MANAGER_ROLES,
+                                           PERSONAL_DATA_ROLES))
 
 
 def is_staff(user) -> bool:

@@ -1,7 +1,8 @@
 """Scope: a user acts within the subtree of the nodes of their posts.
 
 Every selector and API list starts from `scope_q`; every object access checks `in_scope`.
-Paths are treebeard materialised paths, so "under node N" is `path startswith N.path`.
+Paths are treebeard materialised paths, so "under node N" is `path startswith N.path`. This module
+works on paths alone (any object with `.path`): it needs no org model.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from operator import or_
 
 from django.db.models import Q
 
-from yizuyihui.org.models import OrgNode
 from yizuyihui.people.models import Role
 
 
@@ -24,9 +24,6 @@ class Scope:
 
     def covers(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.paths)
-
-    def roles_at(self, path: str) -> frozenset[str]:
-        return self.roles
 
 
 EMPTY = Scope(paths=(), roles=frozenset())
@@ -93,19 +90,12 @@ def scope_q(user, field: str = "node") -> Q:
     return paths_q(user_scope(user).paths, field)
 
 
-def in_scope(user, node: OrgNode | None) -> bool:
+def in_scope(user, node) -> bool:
     return node is not None and user_scope(user).covers(node.path)
 
 
-def has_role_over(user, node: OrgNode | None, roles: set[str] | frozenset[str]) -> bool:
+def has_role_over(user, node, roles: set[str] | frozenset[str]) -> bool:
     """True when the user holds one of `roles` at `node` or at an ancestor of it."""
     if node is None:
         return False
     return any(node.path.startswith(p) for p in role_paths(user, roles))
-
-
-def scope_root_nodes(user) -> list[OrgNode]:
-    scope = user_scope(user)
-    if scope.everything:
-        return list(OrgNode.get_root_nodes())
-    return list(OrgNode.objects.filter(path__in=scope.paths).order_by("path"))

@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases import selectors, services
+from yizuyihui.cases.lifecycle import STEPS, StepName
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 
@@ -100,10 +101,17 @@ class EventOut(Schema):
 
 
 class ActionIn(Schema):
+    """What a step may ask for (lifecycle.Step.inputs); each step reads only its own."""
+
     reason: str = Field("", max_length=5000)
     rating: Rating | None = None
     handler_ids: list[int] = Field(default_factory=list, max_length=20)
     into_id: int | None = Field(None, ge=1, le=2**62)
+    category_id: int | None = Field(None, ge=1, le=2**62)
+    urgency: Urgency | None = None
+    due: dt.datetime | None = None
+    until: dt.datetime | None = None
+    approve: bool = False
 
 
 class CategoryOut(Schema):
@@ -112,10 +120,6 @@ class CategoryOut(Schema):
     name: str
     level: int
     parent_id: int | None
-
-
-ACTIONS = ["receive", "return", "merge", "resolve_on_spot", "deliberate", "dispatch", "claim", "send_back",
-           "progress", "suspend", "resume", "escalate", "resolve", "feed_back", "rate", "close"]
 
 
 def _visible_case(request, case_id: int) -> Case:
@@ -191,51 +195,42 @@ def case_events(request: HttpRequest, case_id: int):
     return list(selectors.timeline(case=case, public_only=not staff))
 
 
+@router.get("/{case_id}/actions", response={200: list[StepName], 404: Message}, url_name="case_available_actions")
+def case_available_actions(request: HttpRequest, case_id: int):
+    """The steps the caller may take on this matter now (the same as the page's buttons)."""
+    if not 0 < case_id < 2**62:
+        return Status(404, {"detail": "Not found"})
+    return selectors.available_actions(user=request.user, case=_visible_case(request, case_id))
+
+
+def _api_inputs(step: str, payload: ActionIn) -> dict:
+    """The inputs the declared step asks for, from the JSON body."""
+    wanted, inputs = set(STEPS[step].inputs), {}
+    for name in ("reason", "urgency", "due", "until", "approve"):
+        if name in wanted:
+            inputs[name] = getattr(payload, name)
+    if "rating" in wanted:
+        inputs["rating"] = payload.rating or ""
+    if "handlers" in wanted:
+        ids = [i for i in payload.handler_ids if 0 < i < 2**62]
+        inputs["handlers"] = list(get_user_model().objects.filter(pk__in=ids))
+    if "into" in wanted:
+        inputs["into"] = Case.objects.filter(pk=payload.into_id or 0).first()
+    if "category" in wanted:
+        inputs["category"] = Category.objects.filter(pk=payload.category_id or 0, active=True).first()
+    return inputs
+
+
 @router.post("/{case_id}/actions/{action}", response={200: CaseOut, 403: Message, 404: Message, 409: Message, 422: Message},
              url_name="case_action")
-def case_action(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
-    if not 0 < case_id < 2**62 or action not in ACTIONS:
+def case_action(request: HttpRequest, case_id: int, action: StepName, payload: ActionIn):
+    """Take one step of the life cycle (the enum is lifecycle.STEPS)."""
+    if not 0 < case_id < 2**62:
         return Status(404, {"detail": "Not found"})
     case = _visible_case(request, case_id)
-    user, reason = request.user, payload.reason
+    step = action.value
     try:
-        match action:
-            case "receive":
-                services.case_receive(case=case, actor=user)
-            case "return":
-                services.case_return(case=case, actor=user, reason=reason)
-            case "merge":
-                into = Case.objects.filter(pk=payload.into_id or 0).first()
-                if into is None:
-                    return Status(422, {"detail": "into_id: unknown matter"})
-                services.case_merge(case=case, actor=user, into=into, reason=reason)
-            case "resolve_on_spot":
-                services.case_resolve_on_spot(case=case, actor=user, note=reason)
-            case "deliberate":
-                services.case_deliberate(case=case, actor=user, reason=reason)
-            case "dispatch":
-                handlers = list(get_user_model().objects.filter(pk__in=[i for i in payload.handler_ids if 0 < i < 2**62]))
-                services.case_dispatch(case=case, actor=user, handlers=handlers, reason=reason)
-            case "claim":
-                services.case_claim(case=case, actor=user)
-            case "send_back":
-                services.case_send_back(case=case, actor=user, reason=reason)
-            case "progress":
-                services.case_progress(case=case, actor=user, note=reason)
-            case "suspend":
-                services.case_suspend(case=case, actor=user, reason=reason)
-            case "resume":
-                services.case_resume(case=case, actor=user)
-            case "escalate":
-                services.case_escalate(case=case, actor=user, reason=reason)
-            case "resolve":
-                services.case_resolve(case=case, actor=user, result=reason)
-            case "feed_back":
-                services.case_feed_back(case=case, actor=user, feedback=reason)
-            case "rate":
-                services.case_rate(case=case, actor=user, rating=payload.rating or "", comment=reason)
-            case "close":
-                services.case_close(case=case, actor=user, reason=reason)
+        services.case_take_step(step=step, case=case, actor=request.user, inputs=_api_inputs(step, payload))
     except services.CaseForbidden as exc:
         return Status(403, {"detail": str(exc)})
     except services.CaseConflict as exc:

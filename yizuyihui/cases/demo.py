@@ -64,8 +64,8 @@ def _generate(*, seed: int, progress, matters: int) -> dict[str, int]:
     admin = User.objects.filter(is_superuser=True).first() or User.objects.filter(posts__role=Role.CITY_ADMIN).first()
     if admin is None:
         return {"matters": 0}
-    posts = list(Post.objects.filter(active=True).exclude(role="resident").select_related("node", "user"))
-    focus_paths = {p.node.path for p in posts if p.role in ("unit_leader", "grid_worker")}
+    posts = list(Post.objects.filter(active=True).exclude(role=Role.RESIDENT).select_related("node", "user"))
+    focus_paths = {p.node.path for p in posts if p.role in (Role.UNIT_LEADER, Role.GRID_WORKER)}
     units = list(Unit.objects.select_related("node").order_by("pk"))
     focus = [u for u in units if any(u.node.path.startswith(fp[:12]) for fp in focus_paths)] or units
     persons: dict[int, list] = {}
@@ -154,7 +154,7 @@ def _seed_logins(*, rng: random.Random, texts: list[dict], tops: list, now: dt.d
     leader = users.get("leader")
     if leader is None or not {"grid", "council", "building", "resident"} <= users.keys():
         return 0
-    unit = Unit.objects.select_related("node").filter(node__posts__user=leader, node__posts__role="unit_leader").first()
+    unit = Unit.objects.select_related("node").filter(node__posts__user=leader, node__posts__role=Role.UNIT_LEADER).first()
     if unit is None:
         return 0
     grid, council, building, resident = users["grid"], users["council"], users["building"], users["resident"]
@@ -223,7 +223,7 @@ def _seed_logins(*, rng: random.Random, texts: list[dict], tops: list, now: dt.d
                 s.case_progress(case=case, actor=handler, note="已派执法队员现场核查", now=ago(hours=hours - 20))
     # The rural leader: 收单 in the natural village.
     village = users.get("village")
-    rural = (Unit.objects.select_related("node").filter(node__posts__user=village, node__posts__role="unit_leader").first()
+    rural = (Unit.objects.select_related("node").filter(node__posts__user=village, node__posts__role=Role.UNIT_LEADER).first()
              if village is not None else None)
     if rural is not None:
         file(rural, village, ago(hours=4), channel="walk_in")

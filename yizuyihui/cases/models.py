@@ -15,6 +15,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from yizuyihui.cases.lifecycle import (  # noqa: F401  (the status groups are part of this module's interface)
+    DONE_STATUSES,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    RECEIVABLE,
+    TRIAGE_STATUSES,
+    WORKING_STATUSES,
+    CaseStatus,
+    EventAction,
+    transitions,
+)
 from yizuyihui.org.models import OrgNode, Unit
 
 
@@ -105,31 +116,8 @@ class DeadlinePolicy(models.Model):
 
 
 # --- the matter ------------------------------------------------------------------------------------
-class CaseStatus(models.TextChoices):
-    FILED = "filed", _("Filed")  # 填单
-    RECEIVED = "received", _("Received")  # 收单
-    DELIBERATING = "deliberating", _("Deliberating")  # 议单
-    DISPATCHED = "dispatched", _("Dispatched")  # 派单
-    CLAIMED = "claimed", _("Claimed")  # 领单
-    IN_PROGRESS = "in_progress", _("In progress")  # 办单
-    SUSPENDED = "suspended", _("Suspended")  # 挂起
-    RESOLVED = "resolved", _("Resolved")
-    FED_BACK = "fed_back", _("Fed back")  # 反馈
-    REOPENED = "reopened", _("Reopened")  # 重办
-    CLOSED = "closed", _("Closed")
-    RETURNED = "returned", _("Returned")  # returned at reception
-    MERGED = "merged", _("Merged")
-
-
+# The statuses and the steps between them are declared once, in lifecycle.py.
 S = CaseStatus
-# Status categories (the FixMyStreet idea): pages and measures count by these, not by status.
-OPEN_STATUSES = (S.FILED, S.RECEIVED, S.DELIBERATING, S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED, S.REOPENED)
-TRIAGE_STATUSES = (S.FILED, S.RECEIVED, S.DELIBERATING, S.REOPENED)  # awaiting the unit/branch
-WORKING_STATUSES = (S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED)  # with handlers
-DONE_STATUSES = (S.RESOLVED, S.FED_BACK, S.CLOSED)
-FINAL_STATUSES = (S.CLOSED, S.RETURNED, S.MERGED)
-# Reception, deliberation and dispatch may start from these.
-RECEIVABLE = [S.RECEIVED, S.DELIBERATING, S.REOPENED]
 
 
 class Channel(models.TextChoices):
@@ -155,6 +143,14 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+def _make_transition(field, name: str, sources, target):
+    def step(self):
+        """A transition of the life cycle (see lifecycle.py)."""
+
+    step.__name__ = name
+    return transition(field=field, source=list(sources), target=target)(step)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -247,63 +243,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    # The life cycle, declared once. Services call these; nothing else assigns `status`.
-    @transition(field=status, source=S.FILED, target=S.RECEIVED)
-    def t_receive(self): ...
-
-    @transition(field=status, source=S.FILED, target=S.RETURNED)
-    def t_return(self): ...
-
-    @transition(field=status, source=[S.FILED, *RECEIVABLE], target=S.MERGED)
-    def t_merge(self): ...
-
-    @transition(field=status, source=[S.FILED, *RECEIVABLE], target=S.RESOLVED)
-    def t_resolve_on_spot(self): ...
-
-    @transition(field=status, source=[S.RECEIVED, S.REOPENED], target=S.DELIBERATING)
-    def t_deliberate(self): ...
-
-    @transition(field=status, source=RECEIVABLE, target=S.DISPATCHED)
-    def t_dispatch(self): ...
-
-    @transition(field=status, source=S.DISPATCHED, target=S.CLAIMED)
-    def t_claim(self): ...
-
-    @transition(field=status, source=[S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS], target=S.RECEIVED)
-    def t_send_back(self): ...
-
-    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.IN_PROGRESS)
-    def t_progress(self): ...
-
-    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.SUSPENDED)
-    def t_suspend(self): ...
-
-    @transition(field=status, source=S.SUSPENDED, target=S.IN_PROGRESS)
-    def t_resume(self): ...
-
-    # Extension requests and approvals change deadlines, not the status.
-    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED], target=None)
-    def t_extend(self): ...
-
-    # Escalation hands the matter to the level above, which receives it afresh.
-    @transition(field=status, source=[S.FILED, *RECEIVABLE, S.DISPATCHED, S.CLAIMED, S.IN_PROGRESS, S.SUSPENDED],
-                target=S.RECEIVED)
-    def t_escalate(self): ...
-
-    @transition(field=status, source=[S.CLAIMED, S.IN_PROGRESS], target=S.RESOLVED)
-    def t_resolve(self): ...
-
-    @transition(field=status, source=S.RESOLVED, target=S.FED_BACK)
-    def t_feed_back(self): ...
-
-    @transition(field=status, source=S.FED_BACK, target=S.CLOSED)
-    def t_rate_close(self): ...
-
-    @transition(field=status, source=S.FED_BACK, target=S.REOPENED)
-    def t_reopen(self): ...
-
-    @transition(field=status, source=[S.RESOLVED, S.FED_BACK], target=S.CLOSED)
-    def t_close(self): ...
+    # The state machine, built from lifecycle.py: `t_<step>` for every declared step (services call
+    # these; nothing else assigns `status`).
+    for _name, _sources, _target in transitions():
+        vars()[_name] = _make_transition(status, _name, _sources, _target)
+    del _name, _sources, _target
 
 
 class Assignment(models.Model):
@@ -330,7 +274,7 @@ class CaseEvent(models.Model):
     """One row per transition: the history behind the timeline and every measure."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     from_status = models.CharField(max_length=15, blank=True)
     to_status = models.CharField(max_length=15)

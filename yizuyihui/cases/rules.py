@@ -1,6 +1,6 @@
 """Who may take each step of the closed loop (DOMAIN §4), as django-rules predicates.
 
-The paper's division of labour: council members, grid workers and building heads collect; the
+Which permission each step needs is declared in lifecycle.py. The paper's division of labour: council members, grid workers and building heads collect; the
 unit's Party group reviews and assigns (the branch for the village/community, the street above
 that); handlers handle; the council feeds back; the resident rates. A level may always act on
 matters below it (a street official may receive a matter still sitting with a unit).
@@ -82,29 +82,15 @@ def can_approve_extension(user, case):
     return can_manage_case(user, case)
 
 
-def supervision_subject_node(supervision):
-    subject = supervision.subject
-    node = getattr(subject, "node", None)
-    if node is None and getattr(subject, "unit", None) is not None:
-        node = subject.unit.node
-    return node
+@rules.predicate
+def can_send_back_case(user, case):
+    """退单: a handler offered the matter (before claiming) or the one who leads it."""
+    return can_claim_case(user, case) or is_case_handler(user, case)
 
 
 @rules.predicate
-def can_view_supervision(user, supervision):
-    node = supervision_subject_node(supervision)
-    return in_scope(user, supervision.node) or (node is not None and in_scope(user, node))
-
-
-@rules.predicate
-def can_answer_supervision(user, supervision):
-    node = supervision_subject_node(supervision)
-    return node is not None and in_scope(user, node)
-
-
-@rules.predicate
-def can_close_supervision(user, supervision):
-    return has_role_over(user, supervision.node, MANAGER_ROLES)
+def can_resume_case(user, case):
+    return is_case_handler(user, case) or can_manage_case(user, case)
 
 
 rules.add_perm("cases.view_case", can_view_case)
@@ -116,6 +102,5 @@ rules.add_perm("cases.handle_case", is_case_handler)
 rules.add_perm("cases.feed_back_case", can_feed_back_case)
 rules.add_perm("cases.rate_case", can_rate_case)
 rules.add_perm("cases.approve_extension", can_approve_extension)
-rules.add_perm("cases.view_supervision", can_view_supervision)
-rules.add_perm("cases.answer_supervision", can_answer_supervision)
-rules.add_perm("cases.close_supervision", can_close_supervision)
+rules.add_perm("cases.send_back_case", can_send_back_case)
+rules.add_perm("cases.resume_case", can_resume_case)

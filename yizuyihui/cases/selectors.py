@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yizuyihui.accounts.roles import MANAGER_ROLES
+from yizuyihui.accounts.roles import HANDLER_ROLES, MANAGER_ROLES
 from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
+from yizuyihui.cases.lifecycle import IN_HAND as _IN_HAND
+from yizuyihui.cases.lifecycle import available_steps
 from yizuyihui.cases.models import (
     FINAL_STATUSES,
     TRIAGE_STATUSES,
@@ -42,7 +44,7 @@ def dispatch_board(*, user) -> QuerySet[Case]:
             .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
 
 
-IN_HAND = [CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED]
+IN_HAND = [*_IN_HAND, CaseStatus.SUSPENDED]
 
 
 def _offered(user) -> QuerySet[Case]:
@@ -104,8 +106,6 @@ def handler_choices(*, case: Case):
     """Staff who may be dispatched this matter: posts at the unit or the levels above it."""
     from django.contrib.auth import get_user_model
 
-    from yizuyihui.accounts.roles import HANDLER_ROLES
-
     paths = case.unit.node.ancestor_paths()
     return (get_user_model().objects.filter(Q(posts__node__path__in=paths) | Q(posts__node__path__startswith=case.unit.node.path),
                                             posts__active=True, posts__role__in=HANDLER_ROLES)
@@ -113,38 +113,6 @@ def handler_choices(*, case: Case):
 
 
 def available_actions(*, user, case: Case) -> list[str]:
-    """The steps this user may take now (what the detail page offers)."""
-    from yizuyihui.cases import rules as r
-
-    s = case.status
-    acts: list[str] = []
-    manage = r.can_manage_case(user, case)
-    if manage:
-        if s == CaseStatus.FILED:
-            acts += ["receive", "return"]
-        if s in (CaseStatus.FILED, *TRIAGE_STATUSES):
-            acts += ["merge"]
-        if s in (CaseStatus.RECEIVED, CaseStatus.REOPENED):
-            acts += ["deliberate"]
-        if s in (CaseStatus.RECEIVED, CaseStatus.DELIBERATING, CaseStatus.REOPENED):
-            acts += ["dispatch"]
-        if s in (*TRIAGE_STATUSES, *WORKING_STATUSES) and case.tier < 3:
-            acts += ["escalate"]
-        if s in (CaseStatus.RESOLVED, CaseStatus.FED_BACK):
-            acts += ["close"]
-        if case.extension_until and s in WORKING_STATUSES:
-            acts += ["decide_extension"]
-    if s in (CaseStatus.FILED, *TRIAGE_STATUSES) and r.can_resolve_on_spot(user, case):
-        acts += ["resolve_on_spot"]
-    if s == CaseStatus.DISPATCHED and r.can_claim_case(user, case):
-        acts += ["claim", "send_back"]
-    if r.is_case_handler(user, case):
-        if s in (CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS):
-            acts += ["progress", "suspend", "resolve", "request_extension", "send_back"]
-        if s == CaseStatus.SUSPENDED:
-            acts += ["resume"]
-    if s == CaseStatus.RESOLVED and r.can_feed_back_case(user, case):
-        acts += ["feed_back"]
-    if s == CaseStatus.FED_BACK and r.can_rate_case(user, case):
-        acts += ["rate"]
-    return list(dict.fromkeys(acts))
+    """The steps this user may take now (the page's buttons, the API's `GET …/actions`): derived
+    from the one declaration in lifecycle.py."""
+    return available_steps(user=user, case=case)

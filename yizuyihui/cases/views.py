@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import selectors, services
-from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Urgency
+from yizuyihui.cases.lifecycle import STEPS
+from yizuyihui.cases.models import Attachment, Case, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point
@@ -56,9 +57,10 @@ def detail(request, pk: int):
     staff = is_staff(request.user)
     actions = selectors.available_actions(user=request.user, case=case)
     return render(request, "cases/detail.html", {
-        "case": case, "due": selectors.due_state(case), "actions": actions,
+        "case": case, "due": selectors.due_state(case), "actions": actions, "steps": [STEPS[a] for a in actions],
         "events": selectors.timeline(case=case, public_only=not staff),
         "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
+        "categories": Category.objects.filter(active=True).order_by("code") if "recategorize" in actions else [],
         "urgencies": Urgency.choices, "ratings": Rating.choices,
         "attachments": case.attachments.all(),
     })
@@ -74,58 +76,44 @@ def _parse_date(value: str) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(18, 0)))
 
 
+def _page_inputs(step, request) -> dict:
+    """The inputs the declared step asks for, from the detail page's form."""
+    p, wanted, inputs = request.POST, set(STEPS[step].inputs), {}
+    if "reason" in wanted:
+        inputs["reason"] = p.get("reason", "")
+    if "rating" in wanted:
+        inputs["rating"] = p.get("rating", "")
+    if "urgency" in wanted:
+        inputs["urgency"] = p.get("urgency") or None
+    if "approve" in wanted:
+        inputs["approve"] = p.get("approve") == "1"
+    if "due" in wanted:
+        inputs["due"] = _parse_date(p.get("due", ""))
+    if "until" in wanted:
+        inputs["until"] = _parse_date(p.get("until", ""))
+    if "handlers" in wanted:
+        ids = [int(i) for i in p.getlist("handlers") if i.isdigit()]
+        inputs["handlers"] = list(get_user_model().objects.filter(pk__in=ids))
+    if "into" in wanted:
+        inputs["into"] = get_object_or_404(Case, pk=p.get("into") or 0) if (p.get("into") or "").isdigit() else None
+    if "category" in wanted:
+        inputs["category"] = Category.objects.filter(pk=p.get("category") or 0, active=True).first() \
+            if (p.get("category") or "").isdigit() else None
+    if "photos" in wanted:
+        inputs["photos"] = request.FILES.getlist("photos")
+    return inputs
+
+
 @login_required
 @require_POST
 def act(request, pk: int, action: str):
-    """Every step of the closed loop, posted from the detail page."""
+    """Every step of the closed loop, posted from the detail page (the steps of lifecycle.py)."""
+    if action not in STEPS:
+        raise Http404
     case = _case_or_404(request.user, pk)
-    p, user = request.POST, request.user
+    user = request.user
     try:
-        if action == "receive":
-            services.case_receive(case=case, actor=user)
-        elif action == "return":
-            services.case_return(case=case, actor=user, reason=p.get("reason", ""))
-        elif action == "merge":
-            into = get_object_or_404(Case, pk=p.get("into") or 0)
-            services.case_merge(case=case, actor=user, into=into, reason=p.get("reason", ""))
-        elif action == "resolve_on_spot":
-            services.case_resolve_on_spot(case=case, actor=user, note=p.get("reason", ""))
-        elif action == "deliberate":
-            services.case_deliberate(case=case, actor=user, urgency=p.get("urgency") or None, reason=p.get("reason", ""))
-        elif action == "dispatch":
-            ids = [int(i) for i in p.getlist("handlers") if i.isdigit()]
-            handlers = list(get_user_model().objects.filter(pk__in=ids))
-            services.case_dispatch(case=case, actor=user, handlers=handlers, due=_parse_date(p.get("due", "")),
-                                   reason=p.get("reason", ""))
-        elif action == "claim":
-            services.case_claim(case=case, actor=user)
-        elif action == "send_back":
-            services.case_send_back(case=case, actor=user, reason=p.get("reason", ""))
-        elif action == "progress":
-            services.case_progress(case=case, actor=user, note=p.get("reason", ""), photos=request.FILES.getlist("photos"))
-        elif action == "suspend":
-            services.case_suspend(case=case, actor=user, reason=p.get("reason", ""))
-        elif action == "resume":
-            services.case_resume(case=case, actor=user)
-        elif action == "request_extension":
-            until = _parse_date(p.get("until", ""))
-            if until is None:
-                raise services.CaseError(_("Give a date as YYYY-MM-DD"))
-            services.case_request_extension(case=case, actor=user, until=until, reason=p.get("reason", ""))
-        elif action == "decide_extension":
-            services.case_decide_extension(case=case, actor=user, approve=p.get("approve") == "1", reason=p.get("reason", ""))
-        elif action == "escalate":
-            services.case_escalate(case=case, actor=user, reason=p.get("reason", ""))
-        elif action == "resolve":
-            services.case_resolve(case=case, actor=user, result=p.get("reason", ""))
-        elif action == "feed_back":
-            services.case_feed_back(case=case, actor=user, feedback=p.get("reason", ""))
-        elif action == "rate":
-            services.case_rate(case=case, actor=user, rating=p.get("rating", ""), comment=p.get("reason", ""))
-        elif action == "close":
-            services.case_close(case=case, actor=user, reason=p.get("reason", ""))
-        else:
-            raise Http404
+        services.case_take_step(step=action, case=case, actor=user, inputs=_page_inputs(action, request))
     except services.CaseForbidden as exc:
         raise PermissionDenied(str(exc)) from exc
     except services.CaseError as exc:

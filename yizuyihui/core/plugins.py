@@ -22,8 +22,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_extra_viewer(user, case) -> bool`: may this user see this matter although it lies outside
   their scope? Asked by `cases.rules.can_view_case` after its own checks. Provided by resources:
   the matter's "+" members, members of a team dispatched on it, the property company of its estate.
-- `route_text(text) -> (category name | Category | None, confidence | None)`: the routing
-  model's category suggestion for a new matter. Asked by `cases` when filing. Provided by triage.
+- `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
+  routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
+  is filed. Provided by triage.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def unregister_provider(name: str) -> None:
     _providers.pop(name, None)
 
 
-def has_provider(name: str) -> bool:
-    return name in _providers
+def provider(name: str) -> Callable | None:
+    """The function registered for `name`, for a caller that handles its failures itself."""
+    return _providers.get(name)
 
 
 def provider_call(name: str, *args, default=None, **kwargs):

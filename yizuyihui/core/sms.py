@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from yizuyihui.people.masking import mask_phone
+from yizuyihui.core.masking import mask_phone
 
 
 class ConsoleSMSBackend:

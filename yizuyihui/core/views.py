@@ -2,18 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import collect
 
 
 @login_required
 def home(request):
-    scope = user_scope(request.user)
     posts = request.user.posts.filter(active=True).select_related("node")
     return render(
         request,
         "core/home.html",
-        {"cards": collect("home", "home_cards", request), "posts": posts, "scope": scope},
+        {"cards": collect("home", "home_cards", request), "posts": posts},
     )
 
 

@@ -8,6 +8,7 @@ import time
 import click
 
 from yizuyihui.core.cli import setup_django
+from yizuyihui.core.scratchdb import recreate_pg
 
 
 def _progress_bar():
@@ -97,22 +98,6 @@ def build(residents: int, seed: int) -> None:
     click.echo(f"RESULT seconds={time.monotonic() - started:.2f} persons={result.persons} units={result.units}")
 
 
-def _pg_url(base: str, name: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _recreate_pg(base: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _pg_url(base, name)
-
-
 @click.command("demo")
 @click.option("--residents", "sizes", multiple=True, type=int, default=[32_000, 320_000], show_default=True)
 @click.option("--database", "databases", multiple=True, type=click.Choice(["sqlite", "postgresql"]),
@@ -132,7 +117,7 @@ def bench_demo(sizes: tuple[int, ...], databases: tuple[str, ...], pg_url: str) 
                 env = {**os.environ, "YZYH_DATA_DIR": data_dir}
                 env.pop("DATABASE_URL", None)
                 if db == "postgresql":
-                    env["DATABASE_URL"] = _recreate_pg(pg_url, "yzyh_bench")
+                    env["DATABASE_URL"] = recreate_pg(pg_url, "yzyh_bench")
                 proc = subprocess.Popen([sys.executable, "-m", "yizuyihui.cli", "build", "--residents", str(size)],
                                         env=env, stdout=subprocess.PIPE, text=True)
                 out = proc.stdout.read()

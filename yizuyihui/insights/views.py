@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from yizuyihui.accounts.scope import scope_root_nodes, user_scope
+from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import app_modules
 from yizuyihui.insights.measures import case_measures
 from yizuyihui.org.models import OrgNode
+from yizuyihui.org.selectors import scope_root_nodes
 
 log = logging.getLogger(__name__)
 

@@ -126,9 +126,9 @@ def _run_unit(unit: Unit, rng: random.Random, today: dt.date, seats: dict, count
 def _next_meeting(unit: Unit, rng: random.Random, today: dt.date, counts: dict) -> None:
     """What the unit's leader has coming: topics proposed this week and the Party group's
     pre-meeting called for them, convened by the leader's own account."""
-    from yizuyihui.people.models import Post
+    from yizuyihui.people.models import Post, Role
 
-    post = Post.objects.filter(active=True, role="unit_leader", node=unit.node).select_related("user").first()
+    post = Post.objects.filter(active=True, role=Role.UNIT_LEADER, node=unit.node).select_related("user").first()
     if post is None:
         return
     leader = post.user

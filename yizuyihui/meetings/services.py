@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from yizuyihui.accounts.roles import MANAGER_ROLES, is_staff
 from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
+from yizuyihui.cases.lifecycle import STEPS, may_start
 from yizuyihui.cases.models import Case, CaseStatus
-from yizuyihui.core.errors import ServiceError
+from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
     LIVE_TOPIC,
@@ -42,7 +43,7 @@ from yizuyihui.meetings.models import (
     TopicStatus,
 )
 from yizuyihui.notifications.services import notify
-from yizuyihui.people.models import Body, Identity, Membership, Person
+from yizuyihui.people.models import Body, Identity, Membership, Person, Role
 from yizuyihui.resources.services import plus_seat_open
 from yizuyihui.supervision.services import supervision_open
 
@@ -50,11 +51,11 @@ OVERDUE_KIND = "meeting_action_overdue"
 REPORT_KIND = "meeting_report"
 
 
-class MeetingError(ValueError):
+class MeetingError(ServiceError):
     """A step that cannot be taken (wrong state, the 组在前 gate, bad counts)."""
 
 
-class MeetingForbidden(PermissionError):
+class MeetingForbidden(ServiceForbidden):
     """The actor may not take this step for this unit."""
 
 
@@ -106,9 +107,9 @@ def topic_from_case(*, case: Case, actor, now=None) -> Topic:
     if existing is not None:
         return existing
     with transaction.atomic():
-        if case.status == CaseStatus.FILED:
+        if may_start("receive", case):
             _case_call(case_services.case_receive, case=case, actor=actor, now=now)
-        if case.status in (CaseStatus.RECEIVED, CaseStatus.REOPENED):
+        if may_start("deliberate", case):
             _case_call(case_services.case_deliberate, case=case, actor=actor, on_agenda=True, now=now,
                        reason=_("Put on the unit's meeting agenda"))
         elif case.status != CaseStatus.DELIBERATING:
@@ -299,9 +300,9 @@ def _dispatch_matter(*, resolution: Resolution, actions: list[Action], actor, no
     if case is None:
         return
     case.refresh_from_db()
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.DELIBERATING, CaseStatus.REOPENED):
+    if not may_start("dispatch", case):
         return
-    if actor is not None and not actor.has_perm("cases.manage_case", case):
+    if actor is not None and not actor.has_perm(STEPS["dispatch"].perm, case):
         return  # the matter went up a tier: the level above dispatches it
     node = case.unit.node
     handlers = []
@@ -405,10 +406,10 @@ def _advance_matter(*, action: Action, actor, now) -> None:
     case.refresh_from_db()
     has_claim = actor is not None and case.assignments.filter(handler=actor, state="pending").exists()
     remaining = Action.objects.filter(resolution__topic_id=action.resolution.topic_id, status=ActionStatus.OPEN).exists()
-    if case.status == CaseStatus.DISPATCHED and (has_claim or not remaining):
+    if may_start("claim", case) and (has_claim or not remaining):
         _case_call(case_services.case_claim, case=case, actor=actor if has_claim else None, now=now)
     is_handler = actor is not None and case.handler_id == actor.pk
-    if case.status not in (CaseStatus.CLAIMED, CaseStatus.IN_PROGRESS):
+    if not may_start("resolve", case):
         return
     note = _("Action done: %(title)s") % {"title": action.title} + (f" — {action.note}" if action.note else "")
     if remaining:
@@ -436,7 +437,7 @@ def action_complete(*, action: Action, actor, note: str = "", now=None) -> Actio
 
 
 def _unit_leaders(unit):
-    return get_user_model().objects.filter(posts__active=True, posts__role="unit_leader",
+    return get_user_model().objects.filter(posts__active=True, posts__role=Role.UNIT_LEADER,
                                            posts__node=unit.node).distinct()
 
 

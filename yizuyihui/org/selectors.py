@@ -87,3 +87,11 @@ def embedding_advice(unit: Unit) -> EmbeddingAdvice:
         "moderate": _("Balanced: keep the present embedding."),
     }
     return EmbeddingAdvice(strength, workload, recommended, mismatch, str(messages[recommended]))
+
+
+def scope_root_nodes(user) -> list[OrgNode]:
+    """The top nodes of the user's scope (the roots of the tree for a city-wide scope)."""
+    scope = user_scope(user)
+    if scope.everything:
+        return list(OrgNode.get_root_nodes())
+    return list(OrgNode.objects.filter(path__in=scope.paths).order_by("path"))

@@ -8,10 +8,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import CHILD_LEVELS, UNIT_LEVELS, Level, OrgNode, Unit, UnitKind
 
 
-class OrgError(ValueError):
+class OrgError(ServiceError):
     pass
 
 

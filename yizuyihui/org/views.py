@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from yizuyihui.accounts.scope import scope_root_nodes
 from yizuyihui.org import selectors
 from yizuyihui.org.imports import ImportRejected, import_file
 from yizuyihui.org.models import OrgNode, Unit
@@ -25,7 +24,7 @@ def _staff_only(request):
 @login_required
 def browse(request):
     _staff_only(request)
-    roots = scope_root_nodes(request.user)
+    roots = selectors.scope_root_nodes(request.user)
     if len(roots) == 1:
         return redirect("org:node_detail", pk=roots[0].pk)
     return render(request, "org/browse.html", {"roots": roots})

@@ -9,29 +9,15 @@ from __future__ import annotations
 import logging
 import re
 
-# Roles whose work needs the real numbers: they visit households and phone residents.
-PERSONAL_DATA_ROLES = frozenset({"grid_worker", "unit_leader", "community_cadre"})
+from yizuyihui.core.masking import mask_id_number, mask_phone
+
+__all__ = ["RedactPersonalDataFilter", "mask_id_number", "mask_phone", "redact_text"]
+
+# Who sees the real numbers: accounts.roles.PERSONAL_DATA_ROLES. (This module is loaded by the
+# logging configuration, before the apps: it imports no models.)
 
 _ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
 _PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-
-
-def mask_id_number(value: str) -> str:
-    """110101199001011234 → 110***********1234 (keeps the first 3 and last 4)."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """13812345678 → 138****5678."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def redact_text(text: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from yizuyihui.accounts.roles import PERSONAL_DATA_ROLES
 from yizuyihui.accounts.scope import has_role_over, scope_q
-from yizuyihui.people.masking import PERSONAL_DATA_ROLES, mask_id_number, mask_phone
+from yizuyihui.people.masking import mask_id_number, mask_phone
 from yizuyihui.people.models import Body, Household, Membership, Person
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import (
     Body,
@@ -22,7 +23,7 @@ from yizuyihui.people.models import (
 )
 
 
-class PeopleError(ValueError):
+class PeopleError(ServiceError):
     pass
 
 
@@ -31,14 +32,15 @@ def household_create(*, unit: Unit, address: str, category: str = HouseholdCateg
 
 
 def household_set_category(*, household: Household, category: str, actor=None) -> Household:
-    """Change a household's category. Visit schedules re-plan on this (visits app listens via its service)."""
+    """Change a household's category. Apps that plan by category (visits: 三必访 cadence) listen
+    to `people.signals.household_category_changed`."""
+    from yizuyihui.people.signals import household_category_changed
+
     if category not in HouseholdCategory.values:
         raise PeopleError(_("Unknown household category: %s") % category)
-    household.category = category
+    before, household.category = household.category, category
     household.save(update_fields=["category"])
-    from yizuyihui.visits.services import schedule_replan  # 三必访 re-plans on the new cadence
-
-    schedule_replan(households=[household])
+    household_category_changed.send(sender=Household, household=household, before=before)
     return household
 
 
@@ -123,17 +125,11 @@ def membership_add(
         )
 
 
-def membership_end(*, membership: Membership, ended: dt.date | None = None) -> Membership:
-    membership.ended = ended or timezone.localdate()
-    membership.save(update_fields=["ended"])
-    return membership
-
-
 def post_grant(*, user, role: str, node: OrgNode, department: str = "") -> Post:
     post, _created = Post.objects.update_or_create(
         user=user, role=role, node=node, defaults={"active": True, "department": department}
     )
-    for attr in ("_yzyh_scope", "_yzyh_role_paths"):
+    for attr in ("_yzyh_scope", "_yzyh_role_paths", "_yzyh_resident_unit"):
         if hasattr(user, attr):
             delattr(user, attr)
     return post

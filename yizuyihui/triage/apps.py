@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 
 
+def _route_text(text: str):
+    """The `route_text` hook (core/plugins.py): the routing model's suggestion for a new matter."""
+    from yizuyihui.triage.routing import route
+
+    return route(text)
+
+
 class TriageConfig(AppConfig):
     name = "yizuyihui.triage"
     label = "triage"
+
+    def ready(self) -> None:
+        from yizuyihui.core.plugins import register_provider
+
+        register_provider("route_text", _route_text)

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yizuyihui.core.panels import Panel
-from yizuyihui.triage.selectors import may_view_widespread, widespread_problems
+from yizuyihui.triage.rules import may_view_widespread
+from yizuyihui.triage.selectors import widespread_problems
 
 
 def dashboard_panels(request, *, node, start, end) -> list[Panel]:

@@ -15,19 +15,14 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
-from yizuyihui.accounts.roles import BRANCH_ROLES, resident_unit
+from yizuyihui.accounts.roles import resident_unit
 from yizuyihui.accounts.scope import role_paths
 from yizuyihui.cases.models import OPEN_STATUSES, Case
 from yizuyihui.org.models import Level, OrgNode
+from yizuyihui.triage.rules import WIDESPREAD_ROLES, may_view_widespread
 
 log = logging.getLogger(__name__)
 
-# Who sees widespread problems: the street/township, district and city (and community cadres
-# for their community). Department handlers and the unit's members do not.
-WIDESPREAD_ROLES = BRANCH_ROLES
-# Levels a widespread-problem page may be opened for.
-WIDESPREAD_LEVELS = frozenset({Level.CITY, Level.DISTRICT, Level.COUNTY, Level.STREET, Level.TOWNSHIP,
-                               Level.COMMUNITY, Level.VILLAGE})
 # Open matters of one unit offered to `find_similar` (the newest first).
 DUPLICATE_CANDIDATES = 300
 # Open matters under one node offered to `cluster_hotspots` (the newest first): 2,000 take a few
@@ -114,11 +109,6 @@ def _supported_by(user, person, case_ids: list[int]) -> list[int]:
     return list(CaseSupport.objects.filter(q, case_id__in=case_ids).values_list("case_id", flat=True))
 
 
-def may_support(user, case: Case) -> bool:
-    """Residents of the matter's unit and staff who may file for it may attach to an open matter."""
-    return case.status in OPEN_STATUSES and user.has_perm("cases.file_for_unit", case.unit)
-
-
 # --- widespread problems (民众普遍性问题) ------------------------------------------------------------
 def widespread_nodes(user) -> list[OrgNode]:
     """The nodes where the user may look for widespread problems (their leading posts)."""
@@ -126,11 +116,6 @@ def widespread_nodes(user) -> list[OrgNode]:
     if "" in paths:
         return list(OrgNode.get_root_nodes())
     return list(OrgNode.objects.filter(path__in=paths).order_by("path"))
-
-
-def may_view_widespread(user, node: OrgNode | None) -> bool:
-    return (node is not None and node.level in WIDESPREAD_LEVELS
-            and any(node.path.startswith(p) for p in role_paths(user, WIDESPREAD_ROLES)))
 
 
 def widespread_choices(user, limit: int = 60) -> list[OrgNode]:

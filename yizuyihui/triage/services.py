@@ -16,7 +16,7 @@ from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import Case
 from yizuyihui.cases.services import CaseError, CaseForbidden, case_escalate
 from yizuyihui.triage.models import CaseSupport
-from yizuyihui.triage.selectors import may_support
+from yizuyihui.triage.rules import may_support
 
 ESCALATION_REASON = "民众普遍性问题: %s"
 

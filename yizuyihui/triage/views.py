@@ -14,6 +14,7 @@ from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import Case
 from yizuyihui.org.models import OrgNode
 from yizuyihui.triage import selectors, services
+from yizuyihui.triage.rules import may_view_widespread
 
 
 @login_required
@@ -66,7 +67,7 @@ def _widespread_node(request) -> OrgNode:
         node = get_object_or_404(OrgNode, pk=int(raw) if raw.isdigit() else 0)
     else:
         node = nodes[0]
-    if not selectors.may_view_widespread(request.user, node):
+    if not may_view_widespread(request.user, node):
         raise PermissionDenied
     return node
 

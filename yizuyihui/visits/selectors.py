@@ -21,7 +21,6 @@ from yizuyihui.visits.models import (
     Rental,
     Report,
     ReportType,
-    Visit,
 )
 from yizuyihui.visits.rules import BRANCH_ROLES, HEALTH_ROLES
 
@@ -64,10 +63,6 @@ def due_list(*, user, today: dt.date | None = None, mine: bool = False) -> Query
     if mine:
         qs = qs.filter(Q(household__visitor_assignment__visitor=user) | Q(household__visitor_assignment__isnull=True))
     return qs.order_by("due", "household__address", "pk")
-
-
-def visits_visible_to(user) -> QuerySet[Visit]:
-    return Visit.objects.filter(scope_q(user, "unit__node")).select_related("household", "unit", "visitor")
 
 
 def households_for_visiting(*, user, unit: Unit) -> QuerySet[Household]:

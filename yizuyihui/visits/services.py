@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import TIER2_LEVELS, OrgNode, Unit
 from yizuyihui.people.models import Household, HouseholdCategory, Post
 from yizuyihui.visits.models import (
@@ -49,7 +50,7 @@ HORIZON_DAYS = getattr(settings, "VISITS_HORIZON_DAYS", 92)
 GENERATE_LOCK = 4_2022_05  # pg advisory lock key: one schedule generator at a time
 
 
-class VisitsError(ValueError):
+class VisitsError(ServiceError):
     pass
 
 

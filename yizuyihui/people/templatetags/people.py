@@ -10,7 +10,3 @@ def phone_for(person, user) -> str:
     """{{ person|phone_for:request.user }} — full number only for roles that need it."""
     return selectors.person_phone_for(person=person, user=user)
 
-
-@register.filter
-def id_number_for(person, user) -> str:
-    return selectors.person_id_number_for(person=person, user=user)

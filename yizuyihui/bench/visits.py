@@ -167,7 +167,3 @@ def bench_visits(households: int, year: int | None, replans: int, workers: int, 
     echo(f"re-plan one unit: median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms — goal ≤ 200 ms")
     if not keep:
         _drop_city(echo)
-
-
-bench_commands = [bench_visits]
-commands: list = []

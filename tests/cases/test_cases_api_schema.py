@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from factories import file_matter
 from hypothesis import HealthCheck, given, settings
 
 from yizuyihui.cases.models import ApiKey
-from yizuyihui.cases.services import case_file
 
 
 @pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_the_cases_api_has_no_server_errors(cast):
     from yizuyihui.wsgi import application
 
     ApiKey.objects.create(user=cast.users["unit_leader"], name="schemathesis", key="schema-key-1")
-    case_file(unit=cast.unit_a, actor=cast.users["resident"], title="样例", description="", channel="web")
+    file_matter(cast, title="样例", description="", channel="web")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     failures = []
     operations = [r.ok() for r in schema.get_all_operations()]

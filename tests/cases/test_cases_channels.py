@@ -6,6 +6,7 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
+from factories import file_matter
 
 from yizuyihui.cases.models import ApiKey, Case, Category
 
@@ -139,9 +140,8 @@ def test_open311_refuses_a_bad_key_with_an_error_document(cast, client):
 
 
 def test_the_public_board_shows_no_personal_data(cast, login):
-    from yizuyihui.cases.services import case_file
 
-    case_file(unit=cast.unit_a, actor=cast.users["resident"], title="公共区域漏水", description="住户电话 13800000011",
+    file_matter(cast, title="公共区域漏水", description="住户电话 13800000011",
               channel="web")
     html = login("resident").get(f"/cases/board/{cast.unit_a.pk}/").content.decode()
     assert "公共区域漏水" in html and cast.residents["resident"].phone not in html and "13800000011" not in html

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from factories import file_matter
 
 from yizuyihui.cases import services as s
 from yizuyihui.cases.models import Assignment, CaseEvent
@@ -21,7 +22,7 @@ def test_exactly_one_of_24_parallel_claimers_wins(cast):
         user = user_create(username=f"handler{i}", password="demo-pass-2026")
         post_grant(user=user, role="grid_worker", node=cast.unit_a.node)
         handlers.append(user)
-    case = s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="争抢", description="", channel="web")
+    case = file_matter(cast, title="争抢", description="", channel="web")
     s.case_receive(case=case, actor=leader)
     s.case_dispatch(case=case, actor=leader, handlers=handlers)
     barrier = threading.Barrier(len(handlers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from factories import file_matter
 
 from yizuyihui.cases import services as s
 from yizuyihui.cases.deadlines import (
@@ -62,21 +63,21 @@ def test_the_calendar_is_editable_data():
 
 def test_a_matter_filed_before_national_day_gets_its_deadlines_after_it(cast, time_machine):
     time_machine.move_to(at(2026, 9, 30, 10), tick=False)
-    case = s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="路灯不亮", description="", channel="web")
+    case = file_matter(cast, title="路灯不亮", description="", channel="web")
     assert case.respond_due == at(2026, 10, 8, 10)
     assert case.resolve_due == at(2026, 10, 13, 10)
 
 
 def test_urgent_matters_run_on_the_wall_clock_even_on_holidays(cast, time_machine):
     time_machine.move_to(at(2026, 10, 2, 10), tick=False)
-    case = s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="水管爆裂", description="", channel="web",
+    case = file_matter(cast, title="水管爆裂", description="", channel="web",
                        urgency="urgent")
     assert case.respond_due == at(2026, 10, 2, 12) and case.resolve_due == at(2026, 10, 3, 10)
 
 
 def test_the_sweep_supervises_escalates_and_is_idempotent(cast, time_machine):
     time_machine.move_to(at(2026, 9, 30, 10), tick=False)
-    case = s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="路灯不亮", description="", channel="web")
+    case = file_matter(cast, title="路灯不亮", description="", channel="web")
     time_machine.move_to(at(2026, 10, 9, 10), tick=False)  # a day after the response deadline
     assert s.sweep_overdue()["respond_overdue"] == 1
     assert s.sweep_overdue() == {"respond_overdue": 0, "resolve_overdue": 0, "escalated": 0}

@@ -4,6 +4,7 @@ someone responsible, and every invariant of the life cycle holds after each step
 from __future__ import annotations
 
 import pytest
+from factories import file_matter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +67,7 @@ def _check(case: Case, cast, steps_ok: int):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(PERSONAS)), min_size=1, max_size=25))
 def test_random_sequences_keep_every_invariant(cast, steps):
-    case = s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="随机", description="", channel="web")
+    case = file_matter(cast, title="随机", description="", channel="web")
     ok = 0
     for action, persona in steps:
         try:

@@ -6,44 +6,25 @@ cast: a URL, and the personas that may open it. Everyone else must get 403/404 (
 redirect to the login page or 401/403/404).
 
 Apps add their routes in `tests/<app>/scope_routes.py` (a dict named ROUTES with the same shape,
-importing Probe and the persona sets from this module); they are merged below.
+importing Probe and the persona sets from tests/scope.py); they are merged below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from scope import ALL, OVER_STREET, OVER_UNIT_A, OVER_UNIT_D, STAFF, Probe  # noqa: F401  (tests/scope.py)
 
 from yizuyihui.demo.cast import PERSONAS
-
-ALL = frozenset(PERSONAS)
-STAFF = ALL - {"resident"}
-# Staff whose scope covers unit A (幸福一网格, in 东风街道 of 东区)
-OVER_UNIT_A = frozenset({"city_admin", "district_official", "department_handler", "street_official",
-                         "community_cadre", "grid_worker", "unit_leader", "council_member", "building_head"})
-# Staff whose scope covers unit D (和平一网格, in 西风街道 of 东区): the outsider's street
-OVER_UNIT_D = frozenset({"city_admin", "district_official", "department_handler", "outsider"})
-OVER_STREET = frozenset({"city_admin", "district_official", "department_handler", "street_official"})
-
-
-@dataclass
-class Probe:
-    url: str
-    allowed: frozenset[str]
-    method: str = "get"
-    data: dict | None = None
-    anonymous_ok: bool = False
-
 
 # url name → function(cast) → probes
 ROUTES: dict[str, Callable] = {
     "core:home": lambda c: [Probe(reverse("core:home"), ALL)],
     "core:healthz": lambda c: [Probe(reverse("core:healthz"), ALL, anonymous_ok=True)],
     "accounts:login": lambda c: [Probe(reverse("accounts:login"), ALL, anonymous_ok=True)],
-    "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_login.py
+    "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_accounts_login.py
     "accounts:profile": lambda c: [Probe(reverse("accounts:profile"), ALL)],
     "org:browse": lambda c: [Probe(reverse("org:browse"), STAFF)],
     "org:node_detail": lambda c: [

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from factories import file_matter
 from PIL import Image
 
 from yizuyihui.cases import services as s
@@ -17,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _file(cast, **kw):
-    return s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="楼道灯坏了", description="三号楼二单元",
-                       channel="web", **kw)
+    return file_matter(cast, **kw)
 
 
 def _dispatched(cast):
@@ -138,7 +138,7 @@ def test_a_stale_copy_cannot_claim_after_another_handler(cast):
     s.case_claim(case=case, actor=cast.users["grid_worker"])
     # Both passed the permission check before either committed: the state-guarded UPDATE decides.
     with pytest.raises(s.CaseConflict):
-        s._step(stale, "t_claim", action="claim", actor=cast.users["building_head"], now=stale.filed_at,
+        s.loop._step(stale, "claim", actor=cast.users["building_head"], now=stale.filed_at,
                 handler=cast.users["building_head"])
     assert Case.objects.get(pk=case.pk).handler == cast.users["grid_worker"]
 
@@ -264,9 +264,41 @@ def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch):
 
     top = Category.objects.get(level=1, name="城乡建设")
     other = Category.objects.filter(level=1).exclude(pk=top.pk).first()
-    monkeypatch.setattr(s, "_suggest_category", lambda text: (top, 0.8))
+    from yizuyihui.cases.services import filing
+    from yizuyihui.core import plugins
+
+    monkeypatch.setattr(filing, "_routing_down_until", 0.0)
+    monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.8))
     case = _file(cast, category=other)
     assert case.suggested_category == top and case.suggestion_confidence == 0.8 and case.category_overridden
+
+
+def test_correcting_the_category_is_a_recorded_step(cast, monkeypatch):
+    """The event triage's retraining reads: action "recategorize", data {"from": old id or None, "to": new id}."""
+    from yizuyihui.cases.models import Category
+    from yizuyihui.cases.services import filing
+    from yizuyihui.core import plugins
+
+    top = Category.objects.get(level=1, name="城乡建设")
+    other = Category.objects.filter(level=1).exclude(pk=top.pk).first()
+    monkeypatch.setattr(filing, "_routing_down_until", 0.0)
+    monkeypatch.setitem(plugins._providers, "route_text", lambda text: None)
+    case = _file(cast)
+    assert case.category is None
+    with pytest.raises(s.CaseForbidden):
+        s.case_recategorize(case=case, actor=cast.users["resident"], category=top)
+    s.case_recategorize(case=case, actor=cast.users["unit_leader"], category=top)
+    monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.9))
+    routed = _file(cast)
+    s.case_recategorize(case=routed, actor=cast.users["unit_leader"], category=other)
+    events = list(CaseEvent.objects.filter(action="recategorize").order_by("pk").values_list("case_id", "data", "public"))
+    assert events == [(case.pk, {"from": None, "to": top.pk}, False), (routed.pk, {"from": top.pk, "to": other.pk}, False)]
+    routed.refresh_from_db()
+    assert routed.category == other and routed.category_overridden and routed.status == CaseStatus.FILED
+    s.case_receive(case=routed, actor=cast.users["unit_leader"])
+    s.case_resolve_on_spot(case=routed, actor=cast.users["unit_leader"], note="已处理")
+    with pytest.raises(s.CaseError):  # settled matters keep their category
+        s.case_recategorize(case=routed, actor=cast.users["unit_leader"], category=top)
 
 
 def test_urgent_mode_is_asked_of_the_node_mode_provider(cast):

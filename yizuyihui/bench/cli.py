@@ -1,0 +1,7 @@
+"""`yzyh bench …`: the benchmark harnesses (they may use every app and the demo cast; no app
+imports them)."""
+
+from yizuyihui.bench.cases import bench_cases, bench_step
+from yizuyihui.bench.visits import bench_visits
+
+bench_commands = [bench_cases, bench_step, bench_visits]
