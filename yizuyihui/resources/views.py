@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff
-from yizuyihui.accounts.scope import paths_q, scope_root_nodes, user_scope
+from yizuyihui.accounts.scope import paths_q, user_scope
 from yizuyihui.cases.models import Case
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.org.models import Level, OrgNode, Unit
+from yizuyihui.org.selectors import scope_root_nodes
 from yizuyihui.people.models import Person, Registration, RegistrationKind
 from yizuyihui.resources import matching, rules, selectors, services
 from yizuyihui.resources.models import (
