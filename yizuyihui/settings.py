@@ -211,3 +211,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- privacy and robustness at the edges (issue 11) ---------------------------------------------------
+# Kept in one block so it merges apart from other settings changes.
+# Control characters are refused at every edge (pages, API, Open311) before any view runs.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+                  "yizuyihui.core.validation.RejectControlCharacters")
+# Extra category names or codes whose matters are never published (core/public.py).
+YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
+# Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).
+YZYH_OPEN311_JURISDICTION = env_str("YZYH_OPEN311_JURISDICTION", "")

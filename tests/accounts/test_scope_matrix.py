@@ -36,6 +36,15 @@ class Probe:
     method: str = "get"
     data: dict | None = None
     anonymous_ok: bool = False
+    # Text that must never appear in the response, whoever reads it (public routes: phone and ID
+    # numbers, the reporter's address, confidential matters) — the matrix reads what they return.
+    secrets: tuple[str, ...] = ()
+
+    def assert_keeps_secrets(self, response, who: str) -> None:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        leaked = [s for s in self.secrets if s in text]
+        assert not leaked, f"{who} read {leaked} at {self.url}"
 
 
 # url name → function(cast) → probes
@@ -136,6 +145,7 @@ def test_scope_matrix(name, cast, client):
             client.force_login(users[persona])
             before = snapshot() if probe.method != "get" and persona not in probe.allowed else None
             response = getattr(client, probe.method)(probe.url, probe.data or {})
+            probe.assert_keeps_secrets(response, persona)
             if persona in probe.allowed:
                 assert response.status_code < 400, f"{persona} should open {probe.url}, got {response.status_code}"
             else:
@@ -145,6 +155,7 @@ def test_scope_matrix(name, cast, client):
         client.logout()
         before = snapshot() if probe.method != "get" else None
         response = getattr(client, probe.method)(probe.url, probe.data or {})
+        probe.assert_keeps_secrets(response, "anonymous")
         if probe.anonymous_ok:
             assert response.status_code < 400
         else:

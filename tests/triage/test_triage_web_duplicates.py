@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from yizuyihui.cases.services import case_file, case_return
 from yizuyihui.triage.models import CaseSupport
@@ -31,7 +32,7 @@ def _file(c, unit, actor, title=ORIGINAL_TITLE, body=ORIGINAL_BODY, **kw):
 
 
 def _panel(client, **params):
-    return client.get(reverse("triage:duplicates"), params, HTTP_HX_REQUEST="true")
+    return client.post(reverse("triage:duplicates"), params, HTTP_HX_REQUEST="true")
 
 
 def test_reworded_duplicate_in_the_same_unit_is_suggested(cast, login):
@@ -79,7 +80,7 @@ def test_panel_shows_no_personal_data(cast, login):
     for persona in ("resident", "building_head"):
         html = _panel(login(persona), title=REWORDED_TITLE, description=REWORDED_BODY).content.decode()
         assert f'id="dup-{case.pk}"' in html
-        assert ORIGINAL_TITLE in html and case.filed_at.strftime("%Y-%m-%d") in html
+        assert ORIGINAL_TITLE in html and timezone.localtime(case.filed_at).strftime("%Y-%m-%d") in html
         for secret in (person.name, person.phone, person.id_number, PLACE, "13912345678", "物业公司要退出",
                        person.household.address):
             assert secret not in html, secret
@@ -94,7 +95,7 @@ def test_short_or_empty_text_shows_nothing(cast, login):
 def test_filing_pages_ask_for_duplicates_with_htmx(cast, login):
     for persona, url in (("resident", reverse("cases:resident_file")), ("grid_worker", reverse("cases:staff_file"))):
         html = login(persona).get(url).content.decode()
-        assert f'hx-get="{reverse("triage:duplicates")}"' in html
+        assert f'hx-post="{reverse("triage:duplicates")}"' in html
         # keyup as typed; input too, for phone keyboards and Chinese input methods (no key events)
         assert 'hx-trigger="keyup changed delay:600ms, input changed delay:600ms"' in html
         assert 'id="duplicates"' in html

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from yizuyihui.cases import selectors, services
 from yizuyihui.cases.models import Attachment, Case, Channel, Rating, Supervision, Urgency
 from yizuyihui.cases.rules import is_staff, resident_unit
+from yizuyihui.core import public
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 
@@ -250,7 +251,7 @@ def public_board(request, unit_id: int):
     own = resident_unit(request.user)
     if not (request.user.has_perm("org.view_unit", unit) or (own is not None and own.pk == unit.pk)):
         raise PermissionDenied
-    return render(request, "cases/public_board.html", {"unit": unit, "cases": selectors.public_board(unit=unit)})
+    return render(request, "cases/public_board.html", {"unit": unit, "cases": public.unit_board(unit=unit)})
 
 
 @login_required

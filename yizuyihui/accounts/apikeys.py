@@ -1,0 +1,14 @@
+"""API keys: the one place that turns a presented key into a user (API routers, Open311)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+
+def key_user_for(raw: str):
+    """The active user behind an active key, or None. One query: auth runs on every API request."""
+    raw = (raw or "").strip()
+    if not raw or len(raw) > 200:
+        return None
+    return next(iter(get_user_model().objects.filter(case_api_keys__key=raw, case_api_keys__active=True,
+                                                     is_active=True)[:1]), None)
