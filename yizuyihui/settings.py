@@ -214,9 +214,10 @@ LOGGING = {
 
 # --- privacy and robustness at the edges (issue 11) ---------------------------------------------------
 # Kept in one block so it merges apart from other settings changes.
-# Control characters are refused at every edge (pages, API, Open311) before any view runs.
+# Control characters, oversize values, numbers and dates out of range are refused at every edge
+# (pages, API, Open311) before any view runs (core/validation.py).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
-                  "yizuyihui.core.validation.RejectControlCharacters")
+                  "yizuyihui.core.validation.EdgeValidation")
 # Extra category names or codes whose matters are never published (core/public.py).
 YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
 # Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).

@@ -13,42 +13,14 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from yizuyihui.accounts.apikeys import api_auth
 from yizuyihui.cases import selectors, services
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 
-
-def _key_user(key: str):
-    # One query for the user alone (no ApiKey columns, no ORDER BY): auth runs on every API request.
-    if not key:
-        return None
-    return next(iter(get_user_model().objects.filter(case_api_keys__key=key, case_api_keys__active=True,
-                                                     is_active=True)[:1]), None)
-
-
-class BearerKey(HttpBearer):
-    def authenticate(self, request, token):
-        user = _key_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class HeaderKey(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request, key):
-        user = _key_user(key or "")
-        if user is not None:
-            request.user = user
-        return user
-
-
-# Keys first: SessionAuth checks CSRF before anything else and raised 403 on every key-authenticated
-# POST from a real client (the test client skips CSRF checks, so only `yzyh bench cases` saw it).
-router = Router(tags=["cases"], auth=[BearerKey(), HeaderKey(), SessionAuth()])
+# Keys and the session, shared with every router (accounts/apikeys.py).
+router = Router(tags=["cases"], auth=api_auth())
 
 
 class Message(Schema):

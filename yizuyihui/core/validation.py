@@ -106,62 +106,116 @@ def int_list_param(values, *, field: str, max_items: int = 50) -> list[int]:
 
 
 # --- the edge: one middleware for every request ----------------------------------------------------
-def _strings(value):
+# Form fields named alike get the same limit on every page (the API's schemas and Open311 use the
+# same constants); any other single value is capped at MINUTES_MAX (minutes are the longest text).
+FIELD_LIMITS = {"title": TITLE_MAX, "description": TEXT_MAX, "place": PLACE_MAX, "reason": TEXT_MAX,
+                "note": TEXT_MAX, "finding": TEXT_MAX, "text": TEXT_MAX, "answer": TEXT_MAX, "result": TEXT_MAX,
+                "address_string": PLACE_MAX, "minutes": MINUTES_MAX}
+VALUE_MAX = MINUTES_MAX
+_DIGITS_RE = re.compile(r"\s*[+-]?\d{19,}\s*")
+_DATE_RE = re.compile(r"\s*(\d{4,})-\d{1,2}-\d{1,2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+EDGE_MIN_YEAR, EDGE_MAX_YEAR = 1900, 2100
+
+
+def check_value(name: str, value: str) -> str | None:
+    """Why one submitted value is refused at the edge, or None.
+
+    Besides control characters and lengths: a number no database column can hold (2**70 as an
+    id, a limit or an offset answered 500 with an OverflowError) and a date no one means
+    (0001-01-01, 9999-12-31: a day before or after overflows)."""
+    if has_control_characters(name) or has_control_characters(value):
+        return _("%(field)s contains control characters") % {"field": name}
+    limit = FIELD_LIMITS.get(name, VALUE_MAX)
+    if len(value) > limit:
+        return _("%(field)s may be at most %(n)d characters") % {"field": name, "n": limit}
+    if _DIGITS_RE.fullmatch(value) and abs(int(value)) > MAX_INT:
+        return _("%(field)s: the number is too large") % {"field": name}
+    date = _DATE_RE.fullmatch(value)
+    if date and not EDGE_MIN_YEAR <= int(date.group(1)) <= EDGE_MAX_YEAR:
+        return _("%(field)s: give a date between %(a)d and %(b)d") % {"field": name, "a": EDGE_MIN_YEAR, "b": EDGE_MAX_YEAR}
+    return None
+
+
+def _json_problem(value, name: str = "body") -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return _("%(field)s: the number is too large") % {"field": name} if abs(value) > MAX_INT else None
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
+        if has_control_characters(value):
+            return _("%(field)s contains control characters") % {"field": name}
+        return None
+    if isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
-            yield from _strings(v)
+            problem = _json_problem(str(k), name) or _json_problem(v, str(k))
+            if problem:
+                return problem
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v)
+            problem = _json_problem(v, name)
+            if problem:
+                return problem
+    return None
 
 
-def request_has_control_characters(request) -> str | None:
-    """The name of the first parameter holding a control character, or None."""
+def request_problem(request) -> str | None:
+    """The first reason to refuse this request's input, or None."""
     for name, values in request.GET.lists():
-        if has_control_characters(name) or any(has_control_characters(v) for v in values):
-            return name
+        for value in values:
+            problem = check_value(name, value)
+            if problem:
+                return problem
     if request.method in ("POST", "PUT", "PATCH"):
         ctype = request.content_type or ""
         if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             for name, values in request.POST.lists():
-                if has_control_characters(name) or any(has_control_characters(v) for v in values):
-                    return name
+                for value in values:
+                    problem = check_value(name, value)
+                    if problem:
+                        return problem
             for name, files in request.FILES.lists():
                 if any(has_control_characters(f.name or "") for f in files):
-                    return name
+                    return _("%(field)s contains control characters") % {"field": name}
         elif ctype == "application/json" and request.body:
             try:
                 data = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
                 return None  # the API answers malformed JSON itself
-            if any(has_control_characters(s) for s in _strings(data)):
-                return "body"
+            return _json_problem(data)
     return None
 
 
-class RejectControlCharacters:
-    """400 (422 with the API's error shape on /api/) for any control character in the input."""
+class EdgeValidation:
+    """Refuses bad input before any view runs: 400 on pages and Open311 (in its format), 422 with
+    the API's error shape on /api/. Also turns an `InputError` a view raises into that answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if has_control_characters(request.path):
-            return HttpResponse(_("Control characters are not allowed"), status=400, content_type="text/plain; charset=utf-8")
+            return self.refuse(request, _("Control characters are not allowed"))
         try:
-            field = request_has_control_characters(request)
+            problem = request_problem(request)
         except Exception:  # a malformed multipart body: let Django's own handling answer it
-            field = None
-        if field is None:
-            return self.get_response(request)
-        message = _("%(field)s contains control characters") % {"field": field}
+            problem = None
+        if problem is not None:
+            return self.refuse(request, problem)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, InputError):
+            return self.refuse(request, str(exception))
+        return None
+
+    @staticmethod
+    def refuse(request, message: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=422)
         if request.path.startswith("/open311/"):
             from yizuyihui.cases.open311 import error_for_path
 
             return error_for_path(request.path, 400, message)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        from django.shortcuts import render
+
+        return render(request, "core/bad_input.html", {"message": message}, status=400)
