@@ -176,6 +176,10 @@ def request_problem(request) -> str | None:
             for name, files in request.FILES.lists():
                 if any(has_control_characters(f.name or "") for f in files):
                     return _("%(field)s contains control characters") % {"field": name}
+            if request.FILES:
+                from yizuyihui.core.uploads import check_request_photos
+
+                return check_request_photos(request)
         elif ctype == "application/json" and request.body:
             try:
                 data = json.loads(request.body)
