@@ -47,6 +47,12 @@ class Probe:
         assert not leaked, f"{who} read {leaked} at {self.url}"
 
 
+def _key(c):
+    from yizuyihui.accounts.apikeys import apikey_create
+
+    return apikey_create(user=c.users["grid_worker"], name="matrix")[0]
+
+
 # url name → function(cast) → probes
 ROUTES: dict[str, Callable] = {
     "core:home": lambda c: [Probe(reverse("core:home"), ALL)],
@@ -54,6 +60,10 @@ ROUTES: dict[str, Callable] = {
     "accounts:login": lambda c: [Probe(reverse("accounts:login"), ALL, anonymous_ok=True)],
     "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_login.py
     "accounts:profile": lambda c: [Probe(reverse("accounts:profile"), ALL)],
+    "accounts:api_keys": lambda c: [Probe(reverse("accounts:api_keys"), ALL)],  # each sees their own keys
+    # the owner (grid worker) and city admins may revoke; to everyone else the key does not exist
+    "accounts:api_key_revoke": lambda c: [Probe(reverse("accounts:api_key_revoke", args=[_key(c).pk]),
+                                                frozenset({"grid_worker", "city_admin"}), method="post")],
     "org:browse": lambda c: [Probe(reverse("org:browse"), STAFF)],
     "org:node_detail": lambda c: [
         Probe(reverse("org:node_detail", args=[c.street.pk]), OVER_STREET),
@@ -114,7 +124,7 @@ def test_every_route_is_covered():
     assert not missing, f"routes without a scope-matrix entry: {missing}"
 
 
-PROJECT_APPS = ("org", "people", "cases", "visits", "meetings", "insights", "triage")
+PROJECT_APPS = ("org", "people", "accounts", "cases", "visits", "meetings", "insights", "triage")
 
 
 def snapshot() -> str:

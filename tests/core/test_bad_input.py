@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from yizuyihui.accounts.apikeys import key_user_for
-from yizuyihui.cases.models import ApiKey, Case
+from yizuyihui.accounts.apikeys import apikey_create, key_user_for
+from yizuyihui.cases.models import Case
 from yizuyihui.core.validation import TEXT_MAX
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ HUGE = str(2**70)
 
 @pytest.fixture
 def key(cast):
-    ApiKey.objects.create(user=cast.users["resident"], name="t", key="resident-key")
-    ApiKey.objects.create(user=cast.users["grid_worker"], name="t", key="staff-key")
+    apikey_create(user=cast.users["resident"], name="t", raw="resident-key")[0]
+    apikey_create(user=cast.users["grid_worker"], name="t", raw="staff-key")[0]
     return "resident-key"
 
 

@@ -1,6 +1,14 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yizuyihui.accounts import apikeys
+from yizuyihui.accounts.rules import is_city_admin
 
 
 class LoginView(auth_views.LoginView):
@@ -15,3 +23,31 @@ class LoginView(auth_views.LoginView):
 def profile(request):
     posts = request.user.posts.filter(active=True).select_related("node")
     return render(request, "accounts/profile.html", {"posts": posts})
+
+
+@login_required
+def api_keys(request):
+    """The caller's API keys (city admins: everyone's). A new key is shown once, on this page."""
+    new_key = None
+    if request.method == "POST":
+        owner = request.user
+        if request.POST.get("user") and is_city_admin(request.user):
+            owner = get_object_or_404(get_user_model(), username=request.POST["user"][:150])
+        try:
+            key, new_key = apikeys.apikey_create(user=owner, name=request.POST.get("name", ""), actor=request.user)
+        except ValueError:
+            messages.error(request, _("Name the key: what will use it?"))
+    keys = apikeys.keys_visible_to(request.user)[:500]
+    return render(request, "accounts/api_keys.html", {"keys": keys, "new_key": new_key,
+                                                      "admin": is_city_admin(request.user)})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request, pk: int):
+    key = get_object_or_404(apikeys.keys_visible_to(request.user), pk=pk)
+    if not apikeys.may_manage_keys_of(request.user, key.user):
+        raise PermissionDenied
+    apikeys.apikey_revoke(key=key, actor=request.user)
+    messages.success(request, _("Key revoked"))
+    return redirect("accounts:api_keys")
