@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -17,6 +18,26 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Per (username, IP) lockout stops guessing one password without letting anyone lock any
+        # account from anywhere; this IP-wide limit stops one machine trying many usernames.
+        if ip_failures(request) >= settings.AXES_IP_FAILURE_LIMIT:
+            return render(request, "accounts/locked.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def ip_failures(request) -> int:
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
+    since = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    total = AccessAttempt.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(n=Sum("failures_since_start"))["n"]
+    return total or 0
 
 
 @login_required
