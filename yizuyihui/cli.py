@@ -13,7 +13,7 @@ import os
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "triage", "insights", "demo"]
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "triage", "insights", "demo", "audit"]
 
 
 def setup_django() -> None:

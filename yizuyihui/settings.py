@@ -218,6 +218,7 @@ LOGGING = {
 # (pages, API, Open311) before any view runs (core/validation.py).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
                   "yizuyihui.core.validation.EdgeValidation")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("yizuyihui.api"), "yizuyihui.audit")  # hash-chained audit log
 # Extra category names or codes whose matters are never published (core/public.py).
 YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
 # Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).

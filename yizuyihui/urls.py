@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("yizuyihui.meetings.urls")),
     path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
+    path("audit/", include("yizuyihui.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

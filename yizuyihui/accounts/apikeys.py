@@ -12,6 +12,8 @@ from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from yizuyihui.accounts.models import ApiKey, key_digest
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
 
 PREFIX = "yzyh_"
 # Record use at most once a minute per key: a write per request would double the API's cost.
@@ -33,6 +35,8 @@ def apikey_create(*, user, name: str, actor=None, raw: str | None = None) -> tup
         raise ValueError("name the key (what uses it)")
     raw = raw or PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(user=user, name=name, prefix=raw[:12], digest=key_digest(raw), created_by=actor)
+    audit_record(action=AuditAction.KEY_CREATED, actor=actor, obj=key,
+                 detail={"user": user.username, "name": name, "prefix": key.prefix})
     return key, raw
 
 
@@ -42,6 +46,8 @@ def apikey_revoke(*, key: ApiKey, actor=None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        audit_record(action=AuditAction.KEY_REVOKED, actor=actor, obj=key,
+                     detail={"user": key.user.username, "prefix": key.prefix})
     return key
 
 
