@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from yizuyihui.accounts.apikeys import apikey_create
