@@ -254,3 +254,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
 if env_bool("YZYH_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# Personal numbers encrypted at rest (people/crypto.py): django-fernet-encrypted-fields derives
+# its keys from SECRET_KEY and SALT_KEY; lookups use an HMAC under YZYH_LOOKUP_KEY. Production
+# sets all three in the environment; the demo keeps generated ones in the data folder.
+SALT_KEY = persistent_secret(DATA_DIR, env="YZYH_FIELD_SALT", filename="field_salt")
+YZYH_LOOKUP_KEY = persistent_secret(DATA_DIR, env="YZYH_LOOKUP_KEY", filename="lookup_key")

@@ -176,7 +176,7 @@ def staff_file(request):
         if p.get("reporter_phone"):
             from yizuyihui.people.models import Person
 
-            reporter = Person.objects.filter(node__path__startswith=unit.node.path, phone=p["reporter_phone"].strip()).first()
+            reporter = Person.objects.with_phone(p["reporter_phone"]).filter(node__path__startswith=unit.node.path).first()
         try:
             case = services.case_file(unit=unit, actor=request.user, title=p.get("title", ""),
                                       description=p.get("description", ""), channel=p.get("channel", ""),

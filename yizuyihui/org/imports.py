@@ -239,7 +239,7 @@ def _apply_roster(people: list[dict]) -> int:
     units = {u.node.code: u for u in Unit.objects.select_related("node").filter(node__code__in={p["unit_code"] for p in people})}
     for p in people:
         unit = units[p["unit_code"]]
-        person = Person.objects.filter(id_number=p["id_number"]).first() if p["id_number"] else None
+        person = Person.objects.with_id_number(p["id_number"]).first() if p["id_number"] else None
         if person is None:
             person = Person.objects.create(name=p["name"], gender=p["gender"], id_number=p["id_number"], phone=p["phone"],
                                            is_party_member=p["party"], node=unit.node)
