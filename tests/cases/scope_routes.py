@@ -81,12 +81,14 @@ ROUTES = {
     "cases:inbox": lambda c: [Probe(reverse("cases:inbox"), ALL)],
     "cases:attachment": lambda c: [Probe(reverse("cases:attachment", args=[_attachment(c).pk]), OVER_UNIT_A | {"resident"})],
     "api:case_list": lambda c: [Probe("/api/cases/", ALL)],
-    "api:case_create": lambda c: [],  # POST JSON: tests/cases/test_api.py covers who may file where
+    "api:case_create": lambda c: [Probe("/api/cases/", OVER_UNIT_A | {"resident"}, method="post", json=True,
+                                        data={"unit_id": c.unit_a.pk, "title": "路灯坏了"})],
     "api:case_claims": lambda c: [Probe("/api/cases/worklist/claims", ALL)],
     "api:case_categories": lambda c: [Probe("/api/cases/categories", ALL)],
     "api:case_detail": lambda c: [Probe(f"/api/cases/{_case(c).pk}", OVER_UNIT_A | {"resident"})],
     "api:case_events": lambda c: [Probe(f"/api/cases/{_case(c).pk}/events", OVER_UNIT_A | {"resident"})],
-    "api:case_action": lambda c: [],  # POST JSON: tests/cases/test_api.py
+    "api:case_action": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions/receive", MANAGERS_OVER_A, method="post",
+                                        json=True, data={"reason": ""}, state_errors_ok=True)],
     "open311:discovery": lambda c: [Probe("/open311/v2/discovery.json", ALL, anonymous_ok=True)],
     "open311:services": lambda c: [Probe("/open311/v2/services.xml", ALL, anonymous_ok=True)],
     "open311:service_definition": lambda c: [Probe("/open311/v2/services/01.json", ALL, anonymous_ok=True)],
