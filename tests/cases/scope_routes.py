@@ -61,7 +61,8 @@ def _public_cases(c) -> str:
 
 ROUTES = {
     "cases:worklist": lambda c: [Probe(reverse("cases:worklist"), ALL)],  # residents are redirected to "my matters"
-    "cases:resident_file": lambda c: [Probe(reverse("cases:resident_file"), ALL)],  # every persona lives in a unit
+    # every persona lives in a unit; a superuser account does not (403: no unit to file for)
+    "cases:resident_file": lambda c: [Probe(reverse("cases:resident_file"), ALL, superuser_too=False)],
     "cases:staff_file": lambda c: [Probe(reverse("cases:staff_file"), STAFF)],
     "cases:my_cases": lambda c: [Probe(reverse("cases:my_cases"), ALL)],
     "cases:my_case": lambda c: [Probe(reverse("cases:my_case", args=[_case(c).public_id]), OVER_UNIT_A | {"resident"})],
