@@ -101,6 +101,7 @@ def test_concurrent_requests_with_one_idempotency_key_make_one_matter(cast):
             codes.append(r.status_code)
         finally:
             close_old_connections()
+            connection.close()  # this thread's own connection: the test database must drop afterwards
 
     threads = [threading.Thread(target=post) for _ in range(8)]
     for t in threads:
