@@ -29,3 +29,29 @@ class Probe:
     method: str = "get"
     data: dict | None = None
     anonymous_ok: bool = False
+    # Text that must never appear in the response, whoever reads it (public routes: phone and ID
+    # numbers, the reporter's address, confidential matters) — the matrix reads what they return.
+    secrets: tuple[str, ...] = ()
+    json: bool = False  # send `data` as a JSON body (API writes)
+    # A write the first allowed persona already made: the others may get 409/422 (state), never 401/403/404.
+    state_errors_ok: bool = False
+    # Pages for people who live in a unit (a superuser account lives nowhere) opt out of the superuser check.
+    superuser_too: bool = True
+
+    def opened(self, response) -> bool:
+        if self.state_errors_ok and response.status_code in (409, 422):
+            return True
+        return response.status_code < 400
+
+    def send(self, client):
+        if self.json:
+            import json
+
+            return getattr(client, self.method)(self.url, json.dumps(self.data or {}), content_type="application/json")
+        return getattr(client, self.method)(self.url, self.data or {})
+
+    def assert_keeps_secrets(self, response, who: str) -> None:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        leaked = [s for s in self.secrets if s in text]
+        assert not leaked, f"{who} read {leaked} at {self.url}"

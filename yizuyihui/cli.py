@@ -13,7 +13,7 @@ import importlib.util
 import click
 
 APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "triage", "places",
-                      "insights", "demo", "bench"]
+                      "insights", "demo", "bench", "audit"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

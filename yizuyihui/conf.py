@@ -74,18 +74,19 @@ def env_path(name: str, default: Path) -> Path:
     return path.resolve()
 
 
-def persistent_secret(data_dir: Path) -> str:
-    """Return SECRET_KEY from the environment, or one generated once and kept in the data folder.
+def persistent_secret(data_dir: Path, *, env: str = "SECRET_KEY", filename: str = "secret_key") -> str:
+    """Return a secret from the environment, or one generated once and kept in the data folder.
 
-    The demo must start with no configuration; a production deployment sets SECRET_KEY.
+    The demo must start with no configuration; a production deployment sets SECRET_KEY (and the
+    field-encryption salt and lookup key, see docs/operations.md).
     """
-    raw = os.environ.get("SECRET_KEY")
+    raw = os.environ.get(env)
     if raw is not None:
         if len(raw) < 32:
-            raise ConfigError("SECRET_KEY must be at least 32 characters")
+            raise ConfigError(f"{env} must be at least 32 characters")
         return raw
     data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "secret_key"
+    key_file = data_dir / filename
     if not key_file.exists():
         import secrets
 

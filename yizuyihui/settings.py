@@ -250,3 +250,51 @@ LOGGING = {
         "huey": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
     },
 }
+
+# --- privacy and robustness at the edges (issue 11) ---------------------------------------------------
+# Kept in one block so it merges apart from other settings changes.
+# Control characters, oversize values, numbers and dates out of range are refused at every edge
+# (pages, API, Open311) before any view runs (core/validation.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+                  "yizuyihui.core.validation.EdgeValidation")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("yizuyihui.api"), "yizuyihui.audit")  # hash-chained audit log
+# Extra category names or codes whose matters are never published (core/public.py).
+YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
+# Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).
+YZYH_OPEN311_JURISDICTION = env_str("YZYH_OPEN311_JURISDICTION", "")
+
+# Lockout (django-axes): failures count per (username, IP) — guessing one account's password is
+# stopped, yet nobody can lock a colleague out from another machine — and per IP across
+# usernames (accounts.views.LoginView), at a higher limit because offices share one NAT address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30, minimum=1)
+SILENCED_SYSTEM_CHECKS = [c for c in SILENCED_SYSTEM_CHECKS if c != "axes.W006"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email"), "max_similarity": 0.5}},
+    *AUTH_PASSWORD_VALIDATORS,
+]
+# Sessions: staff idle timeout and an absolute lifetime for everyone (accounts/sessions.py).
+YZYH_STAFF_IDLE_SECONDS = env_int("YZYH_STAFF_IDLE_MINUTES", 30, minimum=1) * 60
+YZYH_SESSION_MAX_SECONDS = env_int("YZYH_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = YZYH_SESSION_MAX_SECONDS
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "yizuyihui.accounts.sessions.SessionTimeouts")
+# TLS: secure cookies, HSTS and the HTTPS redirect are set from the environment, so that
+# `yzyh manage check --deploy` is clean in production (docs/operations.md). YZYH_HTTPS=1 turns
+# them all on; each can still be set on its own.
+_HTTPS = env_bool("YZYH_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
+if env_bool("YZYH_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# Personal numbers encrypted at rest (people/crypto.py): django-fernet-encrypted-fields derives
+# its keys from SECRET_KEY and SALT_KEY; lookups use an HMAC under YZYH_LOOKUP_KEY. Production
+# sets all three in the environment; the demo keeps generated ones in the data folder.
+SALT_KEY = persistent_secret(DATA_DIR, env="YZYH_FIELD_SALT", filename="field_salt")
+YZYH_LOOKUP_KEY = persistent_secret(DATA_DIR, env="YZYH_LOOKUP_KEY", filename="lookup_key")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
     path("places/", include("yizuyihui.places.urls")),
+    path("audit/", include("yizuyihui.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -19,6 +19,13 @@ from scope import ALL, OVER_STREET, OVER_UNIT_A, OVER_UNIT_D, STAFF, Probe  # no
 
 from yizuyihui.demo.cast import PERSONAS
 
+
+def _key(c):
+    from yizuyihui.accounts.apikeys import apikey_create
+
+    return apikey_create(user=c.users["grid_worker"], name="matrix")[0]
+
+
 # url name → function(cast) → probes
 ROUTES: dict[str, Callable] = {
     "core:home": lambda c: [Probe(reverse("core:home"), ALL)],
@@ -26,6 +33,10 @@ ROUTES: dict[str, Callable] = {
     "accounts:login": lambda c: [Probe(reverse("accounts:login"), ALL, anonymous_ok=True)],
     "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_accounts_login.py
     "accounts:profile": lambda c: [Probe(reverse("accounts:profile"), ALL)],
+    "accounts:api_keys": lambda c: [Probe(reverse("accounts:api_keys"), ALL)],  # each sees their own keys
+    # the owner (grid worker) and city admins may revoke; to everyone else the key does not exist
+    "accounts:api_key_revoke": lambda c: [Probe(reverse("accounts:api_key_revoke", args=[_key(c).pk]),
+                                                frozenset({"grid_worker", "city_admin"}), method="post")],
     "org:browse": lambda c: [Probe(reverse("org:browse"), STAFF)],
     "org:node_detail": lambda c: [
         Probe(reverse("org:node_detail", args=[c.street.pk]), OVER_STREET),
@@ -86,7 +97,7 @@ def test_every_route_is_covered():
     assert not missing, f"routes without a scope-matrix entry: {missing}"
 
 
-PROJECT_APPS = ("org", "people", "cases", "visits", "meetings", "insights", "triage", "resources")
+PROJECT_APPS = ("org", "people", "accounts", "cases", "visits", "meetings", "insights", "triage", "resources")
 
 
 def snapshot() -> str:
@@ -109,6 +120,7 @@ def test_scope_matrix(name, cast, client):
     from django.contrib.auth import get_user_model
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=PERSONAS)}
+    superuser = get_user_model().objects.create_superuser("matrix_root", "root@example.org", "Root-pass-2026!")
     probes = ROUTES[name](cast)
     for probe in probes:
         # Forbidden personas first, so a write they must not make is checked against untouched data.
@@ -116,16 +128,23 @@ def test_scope_matrix(name, cast, client):
         for persona in order:
             client.force_login(users[persona])
             before = snapshot() if probe.method != "get" and persona not in probe.allowed else None
-            response = getattr(client, probe.method)(probe.url, probe.data or {})
+            response = probe.send(client)
+            probe.assert_keeps_secrets(response, persona)
             if persona in probe.allowed:
-                assert response.status_code < 400, f"{persona} should open {probe.url}, got {response.status_code}"
+                assert probe.opened(response), f"{persona} should open {probe.url}, got {response.status_code}"
             else:
                 assert response.status_code in (401, 403, 404), f"{persona} must not open {probe.url}, got {response.status_code}"
                 if before is not None:
                     assert snapshot() == before, f"{persona}'s refused {probe.method.upper()} {probe.url} changed data"
+        if probe.method == "get" and "city_admin" in probe.allowed and probe.superuser_too:
+            # The superuser sees whatever the city admin sees, on pages and in the API alike.
+            client.force_login(superuser)
+            response = probe.send(client)
+            assert response.status_code < 400, f"the superuser should open {probe.url}, got {response.status_code}"
         client.logout()
         before = snapshot() if probe.method != "get" else None
-        response = getattr(client, probe.method)(probe.url, probe.data or {})
+        response = probe.send(client)
+        probe.assert_keeps_secrets(response, "anonymous")
         if probe.anonymous_ok:
             assert response.status_code < 400
         else:

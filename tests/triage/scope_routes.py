@@ -38,8 +38,8 @@ ROUTES = {
     "triage:model": lambda c: [Probe(reverse("triage:model"), STAFF)],
     # Every persona lives in a unit and may look for duplicates there; another unit only with a post over it.
     "triage:duplicates": lambda c: [
-        Probe(reverse("triage:duplicates") + "?title=楼道灯坏了", ALL),
-        Probe(reverse("triage:duplicates") + f"?title=楼道灯坏了&unit={c.unit_d.pk}", OVER_UNIT_D),
+        Probe(reverse("triage:duplicates"), ALL, method="post", data={"title": "楼道灯坏了"}),
+        Probe(reverse("triage:duplicates"), OVER_UNIT_D, method="post", data={"title": "楼道灯坏了", "unit": c.unit_d.pk}),
     ],
     # Residents of the unit and staff over it may attach to its open matter; the outsider may not.
     "triage:support": lambda c: [Probe(reverse("triage:support", args=[_case(c).pk]), OVER_UNIT_A | {"resident"},

@@ -32,7 +32,7 @@ def _file(c, unit, actor, title=ORIGINAL_TITLE, body=ORIGINAL_BODY, **kw):
 
 
 def _panel(client, **params):
-    return client.get(reverse("triage:duplicates"), params, HTTP_HX_REQUEST="true")
+    return client.post(reverse("triage:duplicates"), params, HTTP_HX_REQUEST="true")
 
 
 def test_reworded_duplicate_in_the_same_unit_is_suggested(cast, login):
@@ -95,7 +95,7 @@ def test_short_or_empty_text_shows_nothing(cast, login):
 def test_filing_pages_ask_for_duplicates_with_htmx(cast, login):
     for persona, url in (("resident", reverse("cases:resident_file")), ("grid_worker", reverse("cases:staff_file"))):
         html = login(persona).get(url).content.decode()
-        assert f'hx-get="{reverse("triage:duplicates")}"' in html
+        assert f'hx-post="{reverse("triage:duplicates")}"' in html
         # keyup as typed; input too, for phone keyboards and Chinese input methods (no key events)
         assert 'hx-trigger="keyup changed delay:600ms, input changed delay:600ms"' in html
         assert 'id="duplicates"' in html

@@ -80,7 +80,9 @@ def paths_q(paths: tuple[str, ...], field: str = "node") -> Q:
     """Q matching rows whose `field` node lies under one of `paths` (nothing if empty)."""
     lookup = f"{field}__path__startswith" if field else "path__startswith"
     if "" in paths:
-        return Q()
+        # "Everything", as a Q that survives `|`: an empty Q() is dropped from an OR, so
+        # `scope_q(superuser) | Q(filed_by=user)` used to mean only the superuser's own rows.
+        return ~Q(pk__in=[])
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{lookup: p}) for p in paths))

@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
+    path("me/keys/", views.api_keys, name="api_keys"),
+    path("me/keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -31,8 +31,10 @@ def _prepare() -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     from django.contrib.auth import get_user_model
 
+    from yizuyihui.accounts.apikeys import apikey_create
+    from yizuyihui.accounts.models import ApiKey
     from yizuyihui.cases import deadlines, services
-    from yizuyihui.cases.models import ApiKey, Category
+    from yizuyihui.cases.models import Category
     from yizuyihui.demo.cast import build_cast
 
     if not Category.objects.exists():
@@ -42,7 +44,9 @@ def _prepare() -> dict:
     if not get_user_model().objects.filter(username="grid_worker").exists():
         build_cast()
     user = get_user_model().objects.get(username="grid_worker")
-    key = ApiKey.objects.get_or_create(user=user, name="bench", defaults={"key": uuid.uuid4().hex})[0].key
+    # Keys are hashed at rest (shown once): make a fresh one each run, drop the earlier bench keys.
+    ApiKey.objects.filter(user=user, name="bench", revoked_at__isnull=True).delete()
+    key = apikey_create(user=user, name="bench")[1]
     unit = user.posts.filter(active=True, role="grid_worker").select_related("node__unit").first().node.unit
     return {"unit_id": unit.pk, "key": key}
 

@@ -10,47 +10,20 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from yizuyihui.accounts.apikeys import api_auth
 from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases import selectors, services
 from yizuyihui.cases.lifecycle import STEPS, StepName
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 
-
-def _key_user(key: str):
-    # One query for the user alone (no ApiKey columns, no ORDER BY): auth runs on every API request.
-    if not key:
-        return None
-    return next(iter(get_user_model().objects.filter(case_api_keys__key=key, case_api_keys__active=True,
-                                                     is_active=True)[:1]), None)
-
-
-class BearerKey(HttpBearer):
-    def authenticate(self, request, token):
-        user = _key_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class HeaderKey(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request, key):
-        user = _key_user(key or "")
-        if user is not None:
-            request.user = user
-        return user
-
-
-# Keys first: SessionAuth checks CSRF before anything else and raised 403 on every key-authenticated
-# POST from a real client (the test client skips CSRF checks, so only `yzyh bench cases` saw it).
-router = Router(tags=["cases"], auth=[BearerKey(), HeaderKey(), SessionAuth()])
+# Keys and the session, shared with every router (accounts/apikeys.py).
+router = Router(tags=["cases"], auth=api_auth())
 
 
 class Message(Schema):
@@ -139,6 +112,20 @@ def case_list(request: HttpRequest, status: CaseStatus | None = None, limit: int
     return list(qs[offset:offset + limit])
 
 
+def _same_request(case: Case, payload: CaseIn) -> bool:
+    """Does a stored matter answer this body? (the Idempotency-Key contract, as Stripe's)."""
+    return (case.unit_id == payload.unit_id and case.title == payload.title.strip()[:200]
+            and case.description == payload.description and case.urgency == payload.urgency
+            and case.channel == payload.channel and case.place == payload.place[:200]
+            and (payload.category_id is None or case.category_id == payload.category_id))
+
+
+def _replay(case: Case, payload: CaseIn):
+    if not _same_request(case, payload):
+        return Status(422, {"detail": "Idempotency-Key was used with a different body"})
+    return Status(200, case)
+
+
 @router.post("/", response={200: CaseOut, 201: CaseOut, 403: Message, 404: Message, 422: Message}, url_name="case_create")
 def case_create(request: HttpRequest, payload: CaseIn):
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
@@ -146,7 +133,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         # The key is unique per user: look for the id alone (cheap to build), load the row only on a retry.
         seen = list(Case.objects.filter(filed_by=request.user, idempotency_key=key).values_list("pk", flat=True)[:1])
         if seen:
-            return Status(200, Case.objects.get(pk=seen[0]))
+            return _replay(Case.objects.get(pk=seen[0]), payload)
     unit = next(iter(Unit.objects.select_related("node").filter(pk=payload.unit_id)[:1]), None)
     if unit is None:
         return Status(404, {"detail": "Unknown unit"})
@@ -155,14 +142,18 @@ def case_create(request: HttpRequest, payload: CaseIn):
         category = next(iter(Category.objects.filter(pk=payload.category_id)[:1]), None)
         if category is None:
             return Status(422, {"detail": "Unknown category"})
+    now = timezone.now()
     try:
         case = services.case_file(unit=unit, actor=request.user, title=payload.title, description=payload.description,
                                   channel=payload.channel, urgency=payload.urgency, category=category,
-                                  place=payload.place, origin="resident", idempotency_key=key, key_checked=True)
+                                  place=payload.place, origin="resident", idempotency_key=key, key_checked=True, now=now)
     except services.CaseForbidden:
         return Status(403, {"detail": "You may not file matters for this unit"})
     except services.CaseError as exc:
         return Status(422, {"detail": str(exc)})
+    if key and case.filed_at != now:
+        # A concurrent request with the same key won the unique index: this one made nothing.
+        return _replay(case, payload)
     return Status(201, case)
 
 

@@ -293,8 +293,12 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
 
 
+PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+
+
 def attachment_path(instance, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # Stored under the extension of the type detected from the content, never the client's name.
+    ext = PHOTO_EXTENSIONS.get(instance.content_type, "bin")
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}.{ext}"
 
 

@@ -9,16 +9,21 @@ whose user may file for the unit, given by the `attribute[unit]` code or the key
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from yizuyihui.accounts.apikeys import key_user_for
 from yizuyihui.cases import services
-from yizuyihui.cases.models import ApiKey, Case, CaseStatus, Category, Channel
+from yizuyihui.cases.models import Case, CaseStatus, Category, Channel
+from yizuyihui.core import public, validation
 from yizuyihui.org.models import Unit
 from yizuyihui.places.geometry import PlaceError, unit_at
 
@@ -130,21 +135,22 @@ def service_definition(request, code, fmt):
                         content_type="text/xml; charset=utf-8")
 
 
-def _status(case: Case) -> str:
-    return "closed" if case.status in CLOSED else "open"
-
-
-def _request_row(case: Case) -> dict:
-    # Public data only: no reporter, no phone.
-    top = case.category.top if case.category_id else None
-    return {"service_request_id": case.pk, "status": _status(case), "status_notes": case.result or case.get_status_display(),
-            "service_name": top.name if top else "", "service_code": top.code if top else "",
-            "description": case.title if not case.description else f"{case.title}\n{case.description}"[:2000],
-            "agency_responsible": case.node.name, "service_notice": "", "requested_datetime": _iso(case.filed_at),
-            "updated_datetime": _iso(case.closed_at or case.resolved_at or case.responded_at or case.filed_at),
-            "expected_datetime": _iso(case.resolve_due), "address": case.place, "address_id": "", "zipcode": "",
-            "lat": case.lat if case.lat is not None else "", "long": case.long if case.long is not None else "",
+def _request_row(row: public.PublicCase) -> dict:
+    # The public-data policy (core/public.py): no reporter, no description, no exact place.
+    closed = row.status in CLOSED
+    return {"service_request_id": row.id, "status": "closed" if closed else "open",
+            "status_notes": row.result or row.status_label,
+            "service_name": row.category, "service_code": row.category_code,
+            "description": row.summary, "agency_responsible": row.unit, "service_notice": "",
+            "requested_datetime": _iso(row.filed_at), "updated_datetime": _iso(row.updated_at),
+            "expected_datetime": _iso(row.resolve_due), "address": row.unit, "address_id": "", "zipcode": "",
+            "lat": row.lat if row.lat is not None else "", "long": row.long if row.long is not None else "",
             "media_url": ""}
+
+
+def error_for_path(path_: str, status: int, description: str) -> HttpResponse:
+    """An Open311 error in the format the path's suffix asks for (used by the input middleware)."""
+    return _error("json" if path_.endswith(".json") else "xml", status, description)
 
 
 def _unit_for(key_user, code: str) -> Unit | None:
@@ -175,57 +181,75 @@ def requests_view(request, fmt):
         return _create(request, fmt)
     if request.method != "GET":
         return _error(fmt, 405, "method not allowed")
-    qs = Case.objects.select_related("category__parent__parent", "node").exclude(status=CaseStatus.MERGED)
-    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip().isdigit()]
-    if ids:
-        qs = qs.filter(pk__in=[int(i) for i in ids if len(i) < 18])
-    else:
-        start = parse_datetime(request.GET.get("start_date", "") or "") if request.GET.get("start_date") else None
-        end = parse_datetime(request.GET.get("end_date", "") or "") if request.GET.get("end_date") else None
-        end = end or timezone.now()
-        start = start or end - dt.timedelta(days=90)
-        qs = qs.filter(filed_at__gte=start, filed_at__lte=end)
-        codes = [c for c in request.GET.get("service_code", "").split(",") if c]
-        if codes:
-            from functools import reduce
-            from operator import or_
-
-            from django.db.models import Q
-
-            qs = qs.filter(reduce(or_, (Q(category__code=c) | Q(category__code__startswith=f"{c}.") for c in codes[:20])))
-        status = request.GET.get("status", "")
-        if status == "open":
-            qs = qs.exclude(status__in=CLOSED)
-        elif status == "closed":
-            qs = qs.filter(status__in=CLOSED)
-    rows = [_request_row(c) for c in qs.order_by("-filed_at")[:1000]]
+    qs = Case.objects.exclude(status__in=[CaseStatus.MERGED, CaseStatus.RETURNED])
+    raw_ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    try:
+        if raw_ids:
+            ids = validation.int_list_param(raw_ids, field="service_request_id", max_items=100)
+            qs = qs.filter(pk__in=ids)
+        else:
+            start = validation.parse_datetime_param(request.GET.get("start_date"), field="start_date")
+            end = validation.parse_datetime_param(request.GET.get("end_date"), field="end_date")
+            end = end or timezone.now()
+            start = start or max(end - dt.timedelta(days=90), _aware_min())
+            if start > end:
+                raise validation.InputError("start_date is after end_date")
+            qs = qs.filter(filed_at__gte=start, filed_at__lte=end)
+            codes = [c for c in request.GET.get("service_code", "").split(",") if c]
+            if codes:
+                qs = qs.filter(reduce(or_, (Q(category__code=c) | Q(category__code__startswith=f"{c}.") for c in codes[:20])))
+            status = request.GET.get("status", "")
+            if status == "open":
+                qs = qs.exclude(status__in=CLOSED)
+            elif status == "closed":
+                qs = qs.filter(status__in=CLOSED)
+            elif status:
+                raise validation.InputError("status must be open or closed")
+    except validation.InputError as exc:
+        return _error(fmt, 400, str(exc))
+    rows = [_request_row(r) for r in public.public_cases(qs.order_by("-filed_at")[:1000])]
     return _render(fmt, "service_requests", "request", rows)
+
+
+def _aware_min() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(validation.MIN_DATE, dt.time()))
+
+
+def _param(request, name: str) -> str:
+    # GeoReport v2 clients (the PyPI `open311` client among them) send api_key and
+    # jurisdiction_id in the query string even on POST.
+    return request.POST.get(name) or request.GET.get(name) or ""
 
 
 def _create(request, fmt):
     p = request.POST
-    key = ApiKey.objects.select_related("user").filter(key=p.get("api_key", ""), active=True).first()
-    if key is None:
+    jurisdiction = getattr(settings, "YZYH_OPEN311_JURISDICTION", "")
+    if jurisdiction and _param(request, "jurisdiction_id") not in ("", jurisdiction):
+        return _error(fmt, 404, "jurisdiction_id not served here")
+    key_user = key_user_for(_param(request, "api_key"))
+    if key_user is None:
         return _error(fmt, 403, "api_key missing or not valid")
     cat = Category.objects.filter(code=p.get("service_code", ""), active=True).first()
     if cat is None:
         return _error(fmt, 400, "service_code not found")
-    description = (p.get("description") or "").strip()
-    if not description:
-        return _error(fmt, 400, "description required")
+    try:
+        description = validation.clean_text(p.get("description"), field="description", max_length=validation.TEXT_MAX,
+                                            required=True)
+        address = validation.clean_text(p.get("address_string"), field="address_string", max_length=validation.PLACE_MAX)
+    except validation.InputError as exc:
+        return _error(fmt, 400, str(exc))
     lat, long = _float(p.get("lat")), _float(p.get("long"))
-    address = (p.get("address_string") or "").strip()
     if (lat is None or long is None) and not address and not p.get("address_id"):
         return _error(fmt, 400, "lat/long, address_string or address_id required")
     try:  # a point without attribute[unit] lands in the unit that contains it (places app)
         unit = unit_at(lat=lat, long=long) if lat is not None and long is not None and not p.get("attribute[unit]") else None
     except PlaceError as exc:
         return _error(fmt, 400, str(exc))
-    unit = unit or _unit_for(key.user, p.get("attribute[unit]", ""))
+    unit = unit or _unit_for(key_user, p.get("attribute[unit]", ""))
     if unit is None:
         return _error(fmt, 400, "attribute[unit] required: no unit for this key")
     try:
-        case = services.case_file(unit=unit, actor=key.user, title=description.splitlines()[0][:80], description=description,
+        case = services.case_file(unit=unit, actor=key_user, title=description.splitlines()[0][:80], description=description,
                                   channel=Channel.OPEN311, urgency="urgent" if p.get("attribute[urgent]") == "1" else "normal",
                                   category=cat, place=address[:200], lat=lat, long=long, origin="resident")
     except services.CaseForbidden:
@@ -239,11 +263,12 @@ def _create(request, fmt):
 def request_detail(request, request_id, fmt):
     if not _fmt(fmt):
         return HttpResponse(status=404)
-    case = Case.objects.select_related("category__parent__parent", "node").filter(pk=request_id).first() \
-        if request_id < 2**62 else None
-    if case is None:
+    qs = Case.objects.filter(pk=request_id).exclude(status__in=[CaseStatus.MERGED, CaseStatus.RETURNED]) \
+        if 0 < request_id < validation.MAX_INT else Case.objects.none()
+    rows = public.public_cases(qs)
+    if not rows:  # confidential matters are as unknown as missing ones
         return _error(fmt, 404, "service_request_id not found")
-    return _render(fmt, "service_requests", "request", [_request_row(case)])
+    return _render(fmt, "service_requests", "request", [_request_row(rows[0])])
 
 
 def token_detail(request, token, fmt):

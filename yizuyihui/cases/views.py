@@ -19,6 +19,7 @@ from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import selectors, services
 from yizuyihui.cases.lifecycle import STEPS
 from yizuyihui.cases.models import Attachment, Case, Category, Channel, Rating, Urgency
+from yizuyihui.core import public
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point
@@ -166,7 +167,7 @@ def staff_file(request):
         if p.get("reporter_phone"):
             from yizuyihui.people.models import Person
 
-            reporter = Person.objects.filter(node__path__startswith=unit.node.path, phone=p["reporter_phone"].strip()).first()
+            reporter = Person.objects.with_phone(p["reporter_phone"]).filter(node__path__startswith=unit.node.path).first()
         try:
             case = services.case_file(unit=unit, actor=request.user, title=p.get("title", ""),
                                       description=p.get("description", ""), channel=p.get("channel", ""),
@@ -209,7 +210,7 @@ def public_board(request, unit_id: int):
     own = resident_unit(request.user)
     if not (request.user.has_perm("org.view_unit", unit) or (own is not None and own.pk == unit.pk)):
         raise PermissionDenied
-    return render(request, "cases/public_board.html", {"unit": unit, "cases": selectors.public_board(unit=unit)})
+    return render(request, "cases/public_board.html", {"unit": unit, "cases": public.unit_board(unit=unit)})
 
 
 @login_required

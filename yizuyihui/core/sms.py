@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from yizuyihui.core.masking import mask_phone
+from yizuyihui.core.public import mask_text
 
 
 class ConsoleSMSBackend:
@@ -36,5 +37,7 @@ def get_sms_backend():
 
 
 def send_sms(*, phone: str, text: str) -> None:
+    """Send a text message. The body is masked (core/public.py): an SMS passes the operator's
+    gateway and sits on a phone anyone may pick up, so no ID or phone number travels in clear."""
     if phone:
-        get_sms_backend().send(phone=phone, text=text)
+        get_sms_backend().send(phone=phone, text=mask_text(text))

@@ -79,6 +79,43 @@ ZH = {
 }
 PLURALS = {"%(n)s unit in your scope": ["辖区内共 %(n)s 个一组一会"]}
 
+# Privacy and robustness at the edges (issue 11): input errors, uploads, API keys, the audit log.
+ZH.update({
+ "%(field)s contains control characters": "%(field)s 含有控制字符",
+ "%(field)s is required": "%(field)s 为必填项",
+ "%(field)s may be at most %(n)d characters": "%(field)s 最多 %(n)d 个字符",
+ "%(field)s must be a whole number": "%(field)s 应为整数",
+ "%(field)s must lie between %(a)d and %(b)d": "%(field)s 应在 %(a)d 与 %(b)d 之间",
+ "%(field)s must lie between %(a)s and %(b)s": "%(field)s 应在 %(a)s 与 %(b)s 之间",
+ "%(field)s: at most %(n)d items": "%(field)s：最多 %(n)d 项",
+ "%(field)s: give a date as YYYY-MM-DD": "%(field)s：日期格式应为 YYYY-MM-DD",
+ "%(field)s: give a date between %(a)d and %(b)d": "%(field)s：日期应在 %(a)d 年与 %(b)d 年之间",
+ "%(field)s: give a date-time as YYYY-MM-DDThh:mm:ss": "%(field)s：时间格式应为 YYYY-MM-DDThh:mm:ss",
+ "%(field)s: the number is too large": "%(field)s：数字过大",
+ "A photo may be at most %(mb)d MB": "照片不能超过 %(mb)d MB",
+ "At most %(n)d photos at a time": "一次最多上传 %(n)d 张照片",
+ "The photo is empty": "照片是空文件",
+ "This photo has too many pixels": "照片像素过多",
+ "This file is not a photo we can read": "无法识别此照片文件",
+ "Photos must be JPEG, PNG, WebP or GIF": "照片须为 JPEG、PNG、WebP 或 GIF 格式",
+ "Control characters are not allowed": "不允许包含控制字符",
+ "This input cannot be used": "输入内容无法使用",
+ "Nothing was saved. Go back, correct it and send it again.": "没有保存任何内容。请返回修改后再提交。",
+ "API key": "API 密钥", "API keys": "API 密钥", "API key created": "创建 API 密钥", "API key revoked": "吊销 API 密钥",
+ "Key revoked": "密钥已吊销", "Name the key: what will use it?": "请为密钥命名：由什么程序使用？",
+ "Copy the key now: it is not shown again.": "请立即复制密钥：它不会再次显示。",
+ "What will use the key?": "由什么程序使用此密钥？", "For user (empty: yourself)": "为哪个用户创建（留空为自己）",
+ "Create a key": "创建密钥", "Key": "密钥", "Last used": "最近使用", "Revoke": "吊销", "Revoked": "已吊销",
+ "No keys yet.": "还没有密钥。", "prefix": "前缀", "created at": "创建时间", "last used": "最近使用", "revoked at": "吊销时间",
+ "Audit log": "审计日志", "audit event": "审计事件", "audit events": "审计事件", "Action": "操作", "Actor": "操作人",
+ "actor": "操作人", "action": "操作", "IP address": "IP 地址", "Object": "对象", "Detail": "详情", "At": "时间",
+ "Filter": "筛选", "From": "起", "To": "止", "User": "用户", "user": "用户", "Created": "创建时间", "Name": "名称",
+ "Login": "登录", "Failed login": "登录失败", "Logout": "退出登录", "Post granted or changed": "授予或变更职务",
+ "Post removed": "撤销职务", "Permissions changed": "权限变更", "Personal data shown in full": "完整显示个人信息",
+ "Export": "导出", "Confidential note read": "查阅保密记录",
+ "Nothing here.": "暂无内容。", "at": "时间", "name": "名称",
+})
+
 
 def main() -> None:
     path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"

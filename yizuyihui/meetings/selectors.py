@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from yizuyihui.accounts.scope import paths_q, scope_q
@@ -194,4 +195,5 @@ def mobilisation(*, paths: tuple[str, ...], start: dt.datetime | None = None, en
 
 
 def item_for(*, meeting: Meeting, item_id) -> AgendaItem:
-    return meeting.items.select_related("topic", "meeting__unit__node").get(pk=item_id)
+    # An unknown item (a stale page, a crafted form) is a 404, not a 500.
+    return get_object_or_404(meeting.items.select_related("topic", "meeting__unit__node"), pk=item_id)

@@ -340,15 +340,18 @@ def _person_fields(row: dict, problems: list[str]) -> dict | None:
 
 def _existing_people(numbers: set[str]) -> dict[str, tuple[int, str, str, bool]]:
     """Persons already in the database with these ID numbers: number → (pk, name, gender, party)."""
+    from yizuyihui.people.crypto import lookup_hash
     from yizuyihui.people.models import Person
 
+    # Numbers are encrypted at rest: look them up by their keyed hash (people/crypto.py).
+    by_hash = {lookup_hash(n): n for n in numbers}
     found: dict[str, tuple[int, str, str, bool]] = {}
-    numbers_list = sorted(numbers)
-    for i in range(0, len(numbers_list), 900):
-        for pk, number, name, gender, party in Person.objects.filter(id_number__in=numbers_list[i : i + 900]).values_list(
-            "pk", "id_number", "name", "gender", "is_party_member"
+    hashes = sorted(h for h in by_hash if h)
+    for i in range(0, len(hashes), 900):
+        for pk, digest, name, gender, party in Person.objects.filter(id_number_hash__in=hashes[i : i + 900]).values_list(
+            "pk", "id_number_hash", "name", "gender", "is_party_member"
         ).order_by("pk"):
-            found.setdefault(number, (pk, name, gender, party))
+            found.setdefault(by_hash[digest], (pk, name, gender, party))
     return found
 
 

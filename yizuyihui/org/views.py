@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
 from yizuyihui.org import selectors
 from yizuyihui.org.imports import ImportRejected, import_file
 from yizuyihui.org.models import OrgNode, Unit
@@ -65,6 +67,8 @@ def unit_export(request):
     units = selectors.unit_list(user=request.user, sort=request.GET.get("sort", "name"), q=request.GET.get("q", "").strip())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="units.csv"'
+    audit_record(action=AuditAction.EXPORT, request=request, object_type="org.unit",
+                 detail={"what": "units.csv", "q": request.GET.get("q", "")[:100]})
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
     writer.writerow(["code", "name", "kind", "party_group_size", "council_size", "embedding_degree",

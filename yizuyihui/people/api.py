@@ -5,7 +5,16 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from yizuyihui.people.selectors import person_id_number_for, person_phone_for, persons_visible_to
+from yizuyihui.accounts.scope import user_scope
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
+from yizuyihui.people.masking import PERSONAL_DATA_ROLES
+from yizuyihui.people.selectors import (
+    can_see_personal_data,
+    person_id_number_for,
+    person_phone_for,
+    persons_visible_to,
+)
 
 router = Router(tags=["people"])
 
@@ -42,6 +51,9 @@ def list_persons(request, unit_id: int | None = None, q: str = ""):
 
     _forbid_residents(request)
     qs = persons_visible_to(request.user).order_by("pk")
+    if user_scope(request.user).roles & PERSONAL_DATA_ROLES:  # these roles get the numbers in full
+        audit_record(action=AuditAction.PERSONAL_DATA_SHOWN, request=request, object_type="people.person",
+                     detail={"list": True, "unit_id": unit_id, "q": q[:20]})
     if unit_id is not None:
         qs = qs.filter(node__unit=unit_id)
     if q:
@@ -54,4 +66,6 @@ def get_person(request, person_id: int):
     person = persons_visible_to(request.user).filter(pk=person_id).first()
     if person is None:
         return 404, {"detail": "not found"}
+    if can_see_personal_data(user=request.user, person=person) and (person.phone or person.id_number):
+        audit_record(action=AuditAction.PERSONAL_DATA_SHOWN, request=request, obj=person)
     return 200, person

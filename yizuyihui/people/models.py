@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yizuyihui.org.models import OrgNode, Unit
+from yizuyihui.people.crypto import EncryptedNumberField, lookup_hash
 
 
 class Gender(models.TextChoices):
@@ -44,13 +45,26 @@ class OutsideKind(models.TextChoices):
     STUDY = "study", _("Studies elsewhere")
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_phone(self, phone: str):
+        value = lookup_hash(phone)
+        return self.filter(phone_hash=value) if value else self.none()
+
+    def with_id_number(self, id_number: str):
+        value = lookup_hash(id_number)
+        return self.filter(id_number_hash=value) if value else self.none()
+
+
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
-    # Personal data: shown masked except to roles that need it (people.masking), never logged.
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Personal data: shown masked except to roles that need it (people.masking), never logged,
+    # encrypted at rest; looked up by keyed hash (people/crypto.py).
+    id_number = EncryptedNumberField(_("ID card number"), max_length=18, blank=True)
+    phone = EncryptedNumberField(_("phone"), max_length=20, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     is_party_member = models.BooleanField(_("Party member"), default=False)
     is_migrant = models.BooleanField(_("migrant"), default=False)
     node = models.ForeignKey(
@@ -68,9 +82,20 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+
+    def save(self, *args, **kwargs):
+        # The lookup hashes are part of the row's data: they follow the numbers on every save.
+        self.id_number_hash, self.phone_hash = lookup_hash(self.id_number), lookup_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"id_number": "id_number_hash", "phone": "phone_hash"}
+            kwargs["update_fields"] = set(update_fields) | {extra[f] for f in update_fields if f in extra}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name

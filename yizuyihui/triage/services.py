@@ -31,7 +31,7 @@ def support_person_for(*, actor, case: Case, phone: str = ""):
         return None
     from yizuyihui.people.models import Person
 
-    return Person.objects.filter(node__path__startswith=case.unit.node.path, phone=phone).first()
+    return Person.objects.with_phone(phone).filter(node__path__startswith=case.unit.node.path).first()
 
 
 def case_support(*, case: Case, actor, person=None, now=None) -> tuple[CaseSupport, bool]:

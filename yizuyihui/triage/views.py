@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import Case
@@ -18,11 +18,14 @@ from yizuyihui.triage.rules import may_view_widespread
 
 
 @login_required
-@require_GET
+@require_POST
 def duplicates(request):
     """The filing pages ask this (htmx, debounced) as the title/description is typed: a small list of
-    open matters of the same unit that look the same. Only title, status, date and supporters."""
-    g = request.GET
+    open matters of the same unit that look the same. Only title, status, date and supporters.
+
+    POST, not GET: the typed text often holds phone and ID numbers, and a query string ends up in
+    every access log and proxy on the way (issue 11)."""
+    g = request.POST
     unit = selectors.filing_unit(request.user, g.get("unit"))
     if unit is None and g.get("unit"):
         raise PermissionDenied

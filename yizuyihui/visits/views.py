@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.scope import user_scope
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household
 from yizuyihui.visits import selectors, services
@@ -261,6 +263,7 @@ def note_list(request):
 def note_detail(request, pk: int):
     note = get_object_or_404(ConfidentialNote.objects.select_related("unit", "branch"), pk=pk)
     _check(request, "visits.read_note", note)
+    audit_record(action=AuditAction.CONFIDENTIAL_READ, request=request, obj=note)
     return render(request, "visits/note_detail.html", {"note": note})
 
 
