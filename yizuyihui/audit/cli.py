@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from yizuyihui.cli import setup_django
+from yizuyihui.core.cli import setup_django
 
 
 @click.group()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yizuyihui.accounts.roles import PERSONAL_DATA_ROLES
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.audit.models import AuditAction
 from yizuyihui.audit.services import audit_record
-from yizuyihui.people.masking import PERSONAL_DATA_ROLES
 from yizuyihui.people.selectors import (
     can_see_personal_data,
     person_id_number_for,
