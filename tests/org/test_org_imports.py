@@ -70,10 +70,10 @@ def test_chinese_headers_and_values_with_households_and_residents():
     report = import_files(files=[("tree.csv", tree.encode("utf-8-sig")), ("roster.csv", rost.encode()),
                                  ("households.csv", households.encode()), ("residents.csv", residents.encode())])
     assert report == {"nodes": 5, "members": 3, "households": 1, "persons": 3}
-    zhang = Person.objects.get(id_number=ID1)
+    zhang = Person.objects.with_id_number(ID1).get()
     assert zhang.birth_year == 1970 and zhang.household.category == "key" and zhang.memberships.count() == 2
-    assert Person.objects.get(id_number=ID3).outside_kind == "work"
-    assert Membership.objects.get(person__id_number=ID2).identity == "grain_grower"
+    assert Person.objects.with_id_number(ID3).get().outside_kind == "work"
+    assert Membership.objects.get(person__in=Person.objects.with_id_number(ID2)).identity == "grain_grower"
     assert not OrgNode.objects.get(code="Q-X1").is_urban
     unit = Unit.objects.get(node__code=nv)
     assert unit.households == 1 and unit.residents == 3 and unit.one_shoulder

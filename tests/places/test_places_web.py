@@ -7,13 +7,14 @@ import json
 
 import pytest
 
-from yizuyihui.cases.models import ApiKey, Case, Category
+from yizuyihui.accounts.apikeys import apikey_create
+from yizuyihui.cases.models import Case, Category
 from yizuyihui.cases.services import case_file
 
 
 @pytest.fixture
 def open311_key(mapped):
-    ApiKey.objects.create(user=mapped.users["city_admin"], name="12345 hotline", key="hotline-key")
+    apikey_create(user=mapped.users["city_admin"], name="12345 hotline", raw="hotline-key")
     return Category.objects.filter(level=1).first().code
 
 

@@ -18,7 +18,7 @@ WRITE_EVERY = 60
 
 
 def _is_staff(user) -> bool:
-    from yizuyihui.cases.rules import is_staff
+    from yizuyihui.accounts.roles import is_staff
 
     return user.is_superuser or is_staff(user)
 

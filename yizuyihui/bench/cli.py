@@ -2,6 +2,7 @@
 imports them)."""
 
 from yizuyihui.bench.cases import bench_cases, bench_step
+from yizuyihui.bench.places import bench_geo, bench_map
 from yizuyihui.bench.visits import bench_visits
 
-bench_commands = [bench_cases, bench_step, bench_visits]
+bench_commands = [bench_cases, bench_step, bench_visits, bench_geo, bench_map]
