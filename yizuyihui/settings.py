@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yizuyihui.visits",
     "yizuyihui.meetings",
     "yizuyihui.resources",
+    "yizuyihui.incentives",
     "yizuyihui.triage",
     "yizuyihui.insights",
     "yizuyihui.api",
