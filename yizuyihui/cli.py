@@ -12,7 +12,7 @@ import importlib.util
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "triage", "insights", "demo"]
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "incentives", "triage", "insights", "demo"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
