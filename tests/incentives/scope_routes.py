@@ -41,6 +41,11 @@ ROUTES = {
         Probe(reverse("incentives:rules"), frozenset({"city_admin"}), method="post",
               data={"event": "visit_hosted", "points": "1", "cap": "4", "period": "year", "active": "on"}),
     ],
+    # The unit's public board (事事有回应): its residents and the staff over it, as cases:public_board.
+    "incentives:board": lambda c: [
+        Probe(reverse("incentives:board", args=[c.unit_a.pk]), ALL - {"outsider"}),  # the outsider lives in unit D
+        Probe(reverse("incentives:board", args=[c.unit_d.pk]), _base.OVER_UNIT_D),
+    ],
     "incentives:rewards": lambda c: [
         Probe(reverse("incentives:rewards"), STAFF),
         Probe(reverse("incentives:rewards"), BRANCH_OVER_COMMUNITY, method="post",

@@ -549,6 +549,7 @@ def case_feed_back(*, case: Case, actor, feedback: str, now=None) -> Case:
     feedback = _require_reason(feedback)
     _step(case, "t_feed_back", action="feed_back", actor=actor, now=now, reason=feedback, feedback=feedback)
     _tell_resident(case, _("Your matter has a result — please rate it"), feedback)
+    provider_call("case_fed_back", case, feedback=feedback, now=now)  # stakeholders (incentives)
     return case
 
 

@@ -16,6 +16,7 @@ import random
 import statistics
 import tempfile
 import time
+import uuid
 
 import click
 
@@ -39,6 +40,7 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
 
     from django.db import transaction
 
+    from yizuyihui.cases.cli import CASE_FIELDS
     from yizuyihui.cases.models import Case, CaseEvent
     from yizuyihui.core.bulk import fast_insert, reserve_ids
     from yizuyihui.demo.cast import build_cast
@@ -85,13 +87,11 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
         for c in case_ids:
             u = unit_rows[c % len(unit_rows)]
             at = when()
-            rows.append((c, u[0], u[1], 1, "received", "normal", "normal", "web", "resident", "", "事", "", "",
-                         rng.choice(p_ids), at, at, at, False, False, "", "", ""))
+            rows.append((c, uuid.uuid4(), u[0], u[1], 1, "received", "normal", "calm", "web", "resident", "", "事",
+                         "", "", "", at, at, at, at, None, None, None, False, False, False, "", "", "", "", 0, False,
+                         rng.choice(p_ids)))
             events.append((c, "receive", "filed", "received", 1, "", at + dt.timedelta(hours=2), True, "{}"))
-        fast_insert(Case, ("id", "unit_id", "node_id", "tier", "status", "urgency", "mode", "channel", "origin",
-                           "origin_ref", "title", "description", "place", "reporter_id", "filed_at", "respond_due",
-                           "resolve_due", "category_overridden", "resolved_on_spot", "idempotency_key", "result",
-                           "feedback"), rows)
+        fast_insert(Case, (*CASE_FIELDS, "reporter_id"), rows)
         fast_insert(CaseEvent, ("case_id", "action", "from_status", "to_status", "tier", "reason", "at", "public",
                                 "data"), events)
     with transaction.atomic():

@@ -120,3 +120,38 @@ class Redemption(models.Model):
         ordering = ["-at"]
         # One of each reward per person: a double tap, or two phones at once, cannot take two.
         constraints = [models.UniqueConstraint(fields=["reward", "person"], name="redeem_once_per_person")]
+
+
+class StakeholderKind(models.TextChoices):
+    SUPPORTER = "supporter", _("Supporter (附议)")
+    PLUS = "plus", _("“+” member")
+
+
+class FeedbackSent(models.Model):
+    """Register of 反馈 beyond the reporter: who was told the result of a matter, and why.
+    One row per person and matter, so a matter fed back again (after 重办) tells nobody twice
+    about the same round (`round` = the number of feed-back events so far)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=StakeholderKind.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "person", "round"], name="feedback_once_per_round")]
+
+
+class PublicNotice(models.Model):
+    """For a matter a council decided: the result posted on the unit's public board (no personal
+    data: the text goes through people.masking.redact_text)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="public_notices")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["unit", "-at"], name="notice_unit_at")]

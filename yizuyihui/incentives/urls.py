@@ -8,4 +8,5 @@ urlpatterns = [
     path("points/redeem/<int:pk>/", views.redeem, name="redeem"),
     path("rules/", views.point_rules, name="rules"),
     path("rewards/", views.rewards, name="rewards"),
+    path("board/<int:unit_id>/", views.board, name="board"),
 ]

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yizuyihui.accounts.roles import BRANCH_ROLES, is_staff
+from yizuyihui.accounts.roles import BRANCH_ROLES, is_staff, resident_unit
 from yizuyihui.accounts.scope import role_paths
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.incentives import rules, selectors, services
 from yizuyihui.incentives.models import CapPeriod, PointEvent, Redemption, Reward
-from yizuyihui.org.models import Level, OrgNode
+from yizuyihui.org.models import Level, OrgNode, Unit
 
 
 def _done(request, fn, ok: str) -> bool:
@@ -89,3 +89,15 @@ def rewards(request):
     return render(request, "incentives/rewards.html", {
         "rewards": selectors.rewards_in_scope(user=request.user)[:200],
         "redemptions": selectors.redemptions_in_scope(user=request.user), "places": places})
+
+
+@login_required
+def board(request, unit_id: int):
+    """事事有回应: the unit's monthly digest and public notices, for its public board (residents of
+    the unit and staff over it, as cases' public board)."""
+    unit = get_object_or_404(Unit.objects.select_related("node"), pk=unit_id)
+    own = resident_unit(request.user)
+    if not (request.user.has_perm("org.view_unit", unit) or (own is not None and own.pk == unit.pk)):
+        raise PermissionDenied
+    return render(request, "incentives/board.html", {
+        "unit": unit, "digest": selectors.unit_digest(unit=unit, month=request.GET.get("month", ""))})

@@ -36,7 +36,11 @@ ZH = {
     "Offer a reward": "新增奖品", "Save": "保存", "Redemptions": "兑换记录", "Handed over": "已发放", "Hand over": "发放",
     "Points rules": "积分规则", "Every rule needs a cap per period: unbounded points are refused.":
         "每条规则都须设每期上限：不接受无上限的积分。", "Event": "事件", "Cap per period": "每期上限", "Period": "周期",
-    "Active": "启用", "Redeemed: collect it at the community": "兑换成功，请到社区领取", "Saved": "已保存",
+    "Active": "启用", "事事有回应": "事事有回应", "Matters received": "收到事项", "settled": "办结",
+    "answered (fed back)": "已反馈", "On the spot": "现场解决", "in the unit": "组内解决", "by the community": "社区调处",
+    "by the street and departments": "街道及部门调处", "decided by the council": "理事会议定", "Settled this month": "本月办结",
+    "council": "议事会", "on the spot": "现场解决", "Public notices": "公示", "Supporter (附议)": "附议人",
+    "“+” member": "“+”成员", "A matter you are concerned with has a result": "您关注的事项已有结果", "Redeemed: collect it at the community": "兑换成功，请到社区领取", "Saved": "已保存",
 }
 
 
