@@ -110,8 +110,9 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
 
 
 def run_bench(*, households: int, matters: int, hours: int, units: int, pages: int) -> dict:
+    from django.conf import settings
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from yizuyihui.incentives import points, services
     from yizuyihui.incentives.models import PointAccount, PointEntry
@@ -137,9 +138,15 @@ def run_bench(*, households: int, matters: int, hours: int, units: int, pages: i
     from yizuyihui.people.models import Person
 
     user = user_create(username="bench-resident", password="x-pass-2026", person=Person.objects.get(pk=top))
+    click.echo(f"derive {derive_s:.1f} s ({added} entries), again {again_s:.1f} s (+{again}), "
+               f"recompute {recompute_s:.1f} s, equal: {recomputed == ledger}")
     client = Client()
     client.force_login(user)
     samples = []
+    # The bench has no collected static files: plain storage, as the browser tests do.
+    plain = override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}})
+    plain.enable()
     for i in range(pages + 5):
         s = time.perf_counter()
         resp = client.get("/incentives/points/")
