@@ -89,18 +89,24 @@ def points_derive(*, start=None, end=None, now=None) -> int:
         fast_insert(PointEntry, ("person_id", "kind", "event", "source", "period", "points", "at", "note", "created"),
                     ((a.person_id, EntryKind.AWARD, a.event, a.source, a.period, a.points, a.at, "", now)
                      for a in awards))
-        touched = sorted({a.person_id for a in awards})
-        _accounts_refresh(touched)
+        new_points: dict[int, int] = defaultdict(int)
+        for a in awards:
+            new_points[a.person_id] += a.points
+        _accounts_refresh(sorted(new_points), earned=new_points)
     return len(awards)
 
 
-def _accounts_refresh(person_ids: list[int]) -> None:
-    """Set the rollups of these people from their ledgers (one UPDATE per 5,000 people)."""
+def _accounts_refresh(person_ids: list[int], earned: dict[int, int] | None = None) -> None:
+    """Set the rollups of these people from their ledgers. People without an account yet get one
+    with `earned[pid]` (the new awards: their whole ledger), in one COPY; the others are summed
+    again from the ledger (one UPDATE per 5,000 people)."""
+    earned = earned or {}
     existing = set(PointAccount.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)) \
         if len(person_ids) < 5000 else set(PointAccount.objects.values_list("person_id", flat=True))
     missing = [p for p in person_ids if p not in existing]
     if missing:
-        fast_insert(PointAccount, ("person_id", "earned", "spent"), ((p, 0, 0) for p in missing))
+        fast_insert(PointAccount, ("person_id", "earned", "spent"), ((p, earned.get(p, 0), 0) for p in missing))
+    person_ids = [p for p in person_ids if p in existing] if earned else person_ids
 
     def total(kind):
         s = (PointEntry.objects.filter(person_id=OuterRef("person_id"), kind=kind).order_by()
