@@ -6,12 +6,8 @@ at the community they live in (unit A's residents and staff who live there)."""
 
 from __future__ import annotations
 
-import sys
-
 from django.urls import reverse
-
-_base = next(m for n, m in list(sys.modules.items()) if n.endswith("test_scope_matrix") and hasattr(m, "Probe"))
-Probe, ALL, STAFF = _base.Probe, _base.ALL, _base.STAFF
+from scope import ALL, STAFF, Probe
 
 BRANCH_OVER_COMMUNITY = frozenset({"city_admin", "district_official", "street_official", "community_cadre"})
 # Everyone in the cast lives in unit A (幸福社区) except the outsider (unit D).
