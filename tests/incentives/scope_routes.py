@@ -7,7 +7,7 @@ at the community they live in (unit A's residents and staff who live there)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from scope import ALL, STAFF, Probe
+from scope import ALL, OVER_UNIT_D, STAFF, Probe
 
 BRANCH_OVER_COMMUNITY = frozenset({"city_admin", "district_official", "street_official", "community_cadre"})
 # Everyone in the cast lives in unit A (幸福社区) except the outsider (unit D).
@@ -40,7 +40,7 @@ ROUTES = {
     # The unit's public board (事事有回应): its residents and the staff over it, as cases:public_board.
     "incentives:board": lambda c: [
         Probe(reverse("incentives:board", args=[c.unit_a.pk]), ALL - {"outsider"}),  # the outsider lives in unit D
-        Probe(reverse("incentives:board", args=[c.unit_d.pk]), _base.OVER_UNIT_D),
+        Probe(reverse("incentives:board", args=[c.unit_d.pk]), OVER_UNIT_D),
     ],
     "incentives:rewards": lambda c: [
         Probe(reverse("incentives:rewards"), STAFF),
