@@ -12,8 +12,8 @@ import importlib.util
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "triage", "places",
-                      "insights", "demo", "bench", "audit"]
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "incentives", "triage",
+                      "places", "insights", "demo", "bench", "audit"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

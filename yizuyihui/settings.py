@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "yizuyihui.visits",
     "yizuyihui.meetings",
     "yizuyihui.resources",
+    "yizuyihui.incentives",
     "yizuyihui.triage",
     "yizuyihui.places",  # after cases: its demo step pins the demo's matters on the map
     "yizuyihui.insights",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/", include("yizuyihui.visits.urls")),
     path("meetings/", include("yizuyihui.meetings.urls")),
     path("resources/", include("yizuyihui.resources.urls")),
+    path("incentives/", include("yizuyihui.incentives.urls")),
     path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
     path("places/", include("yizuyihui.places.urls")),

@@ -22,6 +22,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_extra_viewer(user, case) -> bool`: may this user see this matter although it lies outside
   their scope? Asked by `cases.rules.can_view_case` after its own checks. Provided by resources:
   the matter's "+" members, members of a team dispatched on it, the property company of its estate.
+- `case_fed_back(case, *, feedback, now)`: a matter was fed back (反馈). Asked by
+  `cases.case_feed_back` after telling the reporter. Provided by incentives: tells supporters
+  (附议) and "+" members, posts a council-decided matter's result on the unit's public board.
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.

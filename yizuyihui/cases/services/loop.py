@@ -29,6 +29,7 @@ from yizuyihui.cases.services._base import (
 from yizuyihui.cases.services.categories import case_recategorize
 from yizuyihui.cases.services.escalation import escalation_notices, escalation_plan
 from yizuyihui.cases.services.filing import attachment_add
+from yizuyihui.core.plugins import provider_call
 from yizuyihui.notifications.services import notify, notify_many
 
 LIVE_ASSIGNMENTS = ("pending", "lead", "assisting")
@@ -265,6 +266,7 @@ def case_feed_back(*, case: Case, actor, feedback: str, now=None) -> Case:
     feedback = _require_reason(feedback)
     _step(case, "feed_back", actor=actor, now=now, reason=feedback, feedback=feedback)
     _tell_resident(case, _("Your matter has a result — please rate it"), feedback)
+    provider_call("case_fed_back", case, feedback=feedback, now=now)  # stakeholders (incentives)
     return case
 
 

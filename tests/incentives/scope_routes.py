@@ -1,0 +1,50 @@
+"""Scope-matrix entries for the incentives app (merged by tests/accounts/test_scope_matrix.py).
+
+Points are personal: every signed-in persona sees their own page. Rules are the city's; rewards
+belong to a community and only its cadres and the levels above create them; a resident redeems
+at the community they live in (unit A's residents and staff who live there)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from scope import ALL, OVER_UNIT_D, STAFF, Probe
+
+BRANCH_OVER_COMMUNITY = frozenset({"city_admin", "district_official", "street_official", "community_cadre"})
+# Everyone in the cast lives in unit A (幸福社区) except the outsider (unit D).
+LIVES_IN_COMMUNITY = ALL - {"outsider"}
+
+
+def _reward(c):
+    from yizuyihui.incentives.models import Reward
+
+    return Reward.objects.create(node=c.community, name="洗衣液", cost=1, stock=100)
+
+
+def _rich(c):
+    from yizuyihui.incentives.models import PointAccount
+
+    for person in c.residents.values():
+        PointAccount.objects.update_or_create(person=person, defaults={"earned": 50})
+    return _reward(c)
+
+
+ROUTES = {
+    "incentives:points": lambda c: [Probe(reverse("incentives:points"), ALL)],
+    "incentives:redeem": lambda c: [Probe(reverse("incentives:redeem", args=[_rich(c).pk]), LIVES_IN_COMMUNITY,
+                                          method="post")],
+    "incentives:rules": lambda c: [
+        Probe(reverse("incentives:rules"), frozenset({"city_admin"})),
+        Probe(reverse("incentives:rules"), frozenset({"city_admin"}), method="post",
+              data={"event": "visit_hosted", "points": "1", "cap": "4", "period": "year", "active": "on"}),
+    ],
+    # The unit's public board (事事有回应): its residents and the staff over it, as cases:public_board.
+    "incentives:board": lambda c: [
+        Probe(reverse("incentives:board", args=[c.unit_a.pk]), ALL - {"outsider"}),  # the outsider lives in unit D
+        Probe(reverse("incentives:board", args=[c.unit_d.pk]), OVER_UNIT_D),
+    ],
+    "incentives:rewards": lambda c: [
+        Probe(reverse("incentives:rewards"), STAFF),
+        Probe(reverse("incentives:rewards"), BRANCH_OVER_COMMUNITY, method="post",
+              data={"node": c.community.pk, "name": "大米", "cost": "5", "stock": "3"}),
+    ],
+}

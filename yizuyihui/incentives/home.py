@@ -1,0 +1,23 @@
+"""Home cards and navigation for incentives (see core/plugins.py)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yizuyihui.accounts.roles import is_staff
+from yizuyihui.core.plugins import Card, NavItem
+from yizuyihui.incentives.models import PointAccount
+
+
+def nav_items(request):
+    if is_staff(request.user):
+        return [NavItem(_("Incentives"), reverse("incentives:rewards"), order=38)]
+    return []
+
+
+def home_cards(request):
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return []
+    account = PointAccount.objects.filter(person=person).first()
+    return [Card(_("My points"), reverse("incentives:points"), account.balance if account else 0,
+                 _("积分 · rewards of your community"), order=55)]

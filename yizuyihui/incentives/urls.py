@@ -1,0 +1,12 @@
+from django.urls import path
+
+from yizuyihui.incentives import views
+
+app_name = "incentives"
+urlpatterns = [
+    path("points/", views.my_points, name="points"),
+    path("points/redeem/<int:pk>/", views.redeem, name="redeem"),
+    path("rules/", views.point_rules, name="rules"),
+    path("rewards/", views.rewards, name="rewards"),
+    path("board/<int:unit_id>/", views.board, name="board"),
+]
