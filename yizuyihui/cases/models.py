@@ -143,6 +143,11 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    UNRATED = "unrated", _("Not rated")  # 未评价: closed after the waiting period without a rating
+
+
+# What a resident may choose (未评价 is recorded by the close step, never chosen).
+RESIDENT_RATINGS = [(v, label) for v, label in Rating.choices if v != Rating.UNRATED]
 
 
 def _make_transition(field, name: str, sources, target):
@@ -202,6 +207,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("fed back at"), null=True, blank=True)
+    # Since when the matter waits on the council's agenda (议单 with on_agenda).
+    agenda_at = models.DateTimeField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     extension_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
     resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
@@ -291,6 +299,15 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
+
+    # The timeline shows labels, never codes.
+    @property
+    def from_label(self) -> str:
+        return CaseStatus(self.from_status).label if self.from_status in CaseStatus.values else self.from_status
+
+    @property
+    def to_label(self) -> str:
+        return CaseStatus(self.to_status).label if self.to_status in CaseStatus.values else self.to_status
 
 
 def attachment_path(instance, filename: str) -> str:

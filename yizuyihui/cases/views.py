@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import selectors, services
-from yizuyihui.cases.lifecycle import STEPS
-from yizuyihui.cases.models import Attachment, Case, Category, Channel, Rating, Urgency
+from yizuyihui.cases.lifecycle import STEPS, arrange_steps
+from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.supervision.selectors import supervision_open_count
@@ -44,8 +44,11 @@ def worklist(request):
     inbox = selectors.unit_inbox(user=request.user)[:100]
     board = selectors.dispatch_board(user=request.user)[:100]
     claims = selectors.handler_claims(user=request.user)
+    feedback = selectors.feedback_due(user=request.user)[:100]
+    closable = selectors.closable_unrated(user=request.user)[:100]
     return render(request, "cases/worklist.html", {
         "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
+        "feedback": _badge(feedback), "closable": _badge(closable),
         "supervisions": supervision_open_count(user=request.user),
     })
 
@@ -55,14 +58,26 @@ def detail(request, pk: int):
     case = _case_or_404(request.user, pk)
     staff = is_staff(request.user)
     actions = selectors.available_actions(user=request.user, case=case)
+    primary, secondary, rare = arrange_steps(actions)
     return render(request, "cases/detail.html", {
-        "case": case, "due": selectors.due_state(case), "actions": actions, "steps": [STEPS[a] for a in actions],
+        "case": case, "due": selectors.due_state(case), "actions": actions,
+        "primary": primary, "secondary": secondary, "rare": rare,
         "events": selectors.timeline(case=case, public_only=not staff),
         "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
         "categories": Category.objects.filter(active=True).order_by("code") if "recategorize" in actions else [],
-        "urgencies": Urgency.choices, "ratings": Rating.choices,
+        "urgencies": Urgency.choices, "ratings": RESIDENT_RATINGS,
         "attachments": case.attachments.all(),
     })
+
+
+@login_required
+def handler_search(request, pk: int):
+    """The handler picker's search as you type (htmx): people with their post, grouped by type."""
+    case = _case_or_404(request.user, pk)
+    if not request.user.has_perm(STEPS["dispatch"].perm, case):
+        raise PermissionDenied
+    return render(request, "cases/_handler_options.html",
+                  {"handlers": selectors.handler_choices(case=case, q=request.GET.get("q", "").strip()[:50])})
 
 
 def _parse_date(value: str) -> dt.datetime | None:
@@ -196,7 +211,7 @@ def my_case(request, public_id):
     return render(request, "cases/my_case.html", {
         "case": case, "events": selectors.timeline(case=case, public_only=True),
         "can_rate": request.user.has_perm("cases.rate_case", case) and case.status == "fed_back",
-        "ratings": Rating.choices,
+        "ratings": RESIDENT_RATINGS,
     })
 
 
