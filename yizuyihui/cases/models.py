@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from yizuyihui.cases.lifecycle import (  # noqa: F401  (the status groups are part of this module's interface)
@@ -81,7 +82,7 @@ class WorkingDay(models.Model):
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Ordinary")
+    NORMAL = "normal", pgettext_lazy("urgency", "Ordinary")  # not the household category 一般户
     URGENT = "urgent", _("Urgent")
     COMPLEX = "complex", _("Complex")
 
