@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -160,8 +161,7 @@ def resident_file(request):
         except services.CaseError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Thank you — your matter was filed"))
-            return redirect("cases:my_case", public_id=case.public_id)
+            return redirect(reverse("cases:my_case", args=[case.public_id]) + "?filed=1")
     return render(request, "cases/resident_file.html", {"unit": unit, "default_place": default_place})
 
 
@@ -211,6 +211,8 @@ def my_case(request, public_id):
     return render(request, "cases/my_case.html", {
         "case": case, "events": selectors.timeline(case=case, public_only=True),
         "can_rate": request.user.has_perm("cases.rate_case", case) and case.status == "fed_back",
+        # The confirmation screen after filing: the number, what happens next, when to expect an answer.
+        "just_filed": request.GET.get("filed") == "1" and case.status == "filed",
         "ratings": RESIDENT_RATINGS,
     })
 
