@@ -56,6 +56,10 @@ def due(request):
     mine = request.GET.get("who") != "all"
     today = timezone.localdate()
     page = _page(request, selectors.due_list(user=request.user, today=today, mine=mine))
+    # Only the actions this viewer may take: a street official or a handler sees the list, not a
+    # "log" link that would answer 403.
+    for slot in page:
+        slot.can_log = request.user.has_perm("visits.log_visit", slot.household)
     return render(request, "visits/due.html", {
         "page": page, "mine": mine, "today": today, "duties": selectors.my_open_duties(request.user)[:20],
         "now": timezone.now(),
