@@ -73,7 +73,9 @@ def log(request, pk: int):
     planned = None
     if request.GET.get("planned", "").isdigit():
         planned = PlannedVisit.objects.filter(pk=int(request.GET["planned"]), household=household, visit__isnull=True).first()
-    form = VisitLogForm(request.POST or None, request.FILES or None)
+    # Logging takes seconds (DOMAIN §5): the time defaults to now.
+    form = VisitLogForm(request.POST or None, request.FILES or None,
+                        initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         file_it = request.POST.get("action") == "file"
