@@ -53,8 +53,11 @@ ROUTES = {
         Probe(reverse("cases:detail", args=[_case(c).pk]), OVER_UNIT_A | {"resident"}),
         Probe(reverse("cases:detail", args=[_case(c, "unit_d").pk]), OVER_UNIT_D),
     ],
-    # Only the Party group and the levels above may receive; others who can see it get 403.
-    "cases:act": lambda c: [Probe(reverse("cases:act", args=[_case(c).pk, "receive"]), MANAGERS_OVER_A, method="post")],
+    # Only the Party group (its leader and grid worker) and the levels above may receive; others who
+    # can see it get 403.
+    "cases:act": lambda c: [Probe(reverse("cases:act", args=[_case(c).pk, "receive"]), MANAGERS_OVER_A | {"grid_worker"},
+                                  method="post")],
+    "cases:handler_search": lambda c: [Probe(reverse("cases:handler_search", args=[_case(c).pk]), MANAGERS_OVER_A)],
     "cases:public_board": lambda c: [
         Probe(reverse("cases:public_board", args=[c.unit_a.pk]), ALL - {"outsider"},  # the outsider lives in unit D
               secrets=PUBLIC_SECRETS if _public_cases(c) else ()),

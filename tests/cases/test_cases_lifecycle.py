@@ -79,12 +79,19 @@ def test_the_outsider_may_not_touch_a_matter_of_another_street(cast):
             fn(case=case, actor=cast.users["outsider"])
 
 
-def test_a_grid_worker_collects_but_the_party_group_receives(cast):
+def test_a_grid_worker_receives_new_matters_of_their_grid_but_the_party_group_dispatches(cast):
     case = s.case_file(unit=cast.unit_a, actor=cast.users["grid_worker"], title="井盖松动", description="",
                        channel="visit", origin="visit", origin_ref="visit:1")
-    with pytest.raises(s.CaseForbidden):
-        s.case_receive(case=case, actor=cast.users["grid_worker"])
-    s.case_receive(case=case, actor=cast.users["unit_leader"])
+    for persona in ("building_head", "council_member", "outsider"):
+        with pytest.raises(s.CaseForbidden):
+            s.case_receive(case=case, actor=cast.users[persona])
+    s.case_receive(case=case, actor=cast.users["grid_worker"])
+    assert case.status == CaseStatus.RECEIVED
+    with pytest.raises(s.CaseForbidden):  # deliberation and dispatch stay with the Party group
+        s.case_dispatch(case=case, actor=cast.users["grid_worker"], handlers=[cast.users["grid_worker"]])
+    other = file_matter(cast, unit="unit_b", by="community_cadre")
+    with pytest.raises(s.CaseForbidden):  # not their grid
+        s.case_receive(case=other, actor=cast.users["grid_worker"])
 
 
 def test_a_resident_may_not_file_for_another_unit(cast):
@@ -217,7 +224,8 @@ def test_dissatisfied_rating_reopens_the_matter(cast):
     s.case_dispatch(case=case, actor=u["unit_leader"], handlers=[u["grid_worker"]])
     s.case_claim(case=case, actor=u["grid_worker"])
     s.case_resolve(case=case, actor=u["grid_worker"], result="换了线路")
-    s.case_close(case=case, actor=u["unit_leader"], reason="居民未评价")
+    s.case_feed_back(case=case, actor=u["council_member"], feedback="换了线路")
+    s.case_rate(case=case, actor=u["resident"], rating="satisfied")
     assert case.status == CaseStatus.CLOSED
 
 

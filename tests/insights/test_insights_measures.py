@@ -39,3 +39,35 @@ def test_the_dashboard_page_renders_with_its_chart_data(cast, login):
     s.case_file(unit=cast.unit_a, actor=cast.users["resident"], title="a", description="", channel="web")
     html = login("community_cadre").get("/insights/").content.decode()
     assert 'id="insights-chart-data"' in html and "vendor/echarts/echarts.min.js" in html and "nonce=" in html
+
+
+def _rated(cast, rating, *, unit="unit_a", t0):
+    u = cast.users
+    by = {"unit_a": "resident", "unit_b": "community_cadre"}[unit]
+    c = s.case_file(unit=getattr(cast, unit), actor=u[by], title=rating, description="", channel="web", now=t0)
+    s.case_resolve_on_spot(case=c, actor=u["community_cadre"], note="ok", now=t0 + dt.timedelta(hours=1))
+    s.case_feed_back(case=c, actor=u["community_cadre"], feedback="ok", now=t0 + dt.timedelta(hours=2))
+    if unit == "unit_a":
+        s.case_rate(case=c, actor=u["resident"], rating=rating, now=t0 + dt.timedelta(hours=3))
+    return c
+
+
+def test_the_reopen_rate_counts_matters_residents_reopened(cast):
+    """重办率: a dissatisfied rating reopens the matter (and clears its resolution); it still counts."""
+    t0 = dt.datetime(2026, 3, 2, 9, tzinfo=CST)
+    for rating in ("dissatisfied", "satisfied", "satisfied", "basic"):
+        _rated(cast, rating, t0=t0)
+    m = case_measures(user=cast.users["street_official"], start=t0 - dt.timedelta(days=1), end=t0 + dt.timedelta(days=1))
+    assert (m.rated, m.reopened, m.reopen_rate) == (4, 1, 0.25)
+
+
+def test_the_league_table_has_a_row_per_child_node_and_drills_down(cast, login):
+    today = dt.datetime.now(CST).replace(hour=9)
+    _rated(cast, "dissatisfied", t0=today - dt.timedelta(days=2))
+    _rated(cast, "satisfied", unit="unit_b", t0=today - dt.timedelta(days=2))
+    client = login("street_official")
+    html = client.get("/insights/").content.decode()  # the street's children: the community and the village
+    assert 'data-testid="league"' in html and f'data-testid="drill-{cast.community.pk}"' in html
+    html = client.get(f"/insights/?node={cast.community.pk}").content.decode()  # drill down: the grids
+    assert f'data-testid="drill-{cast.unit_a.node.pk}"' in html and f'data-testid="drill-{cast.unit_b.node.pk}"' in html
+    assert "rows [[" not in html and "figures" not in html

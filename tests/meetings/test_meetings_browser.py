@@ -25,6 +25,14 @@ def test_a_meeting_runs_from_the_agenda_to_a_resolution_in_the_browser(cast, pas
             form.locator("button[type=submit]").click()
         expect(page.locator(".messages li.error")).to_have_count(0)
 
+    def convene(form):
+        # The place type is chosen, never defaulted; the meeting started an hour ago (a meeting
+        # cannot be recorded as held before it starts).
+        form.locator("select[name=place_kind]").select_option(index=1)
+        started = timezone.localtime() - dt.timedelta(hours=1)
+        form.locator("input[name=when]").fill(started.strftime("%Y-%m-%dT%H:%M"))
+        submit(form)
+
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "unit_leader")
     page.fill("input[name=password]", password)
@@ -42,17 +50,18 @@ def test_a_meeting_runs_from_the_agenda_to_a_resolution_in_the_browser(cast, pas
     expect(page.get_by_test_id("proposed")).to_contain_text("小区东门雨后积水")
 
     # 组在前: the Party group's pre-meeting ranks the topics and sets the direction.
-    submit(page.get_by_test_id("convene-party-group"))
+    convene(page.get_by_test_id("convene-party-group"))
     submit(page.get_by_test_id("hold"))
     for n, direction in ((1, "先疏通，再查原因"), (2, "安全第一，规范充电")):
         form = page.get_by_test_id(f"consider-{n}")
         form.locator("textarea[name=direction]").fill(direction)
         submit(form)
+        expect(page.get_by_test_id(f"recorded-{n}")).to_be_visible()  # recorded once, shown as done
 
     # 会在后: the council with a "+" member, views, a counted vote and an action.
     page.goto(f"{live_server.url}/meetings/unit/{cast.unit_a.pk}/")
     expect(page.get_by_test_id("considered")).to_contain_text("先疏通，再查原因")
-    submit(page.get_by_test_id("convene-council"))
+    convene(page.get_by_test_id("convene-council"))
     invite = page.get_by_test_id("invite")
     invite.locator("select[name=identity]").select_option("police")
     invite.locator("input[name=name]").fill("社区民警老王")

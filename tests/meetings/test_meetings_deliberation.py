@@ -287,3 +287,24 @@ def test_the_unit_reports_to_the_community_which_sees_it_under_supervision(cast,
     sup = Supervision.objects.get(kind=services.REPORT_KIND)
     assert sup.node == cast.community
     assert cast.users["community_cadre"].notifications.filter(body="物业拒不配合").exists()
+
+
+def test_a_meeting_defaults_to_an_evening_and_cannot_be_held_before_it_starts(cast):
+    from yizuyihui.meetings import services as ms
+    from yizuyihui.meetings.views import default_meeting_time
+
+    sh = dt.timezone(dt.timedelta(hours=8))
+    assert default_meeting_time(dt.datetime(2026, 3, 2, 3, 10, tzinfo=sh)).strftime("%d %H:%M") == "02 19:30"
+    assert default_meeting_time(dt.datetime(2026, 3, 2, 22, 0, tzinfo=sh)).strftime("%d %H:%M") == "03 19:30"
+    now = dt.datetime(2026, 3, 2, 10, 0, tzinfo=sh)
+    meeting = ms.meeting_convene(unit=cast.unit_a, actor=cast.users["unit_leader"], kind="council",
+                                 scheduled_at=dt.datetime(2026, 3, 2, 19, 30, tzinfo=sh), place_kind="property_office",
+                                 now=now, notify_members=False)
+    seats = list(meeting.participants.values_list("pk", flat=True))
+    with pytest.raises(ms.MeetingError):
+        ms.meeting_hold(meeting=meeting, actor=cast.users["unit_leader"], attended=seats, now=now)
+    # Corrected: it really took place at 09:00.
+    ms.meeting_hold(meeting=meeting, actor=cast.users["unit_leader"], attended=seats, now=now,
+                    held_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=sh))
+    meeting.refresh_from_db()
+    assert meeting.status == "held" and meeting.scheduled_at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=sh)

@@ -219,3 +219,22 @@ def test_dashboard_panel_and_home_card(cast, planted, login):
     assert reverse("triage:widespread") not in login("grid_worker").get(reverse("core:home")).content.decode()
     dash = login("street_official").get(reverse("insights:dashboard")).content.decode()
     assert f"{reverse('triage:widespread')}?node={cast.street.pk}" in dash
+
+
+def test_the_page_is_paginated_and_never_clusters_a_big_scope_on_the_request(planted, cast, login, monkeypatch):
+    from yizuyihui.triage import views
+
+    client = login("street_official")
+    monkeypatch.setattr(views, "WIDESPREAD_PAGE", 2)
+    html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
+    assert html.count('data-testid="problem"') == 2 and 'data-testid="pager"' in html
+    assert html.count('data-testid="problem"') == 2
+    page2 = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}&page=2").content.decode()
+    assert page2.count('data-testid="problem"') >= 1
+    cache.clear()
+    monkeypatch.setattr(views, "WIDESPREAD_COMPUTE_NOW", 0)  # a big scope with nothing precomputed yet
+    html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
+    assert 'data-testid="preparing"' in html and 'data-testid="problem"' not in html
+    selectors.warm_hotspots()  # the periodic job
+    html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
+    assert 'data-testid="problem"' in html

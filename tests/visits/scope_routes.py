@@ -65,6 +65,7 @@ ROUTES = {
     ],
     "visits:report_list": lambda c: [Probe(reverse("visits:report_list"), STAFF)],
     "visits:report_new": lambda c: [Probe(reverse("visits:report_new"), ALL)],
+    "visits:report_pick": lambda c: [Probe(reverse("visits:report_pick", args=["unit"]) + "?q=幸福", ALL)],
     "visits:note_list": lambda c: [Probe(reverse("visits:note_list"), BRANCH_HOLDERS)],
     "visits:note_detail": lambda c: [Probe(reverse("visits:note_detail", args=[_o(c)["note"].pk]), BRANCH_OVER_A)],
     "visits:followup_list": lambda c: [Probe(reverse("visits:followup_list"), HEALTH_HOLDERS)],

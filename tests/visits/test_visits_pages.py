@@ -57,7 +57,7 @@ def test_home_cards_and_dashboard_panels(cast, rf):
     assert any(c.url == reverse("visits:due") for c in home_cards(request))
     assert nav_items(request)
     panels = dashboard_panels(request, node=cast.community, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
-    assert [p["title"] for p in panels] and panels[0]["rows"][0][0]
+    assert [p.title for p in panels] and panels[0].rows[0][0] and panels[0].bars
     request.user = cast.users["resident"]
     assert {c.url for c in home_cards(request)} == {reverse("visits:event_new"), reverse("visits:report_new")}
 

@@ -13,6 +13,9 @@ ALL_ROLES = frozenset(Role.values)
 # Party group of the unit and the leading levels above it: receive, deliberate, dispatch, escalate.
 MANAGER_ROLES = frozenset({Role.UNIT_LEADER, Role.COMMUNITY_CADRE, Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL,
                            Role.CITY_ADMIN})
+# 收单: the unit's Party group — its leader and its grid worker (a Party-group member, DOMAIN §3,
+# the one who first sees a new matter of the grid) — and the leading levels above it.
+RECEIVER_ROLES = MANAGER_ROLES | {Role.GRID_WORKER}
 # Members of the unit who collect and may settle a small matter on the spot.
 MEMBER_ROLES = frozenset({Role.GRID_WORKER, Role.UNIT_LEADER, Role.COUNCIL_MEMBER, Role.BUILDING_HEAD})
 # The council tells the resident the result.
@@ -36,10 +39,10 @@ NEARBY_MANAGER_ROLES = MANAGER_ROLES - {Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN}
 
 # Plain strings, so `role in MANAGER_ROLES` and `role__in=MANAGER_ROLES` both work with values from the DB.
 (MANAGER_ROLES, MEMBER_ROLES, COUNCIL_ROLES, HANDLER_ROLES, BRANCH_ROLES, LEADING_ROLES, ADMIN_ROLES, STAFF_ROLES,
- ALL_ROLES, NEARBY_MANAGER_ROLES, PERSONAL_DATA_ROLES) = (
+ ALL_ROLES, NEARBY_MANAGER_ROLES, PERSONAL_DATA_ROLES, RECEIVER_ROLES) = (
     frozenset(str(r) for r in g) for g in (MANAGER_ROLES, MEMBER_ROLES, COUNCIL_ROLES, HANDLER_ROLES, BRANCH_ROLES,
                                            LEADING_ROLES, ADMIN_ROLES, STAFF_ROLES, ALL_ROLES, NEARBY_MANAGER_ROLES,
-                                           PERSONAL_DATA_ROLES))
+                                           PERSONAL_DATA_ROLES, RECEIVER_ROLES))
 
 
 def is_staff(user) -> bool:

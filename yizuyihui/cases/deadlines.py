@@ -242,3 +242,14 @@ def auto_escalates(*, case) -> bool:
 
     policy = policy_for(category=case.category, tier=case.tier, urgency=case.urgency, mode=case.mode)
     return True if policy is None else policy.auto_escalate
+
+
+def agenda_pauses_clock(*, case=None) -> bool:
+    """The policy for time on the council's agenda (议单 → meeting): by default it does not count
+    toward the deadline, because the meeting's resolution sets the deadline when it dispatches
+    (YZYH_AGENDA_PAUSES_CLOCK=0 makes it count). Urgent matters never wait for a meeting."""
+    from django.conf import settings
+
+    if case is not None and case.urgency == "urgent":
+        return False
+    return getattr(settings, "YZYH_AGENDA_PAUSES_CLOCK", True)

@@ -25,9 +25,12 @@ def home_cards(request):
     if is_staff(user):
         inbox = selectors.unit_inbox(user=user).count()
         claims = selectors.handler_claims_count(user=user)
+        feedback = selectors.feedback_due(user=user).count()
         cards += [
             Card(_("Matters to receive"), reverse("cases:worklist"), inbox, _("收单 · 议单"), order=10,
                  tone="warn" if inbox else ""),
+            Card(_("Waiting for feedback"), reverse("cases:worklist") + "#feedback", feedback, _("待反馈"), order=12,
+                 tone="warn" if feedback else ""),
             Card(_("My claims"), reverse("cases:worklist"), claims, _("领单 · 办单"), order=11),
         ]
     unit = resident_unit(user)

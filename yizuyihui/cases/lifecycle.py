@@ -16,11 +16,14 @@ This module imports no models: `models.py` builds the transitions from it.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,32 +70,51 @@ class Step:
     inputs: tuple[str, ...] = ()
     required: tuple[str, ...] = ()  # inputs that must be given ("reason" for a return, …)
     kwargs: dict[str, str] = field(default_factory=dict)  # input name → service keyword
-    guard: Callable | None = None  # extra condition on the matter (tier < 3, an extension asked …)
+    guard: Callable | None = None  # extra condition guard(case, now) (tier < 3, an extension asked …)
     events: tuple[str, ...] = ()  # CaseEvent.action values the step writes (default: its name)
+    rare: bool = False  # destructive or rare (退回, 合并, 退单 …): the page shows it under "more", never as primary
 
     def transition(self, target: str | None = None) -> str:
         """Name of the model transition for `target` (the first when the step has one)."""
         target = self.targets[0] if target is None else target
         return f"t_{self.name}" if len(self.targets) == 1 else f"t_{self.name}__{target or 'same'}"
 
-    def offered(self, user, case) -> bool:
-        return case.status in self.sources and (self.guard is None or self.guard(case)) and user.has_perm(self.perm, case)
+    def allowed(self, case, now=None) -> bool:
+        """The matter's status and the step's guard allow it (who may take it: `offered`)."""
+        return case.status in self.sources and (self.guard is None or self.guard(case, now or timezone.now()))
+
+    def offered(self, user, case, now=None) -> bool:
+        return self.allowed(case, now) and user.has_perm(self.perm, case)
 
 
-def _below_street(case) -> bool:
+def rating_wait() -> dt.timedelta:
+    """How long after 反馈 the resident has to rate before the matter may be closed unrated
+    (未评价): YZYH_RATING_WAIT_DAYS, 7 days by default."""
+    return dt.timedelta(days=getattr(settings, "YZYH_RATING_WAIT_DAYS", 7))
+
+
+def _below_street(case, now) -> bool:
     return case.tier < 3
 
 
-def _extension_asked(case) -> bool:
+def _extension_asked(case, now) -> bool:
     return case.extension_until is not None
 
 
+def _rating_wait_over(case, now) -> bool:
+    """关闭 without a rating: only once the resident has had the waiting period to rate (DOMAIN §4:
+    the resident rates; closing must never race the resident)."""
+    fed_back_at = getattr(case, "fed_back_at", None)
+    return fed_back_at is not None and now - fed_back_at >= rating_wait()
+
+
 _STEPS = [
-    Step("receive", _("Receive"), (S.FILED,), (S.RECEIVED,), "cases.manage_case", "case_receive"),
+    # 收单: the unit's Party group — its leader and its grid worker — or a level above (rules.py).
+    Step("receive", _("Receive"), (S.FILED,), (S.RECEIVED,), "cases.receive_case", "case_receive"),
     Step("return", _("Return"), (S.FILED,), (S.RETURNED,), "cases.manage_case", "case_return",
-         inputs=("reason",), required=("reason",)),
+         inputs=("reason",), required=("reason",), rare=True),
     Step("merge", _("Merge"), (S.FILED, *RECEIVABLE), (S.MERGED,), "cases.manage_case", "case_merge",
-         inputs=("into", "reason"), required=("into",)),
+         inputs=("into", "reason"), required=("into",), rare=True),
     Step("resolve_on_spot", _("Resolved on the spot"), (S.FILED, *RECEIVABLE), (S.RESOLVED,), "cases.resolve_on_spot",
          "case_resolve_on_spot", inputs=("reason",), required=("reason",), kwargs={"reason": "note"}),
     Step("deliberate", _("Deliberate"), (S.RECEIVED, S.REOPENED), (S.DELIBERATING,), "cases.manage_case",
@@ -101,31 +123,36 @@ _STEPS = [
          inputs=("handlers", "due", "reason"), required=("handlers",)),
     Step("claim", _("Claim"), (S.DISPATCHED,), (S.CLAIMED,), "cases.claim_case", "case_claim"),
     Step("send_back", _("Send back"), (S.DISPATCHED, *IN_HAND), (S.RECEIVED,), "cases.send_back_case", "case_send_back",
-         inputs=("reason",), required=("reason",)),
+         inputs=("reason",), required=("reason",), rare=True),
     Step("progress", _("Add progress"), IN_HAND, (S.IN_PROGRESS,), "cases.handle_case", "case_progress",
          inputs=("reason", "photos"), required=("reason",), kwargs={"reason": "note"}),
     Step("suspend", _("Suspend"), IN_HAND, (S.SUSPENDED,), "cases.handle_case", "case_suspend",
-         inputs=("reason",), required=("reason",)),
+         inputs=("reason",), required=("reason",), rare=True),
     Step("resume", _("Resume"), (S.SUSPENDED,), (S.IN_PROGRESS,), "cases.resume_case", "case_resume"),
     Step("request_extension", _("Request extension"), (*IN_HAND, S.SUSPENDED), (None,), "cases.handle_case",
-         "case_request_extension", inputs=("until", "reason"), required=("until", "reason")),
+         "case_request_extension", inputs=("until", "reason"), required=("until", "reason"), rare=True),
     Step("decide_extension", _("Decide"), (*IN_HAND, S.SUSPENDED), (None,), "cases.approve_extension",
          "case_decide_extension", inputs=("approve", "reason"), guard=_extension_asked,
          events=("approve_extension", "refuse_extension")),
     Step("escalate", _("Escalate"), (*TRIAGE_STATUSES, *WORKING_STATUSES), (S.RECEIVED,), "cases.manage_case",
-         "case_escalate", inputs=("reason",), required=("reason",), guard=_below_street),
+         "case_escalate", inputs=("reason",), required=("reason",), guard=_below_street, rare=True),
     Step("recategorize", _("Correct the category"), OPEN_STATUSES, (None,), "cases.manage_case", "case_recategorize",
-         inputs=("category",), required=("category",)),
+         inputs=("category",), required=("category",), rare=True),
     Step("resolve", _("Resolve"), IN_HAND, (S.RESOLVED,), "cases.handle_case", "case_resolve",
          inputs=("reason",), required=("reason",), kwargs={"reason": "result"}),
     Step("feed_back", _("Feed back"), (S.RESOLVED,), (S.FED_BACK,), "cases.feed_back_case", "case_feed_back",
          inputs=("reason",), required=("reason",), kwargs={"reason": "feedback"}),
     Step("rate", _("Rate"), (S.FED_BACK,), (S.CLOSED, S.REOPENED), "cases.rate_case", "case_rate",
          inputs=("rating", "reason"), required=("rating",), kwargs={"reason": "comment"}),
-    Step("close", _("Close"), (S.RESOLVED, S.FED_BACK), (S.CLOSED,), "cases.manage_case", "case_close",
-         inputs=("reason",)),
+    # 关闭 unrated (未评价): after 反馈 and the waiting period only — never a button beside 反馈.
+    Step("close", _("Close unrated"), (S.FED_BACK,), (S.CLOSED,), "cases.manage_case", "case_close",
+         inputs=("reason",), guard=_rating_wait_over),
 ]
 STEPS: dict[str, Step] = {s.name: s for s in _STEPS}
+# The one primary action of a state (the page's first, filled button): the step that moves the
+# loop on. Other steps are secondary; rare ones (Step.rare) sit under "more".
+PRIMARY_ORDER = ("receive", "claim", "resolve", "feed_back", "rate", "dispatch", "resume", "decide_extension", "close",
+                 "deliberate", "resolve_on_spot", "progress")
 assert all(set(s.inputs) <= INPUTS and set(s.required) <= set(s.inputs) for s in _STEPS)
 
 # The API's action path parameter: its OpenAPI enum is exactly the declared steps.
@@ -162,9 +189,17 @@ class EventAction(models.TextChoices):
 assert {e for s in _STEPS for e in (s.events or (s.name,))} <= set(EventAction.values)
 
 
-def may_start(step: str, case) -> bool:
-    """The matter's status allows `step` (who may take it is another question: `Step.offered`)."""
-    return case.status in STEPS[step].sources
+def may_start(step: str, case, now=None) -> bool:
+    """The matter's status and the step's guard allow `step` (who may take it is another question:
+    `Step.offered`)."""
+    return STEPS[step].allowed(case, now)
+
+
+def arrange_steps(names: list[str]) -> tuple[Step | None, list[Step], list[Step]]:
+    """(primary, secondary, rare) for the page, from the steps a user may take."""
+    primary = next((STEPS[n] for n in PRIMARY_ORDER if n in names), None)
+    others = [STEPS[n] for n in names if primary is None or n != primary.name]
+    return primary, [s for s in others if not s.rare], [s for s in others if s.rare]
 
 
 def transitions() -> list[tuple[str, tuple[str, ...], str | None]]:
@@ -172,8 +207,9 @@ def transitions() -> list[tuple[str, tuple[str, ...], str | None]]:
     return [(step.transition(t), step.sources, t) for step in _STEPS for t in step.targets]
 
 
-def available_steps(*, user, case) -> list[str]:
+def available_steps(*, user, case, now=None) -> list[str]:
     """The steps this user may take on this matter now, in the declared order."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return [step.name for step in _STEPS if step.offered(user, case)]
+    now = now or timezone.now()
+    return [step.name for step in _STEPS if step.offered(user, case, now)]

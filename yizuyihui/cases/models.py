@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from yizuyihui.cases.lifecycle import (  # noqa: F401  (the status groups are part of this module's interface)
@@ -81,7 +82,7 @@ class WorkingDay(models.Model):
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Ordinary")
+    NORMAL = "normal", pgettext_lazy("urgency", "Ordinary")  # not the household category 一般户
     URGENT = "urgent", _("Urgent")
     COMPLEX = "complex", _("Complex")
 
@@ -143,6 +144,11 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    UNRATED = "unrated", _("Not rated")  # 未评价: closed after the waiting period without a rating
+
+
+# What a resident may choose (未评价 is recorded by the close step, never chosen).
+RESIDENT_RATINGS = [(v, label) for v, label in Rating.choices if v != Rating.UNRATED]
 
 
 def _make_transition(field, name: str, sources, target):
@@ -202,6 +208,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("fed back at"), null=True, blank=True)
+    # Since when the matter waits on the council's agenda (议单 with on_agenda).
+    agenda_at = models.DateTimeField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     extension_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
     resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
@@ -291,6 +300,15 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
+
+    # The timeline shows labels, never codes.
+    @property
+    def from_label(self) -> str:
+        return CaseStatus(self.from_status).label if self.from_status in CaseStatus.values else self.from_status
+
+    @property
+    def to_label(self) -> str:
+        return CaseStatus(self.to_status).label if self.to_status in CaseStatus.values else self.to_status
 
 
 PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import rules
 
-from yizuyihui.accounts.roles import COUNCIL_ROLES, MANAGER_ROLES, MEMBER_ROLES, STAFF_ROLES, resident_unit
+from yizuyihui.accounts.roles import (
+    COUNCIL_ROLES,
+    MANAGER_ROLES,
+    MEMBER_ROLES,
+    RECEIVER_ROLES,
+    STAFF_ROLES,
+    resident_unit,
+)
 from yizuyihui.accounts.scope import has_role_over, in_scope
 from yizuyihui.core.plugins import provider_call
 
@@ -50,6 +57,12 @@ def can_file_for_unit(user, unit):
 def can_manage_case(user, case):
     """收单 / 议单 / 派单 / escalate / close: the Party group or branch where the matter sits."""
     return has_role_over(user, case.node, MANAGER_ROLES)
+
+
+@rules.predicate
+def can_receive_case(user, case):
+    """收单: the Party group where the matter sits — at a unit that includes its grid worker."""
+    return has_role_over(user, case.node, RECEIVER_ROLES)
 
 
 @rules.predicate
@@ -96,6 +109,7 @@ def can_resume_case(user, case):
 rules.add_perm("cases.view_case", can_view_case)
 rules.add_perm("cases.file_for_unit", can_file_for_unit)
 rules.add_perm("cases.manage_case", can_manage_case)
+rules.add_perm("cases.receive_case", can_receive_case)
 rules.add_perm("cases.resolve_on_spot", can_resolve_on_spot)
 rules.add_perm("cases.claim_case", can_claim_case)
 rules.add_perm("cases.handle_case", is_case_handler)

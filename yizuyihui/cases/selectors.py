@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yizuyihui.accounts.roles import HANDLER_ROLES, MANAGER_ROLES
+from yizuyihui.accounts.roles import COUNCIL_ROLES, HANDLER_ROLES, MANAGER_ROLES, RECEIVER_ROLES
 from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
 from yizuyihui.cases.lifecycle import IN_HAND as _IN_HAND
-from yizuyihui.cases.lifecycle import available_steps
+from yizuyihui.cases.lifecycle import available_steps, rating_wait
 from yizuyihui.cases.models import (
     FINAL_STATUSES,
     TRIAGE_STATUSES,
@@ -31,10 +31,34 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def unit_inbox(*, user) -> QuerySet[Case]:
-    """收单 / 议单: matters waiting for the Party group or branch where the user manages."""
-    paths = role_paths(user, MANAGER_ROLES)
-    return (Case.objects.filter(paths_q(paths, "node"), status__in=TRIAGE_STATUSES)
+    """收单 / 议单: new matters for those who receive them (the unit's leader and grid worker, the
+    levels above: rules.can_receive_case), and matters waiting for the Party group or branch where
+    the user manages (rules.can_manage_case). The same rules as the steps: whatever is listed here
+    the user can act on."""
+    new = paths_q(role_paths(user, RECEIVER_ROLES), "node") & Q(status=CaseStatus.FILED)
+    managed = paths_q(role_paths(user, MANAGER_ROLES), "node") & Q(status__in=TRIAGE_STATUSES)
+    return (Case.objects.filter(new | managed)
             .select_related(*LIST_RELATED).order_by("respond_due", "pk"))
+
+
+def _feedback_q(user) -> Q:
+    """Where the user gives 反馈 (rules.can_feed_back_case): the council of the unit, or managing
+    the level where the matter sits."""
+    return paths_q(role_paths(user, COUNCIL_ROLES), "unit__node") | paths_q(role_paths(user, MANAGER_ROLES), "node")
+
+
+def feedback_due(*, user) -> QuerySet[Case]:
+    """待反馈: resolved matters whose result the user's council tells the resident."""
+    return (Case.objects.filter(_feedback_q(user), status=CaseStatus.RESOLVED)
+            .select_related(*LIST_RELATED).order_by("resolved_at", "pk"))
+
+
+def closable_unrated(*, user, now=None) -> QuerySet[Case]:
+    """Fed back, not rated within the waiting period: the manager may close them as 未评价."""
+    now = now or timezone.now()
+    paths = role_paths(user, MANAGER_ROLES)
+    return (Case.objects.filter(paths_q(paths, "node"), status=CaseStatus.FED_BACK, fed_back_at__lte=now - rating_wait())
+            .select_related(*LIST_RELATED).order_by("fed_back_at", "pk"))
 
 
 def dispatch_board(*, user) -> QuerySet[Case]:
@@ -102,14 +126,47 @@ def due_state(case: Case, now=None) -> str:
     return "ok"
 
 
-def handler_choices(*, case: Case):
-    """Staff who may be dispatched this matter: posts at the unit or the levels above it."""
-    from django.contrib.auth import get_user_model
+_UNIT_LEVEL_HANDLERS = ("grid_worker", "unit_leader", "council_member", "building_head")
+
+
+def _suggested(case: Case, post) -> bool:
+    """The category's default handler types at the matter's tier ({"1": ["unit"], "3": ["department:城管执法"]})."""
+    types = (case.category.handler_types or {}).get(str(case.tier), []) if case.category_id else []
+    for t in types:
+        if t == "unit" and post.role in _UNIT_LEVEL_HANDLERS:
+            return True
+        if t == "community" and post.role == "community_cadre":
+            return True
+        if t.startswith("department:") and post.role == "department_handler" and post.department == t.split(":", 1)[1]:
+            return True
+    return False
+
+
+def handler_choices(*, case: Case, q: str = "", limit: int = 200) -> list[dict]:
+    """Staff who may be dispatched this matter (posts at the unit or the levels above it), as
+    {user, name, post, group}: the person's name and post, grouped by handler type, the category's
+    default types first. `q` filters by name, login or department (search as you type)."""
+    from yizuyihui.people.models import Post
 
     paths = case.unit.node.ancestor_paths()
-    return (get_user_model().objects.filter(Q(posts__node__path__in=paths) | Q(posts__node__path__startswith=case.unit.node.path),
-                                            posts__active=True, posts__role__in=HANDLER_ROLES)
-            .select_related("person").distinct().order_by("username")[:200])
+    posts = (Post.objects.filter(Q(node__path__in=paths) | Q(node__path__startswith=case.unit.node.path),
+                                 active=True, role__in=HANDLER_ROLES)
+             .select_related("user__person", "node").order_by("role", "department", "user__username"))
+    if q:
+        posts = posts.filter(Q(user__person__name__icontains=q) | Q(user__username__icontains=q) | Q(department__icontains=q))
+    rows, seen = [], set()
+    for post in posts[:limit * 2]:
+        if post.user_id in seen:
+            continue
+        seen.add(post.user_id)
+        person = getattr(post.user, "person", None)
+        role = post.get_role_display()
+        label = f"{role} · {post.department}" if post.department else role
+        suggested = _suggested(case, post)
+        rows.append({"user": post.user, "name": person.name if person else post.user.get_username(),
+                     "post": f"{label} · {post.node.name}", "group": label, "suggested": suggested})
+    rows.sort(key=lambda r: (not r["suggested"], r["group"]))
+    return rows[:limit]
 
 
 def available_actions(*, user, case: Case) -> list[str]:

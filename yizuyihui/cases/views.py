@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import selectors, services
-from yizuyihui.cases.lifecycle import STEPS
-from yizuyihui.cases.models import Attachment, Case, Category, Channel, Rating, Urgency
+from yizuyihui.cases.lifecycle import STEPS, arrange_steps
+from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
 from yizuyihui.core import public
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
@@ -46,8 +47,11 @@ def worklist(request):
     inbox = selectors.unit_inbox(user=request.user)[:100]
     board = selectors.dispatch_board(user=request.user)[:100]
     claims = selectors.handler_claims(user=request.user)
+    feedback = selectors.feedback_due(user=request.user)[:100]
+    closable = selectors.closable_unrated(user=request.user)[:100]
     return render(request, "cases/worklist.html", {
         "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
+        "feedback": _badge(feedback), "closable": _badge(closable),
         "supervisions": supervision_open_count(user=request.user),
     })
 
@@ -57,14 +61,26 @@ def detail(request, pk: int):
     case = _case_or_404(request.user, pk)
     staff = is_staff(request.user)
     actions = selectors.available_actions(user=request.user, case=case)
+    primary, secondary, rare = arrange_steps(actions)
     return render(request, "cases/detail.html", {
-        "case": case, "due": selectors.due_state(case), "actions": actions, "steps": [STEPS[a] for a in actions],
+        "case": case, "due": selectors.due_state(case), "actions": actions,
+        "primary": primary, "secondary": secondary, "rare": rare,
         "events": selectors.timeline(case=case, public_only=not staff),
         "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
         "categories": Category.objects.filter(active=True).order_by("code") if "recategorize" in actions else [],
-        "urgencies": Urgency.choices, "ratings": Rating.choices,
+        "urgencies": Urgency.choices, "ratings": RESIDENT_RATINGS,
         "attachments": case.attachments.all(),
     })
+
+
+@login_required
+def handler_search(request, pk: int):
+    """The handler picker's search as you type (htmx): people with their post, grouped by type."""
+    case = _case_or_404(request.user, pk)
+    if not request.user.has_perm(STEPS["dispatch"].perm, case):
+        raise PermissionDenied
+    return render(request, "cases/_handler_options.html",
+                  {"handlers": selectors.handler_choices(case=case, q=request.GET.get("q", "").strip()[:50])})
 
 
 def _parse_date(value: str) -> dt.datetime | None:
@@ -148,8 +164,7 @@ def resident_file(request):
         except (services.CaseError, PlaceError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Thank you — your matter was filed"))
-            return redirect("cases:my_case", public_id=case.public_id)
+            return redirect(reverse("cases:my_case", args=[case.public_id]) + "?filed=1")
     return render(request, "cases/resident_file.html", {"unit": unit, "default_place": default_place})
 
 
@@ -199,7 +214,9 @@ def my_case(request, public_id):
     return render(request, "cases/my_case.html", {
         "case": case, "events": selectors.timeline(case=case, public_only=True),
         "can_rate": request.user.has_perm("cases.rate_case", case) and case.status == "fed_back",
-        "ratings": Rating.choices,
+        # The confirmation screen after filing: the number, what happens next, when to expect an answer.
+        "just_filed": request.GET.get("filed") == "1" and case.status == "filed",
+        "ratings": RESIDENT_RATINGS,
     })
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -57,7 +59,8 @@ class CaseMeasures:
 
     @property
     def reopen_rate(self):
-        return self._rate(self.reopened, self.resolved)
+        """重办率: matters the resident reopened (dissatisfied) among those the residents rated."""
+        return self._rate(self.reopened, self.rated)
 
 
 def _hours(pairs) -> float | None:
@@ -71,18 +74,7 @@ def case_measures(*, user, node=None, start: dt.datetime, end: dt.datetime, now=
         status__in=[CaseStatus.MERGED, CaseStatus.RETURNED])
     if node is not None:
         qs = qs.filter(unit__node__path__startswith=node.path)
-    agg = qs.aggregate(
-        total=Count("pk"),
-        responded_in_time=Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=F("respond_due"))),
-        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        rated=Count("pk", filter=~Q(rating="")),
-        satisfied=Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
-        settled_tier1=Count("pk", filter=Q(resolved_at__isnull=False, settled_tier=1)),
-        settled_tier2=Count("pk", filter=Q(resolved_at__isnull=False, settled_tier=2)),
-        reopened=Count("pk", filter=Q(reopen_count__gt=0, resolved_at__isnull=False)),
-        overdue_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, resolve_due__lt=now) & ~Q(status=CaseStatus.SUSPENDED)),
-        was_overdue=Count("pk", filter=Q(was_overdue=True)),
-    )
+    agg = qs.aggregate(**_aggregates(now))
     m = CaseMeasures(**agg)
     # Medians over at most 200 k rows: exact for a street, a sample for the whole city.
     m.median_response_hours = _hours(qs.order_by().values_list("filed_at", "responded_at")[:200_000])
@@ -95,3 +87,44 @@ def case_measures(*, user, node=None, start: dt.datetime, end: dt.datetime, now=
     ]
     m.tiers = dict(qs.filter(resolved_at__isnull=False).values_list("settled_tier").annotate(n=Count("pk")).order_by())
     return m
+
+
+@dataclass
+class LeagueRow:
+    node: object
+    m: CaseMeasures
+
+
+def _aggregates(now):
+    return dict(
+        total=Count("pk"),
+        responded_in_time=Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=F("respond_due"))),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        rated=Count("pk", filter=~Q(rating__in=["", Rating.UNRATED])),
+        satisfied=Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
+        settled_tier1=Count("pk", filter=Q(resolved_at__isnull=False, settled_tier=1)),
+        settled_tier2=Count("pk", filter=Q(resolved_at__isnull=False, settled_tier=2)),
+        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+        overdue_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, resolve_due__lt=now) & ~Q(status=CaseStatus.SUSPENDED)),
+        was_overdue=Count("pk", filter=Q(was_overdue=True)),
+    )
+
+
+def league_table(*, user, nodes, start: dt.datetime, end: dt.datetime, now=None) -> list[LeagueRow]:
+    """The measures for each of `nodes` (the children of the node shown: districts → streets →
+    communities → units), in one grouped query over the materialised path's prefix."""
+    from django.db.models.functions import Substr
+
+    nodes = list(nodes)
+    if not nodes:
+        return []
+    now = now or timezone.now()
+    length = len(nodes[0].path)
+    by_path = {n.path: n for n in nodes if len(n.path) == length}
+    qs = (Case.objects.filter(scope_q(user, "unit__node"), filed_at__gte=start, filed_at__lt=end)
+          .exclude(status__in=[CaseStatus.MERGED, CaseStatus.RETURNED])
+          .filter(reduce(or_, (Q(unit__node__path__startswith=p) for p in by_path)))
+          .annotate(prefix=Substr("unit__node__path", 1, length)).values("prefix").order_by("prefix")
+          .annotate(**_aggregates(now)))
+    found = {row.pop("prefix"): CaseMeasures(**row) for row in qs}
+    return [LeagueRow(node=n, m=found.get(p, CaseMeasures())) for p, n in sorted(by_path.items())]

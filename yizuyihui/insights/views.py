@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import app_modules
-from yizuyihui.insights.measures import case_measures
+from yizuyihui.insights.measures import case_measures, league_table
 from yizuyihui.org.models import OrgNode
 from yizuyihui.org.selectors import scope_root_nodes
 
@@ -55,10 +55,21 @@ def dashboard(request):
             except Exception:  # one app's broken panel must not take the dashboard down
                 log.exception("dashboard panel of %s failed", mod.__name__)
     panels.sort(key=lambda p: getattr(p, "order", 50))
+    # League table by child node (districts → streets → communities → units), each row drilling down.
+    if node is not None:
+        children = list(node.get_children())
+    elif len(roots) == 1:
+        children = list(roots[0].get_children())
+    else:
+        children = roots
+    league = league_table(user=request.user, nodes=children[:200], start=start, end=end)
+    parent = node.get_parent() if node is not None and node.depth > 1 else None
+    if parent is not None and not request.user.has_perm("org.view_node", parent):
+        parent = None
     chart = {"months": [r["month"] for r in m.monthly], "filed": [r["filed"] for r in m.monthly],
              "resolved": [r["resolved"] for r in m.monthly],
              "tiers": [{"name": f"{t}", "value": n} for t, n in sorted(m.tiers.items()) if t]}
     return render(request, "insights/dashboard.html", {
         "m": m, "chart": chart, "node": node, "roots": roots,
-        "start": start_day, "end": end_day, "panels": panels,
+        "start": start_day, "end": end_day, "panels": panels, "league": league, "parent": parent,
     })

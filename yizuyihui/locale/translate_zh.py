@@ -77,7 +77,9 @@ ZH = {
     "households per group member": "每名党小组成员联系户数", "No members yet.": "暂无成员。", "Temporary “+” members": "“+”临时成员",
     "Export CSV": "导出 CSV", "Search units": "查找一组一会", "Name of a grid or natural village": "网格或自然村名称", "Unit": "一组一会", "Kind": "类型", "Previous": "上一页", "Next": "下一页",
 }
-PLURALS = {"%(n)s unit in your scope": ["辖区内共 %(n)s 个一组一会"]}
+# Error pages (issue 10).
+ZH.update({'Not allowed': '无权访问', 'This page is not for your post': '此页面不在您的岗位权限内', 'Your post does not cover this page or action. Start from your home page: it shows what your post may do.': '您的岗位不包含此页面或操作。请从首页开始：首页列出了您的岗位可以办理的事项。', 'Not found': '页面不存在', 'This page does not exist': '找不到此页面', 'The address may be mistyped, or the matter was merged or removed.': '网址可能有误，或该事项已被合并或删除。', 'Server error': '服务器错误', 'Something went wrong on our side': '系统出了点问题', 'The error was recorded. Try again in a moment; what you entered before was not lost if you saw it confirmed.': '错误已记录，请稍后再试；此前已看到确认的内容不会丢失。', 'Back to the home page': '返回首页'})
+PLURALS = {"%(n)s unit in your scope": ["辖区内共 %(n)s 个一组一会"], "mean of %(n)s unit": ["%(n)s 个一组一会的均值"]}
 
 # Privacy and robustness at the edges (issue 11): input errors, uploads, API keys, the audit log.
 ZH.update({

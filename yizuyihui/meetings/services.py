@@ -226,11 +226,23 @@ def meeting_hold(*, meeting: Meeting, actor, attended: Iterable[int], held_at: d
     seats = set(meeting.participants.values_list("pk", flat=True))
     if not present & seats:
         raise MeetingError(_("Tick who attended"))
+    # Not held before it starts: a meeting that really took place earlier gets its time corrected
+    # (held_at, which becomes the scheduled time too).
+    corrected, held_at = held_at is not None, held_at or now
+    if held_at > now:
+        raise MeetingError(_("A meeting cannot be recorded as held at a time still to come"))
+    if not corrected and now < meeting.scheduled_at:
+        raise MeetingError(_("The meeting starts at %(when)s: record it as held after it starts, or correct the time")
+                           % {"when": f"{timezone.localtime(meeting.scheduled_at):%m-%d %H:%M}"})
+    fields = ["status", "held_at"]
+    if held_at < meeting.scheduled_at:
+        meeting.scheduled_at = held_at
+        fields.append("scheduled_at")
     with transaction.atomic():
         meeting.participants.filter(pk__in=present & seats).update(attended=True)
         meeting.participants.exclude(pk__in=present & seats).update(attended=False)
-        meeting.status, meeting.held_at = MeetingStatus.HELD, held_at or now
-        meeting.save(update_fields=["status", "held_at"])
+        meeting.status, meeting.held_at = MeetingStatus.HELD, held_at
+        meeting.save(update_fields=fields)
     return meeting
 
 
@@ -249,6 +261,8 @@ def topic_consider(*, meeting: Meeting, actor, topic: Topic, rank: int, directio
         raise MeetingError(_("“%(topic)s” is not on this meeting's agenda") % {"topic": topic.title})
     if topic.status == TopicStatus.SETTLED:
         raise MeetingError(_("“%(topic)s” is already settled") % {"topic": topic.title})
+    if topic.considered_in_id == meeting.pk:  # recorded once: a second submit must not overwrite it
+        raise MeetingError(_("“%(topic)s” is already recorded") % {"topic": topic.title})
     direction = _text(direction, _("Record the Party group's direction (把方向)"))
     try:
         rank = int(rank)

@@ -78,6 +78,14 @@ def _int(value, default: int = 0) -> int:
         return default
 
 
+def default_meeting_time(now=None) -> dt.datetime:
+    """Councils meet in the evening, when members are back from work: 19:30 today, or tomorrow once
+    today's evening has begun (the old default, "tomorrow at this hour", proposed 04:00 at night)."""
+    now = timezone.localtime(now)
+    evening = now.replace(hour=19, minute=30, second=0, microsecond=0)
+    return evening if now < evening - dt.timedelta(hours=1) else evening + dt.timedelta(days=1)
+
+
 @login_required
 def index(request):
     """Meetings and follow-up across the viewer's scope; residents go to their unit's notice."""
@@ -110,7 +118,7 @@ def unit(request, unit_id: int):
         "matters": selectors.matters_for_agenda(unit=unit) if can_run else [],
         "place_kinds": PlaceKind.choices, "kinds": MeetingKind.choices,
         "measures": selectors.mobilisation(paths=(unit.node.path,)),
-        "default_time": timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=1),
+        "default_time": default_meeting_time(),
     })
 
 
@@ -160,7 +168,7 @@ def detail(request, pk: int):
         addable = list(Topic.objects.filter(unit=meeting.unit, status__in=[TopicStatus.PROPOSED, TopicStatus.CONSIDERED])
                        .exclude(pk__in=on_agenda).order_by("-created_at")[:50])
     return render(request, "meetings/detail.html", {
-        "meeting": meeting, **data, "can_run": can_run, "addable": addable,
+        "meeting": meeting, **data, "can_run": can_run, "addable": addable, "now": timezone.now(),
         "owners": selectors.owner_choices(meeting=meeting) if can_run and meeting.is_council else [],
         "plus_identities": [(i.value, i.label) for i in PLUS_IDENTITIES], "decisions": Decision.choices,
         "place_kinds": PlaceKind.choices, "action_rows": range(ACTION_ROWS),
@@ -168,7 +176,7 @@ def detail(request, pk: int):
                              .select_related("owner")),
         "reconvened": list(meeting.reconvened.all()),
         "today": timezone.localdate(),
-        "default_time": timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=1),
+        "default_time": default_meeting_time(),
     })
 
 

@@ -95,3 +95,20 @@ def scope_root_nodes(user) -> list[OrgNode]:
     if scope.everything:
         return list(OrgNode.get_root_nodes())
     return list(OrgNode.objects.filter(path__in=scope.paths).order_by("path"))
+
+
+def embedding_by_child(children) -> dict[int, tuple[float | None, int]]:
+    """嵌入度 for the /org/ page: for each child node, the mean embedding degree of the units under
+    it and how many units there are, in one grouped query over the path prefix."""
+    from django.db.models import Avg, Count
+    from django.db.models.functions import Substr
+
+    children = list(children)
+    if not children:
+        return {}
+    length = len(children[0].path)
+    by_path = {c.path: c.pk for c in children}
+    rows = (Unit.objects.filter(node__path__startswith=children[0].path[:length - children[0].steplen])
+            .annotate(prefix=Substr("node__path", 1, length)).filter(prefix__in=list(by_path))
+            .values("prefix").order_by("prefix").annotate(avg=Avg("embedding_degree"), n=Count("pk")))
+    return {by_path[r["prefix"]]: (r["avg"], r["n"]) for r in rows}

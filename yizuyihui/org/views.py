@@ -39,7 +39,10 @@ def node_detail(request, pk: int):
         raise PermissionDenied
     if node.is_unit_level and hasattr(node, "unit"):
         return redirect("org:unit_detail", pk=node.unit.pk)
-    children = selectors.node_children_visible_to(user=request.user, node=node).select_related("unit")
+    children = list(selectors.node_children_visible_to(user=request.user, node=node).select_related("unit"))
+    embedding = selectors.embedding_by_child(children)
+    for child in children:
+        child.embedding_mean, child.unit_count = embedding.get(child.pk, (None, 0))
     return render(
         request,
         "org/node_detail.html",

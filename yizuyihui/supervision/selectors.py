@@ -9,12 +9,15 @@ from yizuyihui.accounts.scope import scope_q
 from yizuyihui.supervision.models import Supervision, SupervisionState
 
 
-def supervision_board(*, user, state: str = "") -> QuerySet[Supervision]:
-    """督办 opened by the levels in the user's scope, or over matters in it."""
+def supervision_board(*, user, state: str = "", level: str = "") -> QuerySet[Supervision]:
+    """督办 opened by the levels in the user's scope, or over matters in it; by state and by the
+    supervising level (street, community …). Subjects (the matter's title) come prefetched."""
     qs = Supervision.objects.filter(scope_q(user, "node")).select_related("node", "content_type")
     if state:
         qs = qs.filter(state=state)
-    return qs.order_by("state", "-opened_at")
+    if level:
+        qs = qs.filter(node__level=level)
+    return qs.order_by("state", "-opened_at").prefetch_related("subject")
 
 
 def supervision_open_count(*, user) -> int:

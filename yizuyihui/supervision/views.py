@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from yizuyihui.accounts.roles import is_staff
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
+from yizuyihui.org.models import Level
 from yizuyihui.supervision import selectors, services
-from yizuyihui.supervision.models import Supervision
+from yizuyihui.supervision.models import Supervision, SupervisionState
 
 
 @login_required
@@ -19,8 +22,15 @@ def board(request):
     if not is_staff(request.user):
         raise PermissionDenied
     state = request.GET.get("state", "")
-    page = Paginator(selectors.supervision_board(user=request.user, state=state), 50).get_page(request.GET.get("page"))
-    return render(request, "supervision/board.html", {"page": page, "state": state})
+    state = state if state in SupervisionState.values else ""
+    level = request.GET.get("level", "")
+    level = level if level in Level.values else ""
+    page = Paginator(selectors.supervision_board(user=request.user, state=state, level=level), 30).get_page(
+        request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("state", state), ("level", level)) if v})
+    return render(request, "supervision/board.html", {
+        "page": page, "state": state, "level": level, "query": query,
+        "states": SupervisionState.choices, "levels": [(v, label) for v, label in Level.choices if v not in ("grid", "natural_village", "building")]})
 
 
 @login_required

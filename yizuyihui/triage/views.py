@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff
-from yizuyihui.cases.models import Case
+from yizuyihui.cases.models import OPEN_STATUSES, Case
 from yizuyihui.org.models import OrgNode
 from yizuyihui.triage import selectors, services
 from yizuyihui.triage.rules import may_view_widespread
@@ -75,18 +76,33 @@ def _widespread_node(request) -> OrgNode:
     return node
 
 
+WIDESPREAD_PAGE = 5  # problems per page
+WIDESPREAD_MEMBERS = 8  # matters listed per problem (all of them are escalated together)
+WIDESPREAD_COMPUTE_NOW = 300  # open matters below which a cache miss is clustered on the request
+
+
 @login_required
 def widespread(request):
     """民众普遍性问题: similar open matters across units under a street/township, district or
     community, for tier-3 handling."""
     node = _widespread_node(request)
-    problems = selectors.widespread_problems(user=request.user, node=node)
-    for p in problems:
+    # The page reads the clustering the periodic job precomputed (triage.tasks, every 5 minutes);
+    # it computes on the request only for a small scope, so a first visit stays under a second.
+    problems = selectors.widespread_problems(user=request.user, node=node, compute=False)
+    preparing = False
+    if problems is None:
+        small = Case.objects.filter(unit__node__path__startswith=node.path, status__in=OPEN_STATUSES).count() \
+            <= WIDESPREAD_COMPUTE_NOW
+        problems = selectors.widespread_problems(user=request.user, node=node) if small else []
+        preparing = not small
+    page = Paginator(problems, WIDESPREAD_PAGE).get_page(request.GET.get("page"))
+    for p in page:  # only the shown problems: the permission check walks their members
         p.can_escalate = p.below_tier3 > 0 and all(request.user.has_perm("cases.manage_case", c)
                                                     for c in p.members if c.tier < 3)
+        p.shown, p.more = p.members[:WIDESPREAD_MEMBERS], max(0, len(p.members) - WIDESPREAD_MEMBERS)
     return render(request, "triage/widespread.html", {
-        "node": node, "problems": problems, "choices": selectors.widespread_choices(request.user),
-        "max_matters": selectors.HOTSPOT_MAX_MATTERS,
+        "node": node, "problems": page, "page": page, "preparing": preparing,
+        "choices": selectors.widespread_choices(request.user), "max_matters": selectors.HOTSPOT_MAX_MATTERS,
     })
 
 

@@ -1,8 +1,8 @@
 """Compliance panels for the measures dashboard (DOMAIN §10: visit compliance by household
 category, 六必到 attendance times, 六必报 counts).
 
-insights defines no Panel class yet, so the panels are plain dicts {"title", "rows", "figures",
-"url"}; rows are lists of cells with the header first.
+Panels are `core.panels.Panel`: the coverage as a table with a bar per category, the arrivals as
+figures, the reports as bars.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.panels import Panel
 from yizuyihui.visits import selectors
 
 
@@ -23,7 +24,7 @@ def _as_date(value) -> dt.date:
     return value
 
 
-def dashboard_panels(request, *, node, start, end) -> list[dict]:
+def dashboard_panels(request, *, node, start, end) -> list[Panel]:
     c = selectors.compliance(user=request.user, node=node, start=_as_date(start), end=_as_date(end))
     url = reverse("visits:compliance") + (f"?node={node.pk}" if node is not None else "")
     coverage = [[_("Category"), _("Done"), _("Due"), _("Overdue"), _("Coverage")]] + [
@@ -35,8 +36,12 @@ def dashboard_panels(request, *, node, start, end) -> list[dict]:
         (_("Missed (supervised)"), d["missed"]),
         (_("Median minutes to arrive"), d["median_minutes"] if d["median_minutes"] is not None else "—"),
     ]
+    reports = list(c.reports)
+    most = max([n for _label, n in reports if isinstance(n, int)] or [0])
     return [
-        {"title": _("三必访 coverage by household category"), "rows": coverage, "figures": [], "url": url},
-        {"title": _("六必到 arrival"), "rows": [], "figures": duties, "url": url},
-        {"title": _("六必报 reports"), "rows": [], "figures": c.reports, "url": url},
+        Panel(title=_("三必访 coverage by household category"), rows=coverage, url=url, order=30,
+              bars=[(row.label, f"{row.rate:.0%}" if row.rate is not None else "—", row.rate or 0) for row in c.coverage]),
+        Panel(title=_("六必到 arrival"), items=duties, url=url, order=31),
+        Panel(title=_("六必报 reports"), url=url, order=32,
+              bars=[(label, n, (n / most) if most and isinstance(n, int) else 0) for label, n in reports]),
     ]

@@ -52,6 +52,18 @@ class EventForm(forms.Form):
             del self.fields["file_matter"]
 
 
+# 六必报: each report type asks only what its desk needs (issue 10: "only the fields of the chosen
+# report type"); the unit is always asked.
+REPORT_FIELDS = {
+    "damaged_facility": ("place", "description"),
+    "safety_hazard": ("place", "description"),
+    "outsider_inflow": ("household", "person_name", "gender", "came_from", "description"),
+    "rental": ("household", "person_name", "tenants", "description"),
+    "new_pregnancy": ("household", "description"),
+    "instability": ("place", "description"),
+}
+
+
 class ReportForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     report_type = forms.ChoiceField(label=_("Report"), choices=ReportType.choices)

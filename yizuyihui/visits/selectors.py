@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
@@ -62,7 +62,11 @@ def due_list(*, user, today: dt.date | None = None, mine: bool = False) -> Query
     qs = planned_visible_to(user).filter(visit__isnull=True, period_start__lte=today)
     if mine:
         qs = qs.filter(Q(household__visitor_assignment__visitor=user) | Q(household__visitor_assignment__isnull=True))
-    return qs.order_by("due", "household__address", "pk")
+    # A household once, with its oldest open slot (one visit now settles what is due): 2–4 rows per
+    # household (one per missed period) were noise.
+    oldest = (PlannedVisit.objects.filter(household=OuterRef("household"), visit__isnull=True, period_start__lte=today)
+              .order_by("due", "pk").values("pk")[:1])
+    return qs.filter(pk=Subquery(oldest)).order_by("due", "household__address", "pk")
 
 
 def households_for_visiting(*, user, unit: Unit) -> QuerySet[Household]:

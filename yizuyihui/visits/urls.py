@@ -15,6 +15,7 @@ urlpatterns = [
     path("duties/<int:pk>/check-in/", views.duty_check_in, name="duty_check_in"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/new/", views.report_new, name="report_new"),
+    path("reports/pick/<str:what>/", views.report_pick, name="report_pick"),
     path("notes/", views.note_list, name="note_list"),
     path("notes/<int:pk>/", views.note_detail, name="note_detail"),
     path("followups/", views.followup_list, name="followup_list"),

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,14 @@ from yizuyihui.audit.services import audit_record
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household
 from yizuyihui.visits import selectors, services
-from yizuyihui.visits.forms import CadenceForm, DutyPolicyForm, EventForm, ReportForm, VisitLogForm
+from yizuyihui.visits.forms import (
+    REPORT_FIELDS,
+    CadenceForm,
+    DutyPolicyForm,
+    EventForm,
+    ReportForm,
+    VisitLogForm,
+)
 from yizuyihui.visits.models import (
     ConfidentialNote,
     Duty,
@@ -29,6 +37,7 @@ from yizuyihui.visits.models import (
     Finding,
     HealthFollowUp,
     PlannedVisit,
+    ReportType,
     Visit,
 )
 from yizuyihui.visits.rules import BRANCH_ROLES, HEALTH_ROLES, holds_any
@@ -58,6 +67,10 @@ def due(request):
     mine = request.GET.get("who") != "all"
     today = timezone.localdate()
     page = _page(request, selectors.due_list(user=request.user, today=today, mine=mine))
+    # Only the actions this viewer may take: a street official or a handler sees the list, not a
+    # "log" link that would answer 403.
+    for slot in page:
+        slot.can_log = request.user.has_perm("visits.log_visit", slot.household)
     return render(request, "visits/due.html", {
         "page": page, "mine": mine, "today": today, "duties": selectors.my_open_duties(request.user)[:20],
         "now": timezone.now(),
@@ -71,7 +84,9 @@ def log(request, pk: int):
     planned = None
     if request.GET.get("planned", "").isdigit():
         planned = PlannedVisit.objects.filter(pk=int(request.GET["planned"]), household=household, visit__isnull=True).first()
-    form = VisitLogForm(request.POST or None, request.FILES or None)
+    # Logging takes seconds (DOMAIN §5): the time defaults to now.
+    form = VisitLogForm(request.POST or None, request.FILES or None,
+                        initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         file_it = request.POST.get("action") == "file"
@@ -213,17 +228,30 @@ def selectors_households(user, units):
     return households_visible_to(user).filter(unit__in=units).order_by("address")
 
 
-@login_required
-def report_new(request):
+PICK_LIMIT = 20
+
+
+def _report_choices(request):
     units = selectors.filing_units(request.user)
-    if not units.exists():
-        raise PermissionDenied
     if user_scope(request.user).paths:
         households = selectors_households(request.user, units)
     else:
         person = getattr(request.user, "person", None)
         households = Household.objects.filter(pk=getattr(person, "household_id", None) or 0)
-    form = ReportForm(request.POST or None, units=units, households=households)
+    return units, households
+
+
+@login_required
+def report_new(request):
+    """六必报 on a phone: first the kind of report (six buttons), then only its fields; units and
+    households are found by typing (report_pick), never shipped as thousands of options."""
+    units, households = _report_choices(request)
+    if not units.exists():
+        raise PermissionDenied
+    report_type = request.POST.get("report_type") or request.GET.get("type", "")
+    if report_type not in ReportType.values:
+        return render(request, "visits/report_form.html", {"types": ReportType.choices})
+    form = ReportForm(request.POST or None, units=units, households=households, initial={"report_type": report_type})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = data["household"]
@@ -241,7 +269,32 @@ def report_new(request):
             else:
                 messages.success(request, _("Reported to: %s") % report.get_desk_display())
                 return redirect("visits:report_list" if user_scope(request.user).paths else "core:home")
-    return render(request, "visits/report_form.html", {"form": form})
+    wanted = REPORT_FIELDS[report_type]
+    few_units = list(units[:PICK_LIMIT + 1])
+    chosen_unit = form["unit"].value() or (few_units[0].pk if len(few_units) == 1 else None)
+    return render(request, "visits/report_form.html", {
+        "form": form, "report_type": report_type, "type_label": ReportType(report_type).label,
+        "fields": [form[name] for name in wanted if name not in ("household",)],
+        "asks_household": "household" in wanted,
+        "units": few_units if len(few_units) <= PICK_LIMIT else [], "chosen_unit": str(chosen_unit or ""),
+        "households": list(households.filter(unit_id=chosen_unit)[:PICK_LIMIT]) if chosen_unit else [],
+    })
+
+
+@login_required
+def report_pick(request, what: str):
+    """Search as you type (htmx) for the report form: units or households of a unit, ≤ 20 rows."""
+    units, households = _report_choices(request)
+    q = (request.GET.get("q") or request.GET.get("unit_q") or request.GET.get("household_q") or "").strip()[:50]
+    if what == "unit":
+        rows = [(u.pk, u.name) for u in units.filter(name__icontains=q)[:PICK_LIMIT]] if q else []
+    elif what == "household":
+        unit_id = request.GET.get("unit", "")
+        qs = households.filter(unit_id=int(unit_id)) if unit_id.isdigit() else households.none()
+        rows = [(h.pk, h.address) for h in (qs.filter(address__icontains=q) if q else qs)[:PICK_LIMIT]]
+    else:
+        raise Http404
+    return render(request, "visits/_report_pick.html", {"rows": rows, "name": what})
 
 
 @login_required

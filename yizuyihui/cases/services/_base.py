@@ -4,6 +4,7 @@ change that writes one `CaseEvent`, and telling the resident."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -76,6 +77,8 @@ def _step(case: Case, step: str, *, actor, now, target: str | None = None, actio
     matter meanwhile (two handlers claiming at once) the second save raises and rolls back."""
     before = case.status
     declared = STEPS[step]
+    if declared.guard is not None and before in declared.sources and not declared.guard(case, now):
+        raise CaseError(_("This step is not possible for this matter now"))
     try:
         with transaction.atomic():
             getattr(case, declared.transition(target))()
@@ -97,6 +100,17 @@ def _step(case: Case, step: str, *, actor, now, target: str | None = None, actio
 
 def _first_response(case: Case, now) -> dict:
     return {} if case.responded_at else {"responded_at": now}
+
+
+def _feedback_givers(case: Case):
+    """待反馈: who tells the resident the result — the unit's council (its head and members) and,
+    above tier 1, the Party group / branch where the matter sits."""
+    from django.contrib.auth import get_user_model
+
+    q = Q(posts__node__path=case.unit.node.path, posts__role__in=roles.COUNCIL_ROLES)
+    if case.node_id != case.unit.node_id:
+        q |= Q(posts__node__path=case.node.path, posts__role__in=roles.NEARBY_MANAGER_ROLES)
+    return get_user_model().objects.filter(q, posts__active=True).distinct()[:20]
 
 
 def _managers(case: Case):

@@ -8,16 +8,18 @@ import datetime as dt
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts import roles
 from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import deadlines
-from yizuyihui.cases.lifecycle import STEPS
-from yizuyihui.cases.models import Assignment, Case, CaseEvent, CaseStatus, Rating, Urgency
+from yizuyihui.cases.lifecycle import STEPS, rating_wait
+from yizuyihui.cases.models import RESIDENT_RATINGS, Assignment, Case, CaseEvent, CaseStatus, Rating, Urgency
 from yizuyihui.cases.services._base import (
     CaseError,
     CaseForbidden,
+    _feedback_givers,
     _first_response,
     _managers,
     _now,
@@ -37,7 +39,7 @@ LIVE_ASSIGNMENTS = ("pending", "lead", "assisting")
 
 def case_receive(*, case: Case, actor, now=None) -> Case:
     now = _now(now)
-    _require(actor, "cases.manage_case", case)
+    _require(actor, "cases.receive_case", case)
     _step(case, "receive", actor=actor, now=now, **_first_response(case, now))
     _tell_resident(case, _("Your matter was received"))
     return case
@@ -83,7 +85,8 @@ def case_deliberate(*, case: Case, actor, urgency: str | None = None, on_agenda:
     the unit's meeting agenda."""
     now = _now(now)
     _require(actor, "cases.manage_case", case)
-    fields = {"on_agenda": on_agenda}
+    # The clock's pause on the agenda starts at the first 议单 that puts it there.
+    fields = {"on_agenda": on_agenda, "agenda_at": (case.agenda_at or now) if on_agenda else None}
     if urgency and urgency != case.urgency:
         if urgency not in Urgency.values:
             raise CaseError(_("Unknown urgency"))
@@ -107,11 +110,19 @@ def case_dispatch(*, case: Case, actor, handlers, due: dt.datetime | None = None
             in_scope(handler, case.unit.node) or in_scope(handler, case.node)
         ):
             raise CaseError(_("%(name)s cannot handle matters of this unit") % {"name": handler.get_username()})
-    due = due or case.resolve_due
+    if due is not None and due <= now:
+        raise CaseError(_("Give a deadline in the future"))
+    # The deadline a person sets (at dispatch, or a meeting's resolution dispatching its actions) is
+    # the matter's deadline: the overdue sweep reads resolve_due. Without one, the policy deadline
+    # stands, moved by the time spent on the council's agenda when the policy says it doesn't count.
+    if due is None:
+        due = case.resolve_due
+        if case.agenda_at is not None and deadlines.agenda_pauses_clock(case=case):
+            due = _shift_due(case, due, case.agenda_at, now)
     with transaction.atomic():
         case.assignments.filter(state="pending").update(state=Assignment.State.WITHDRAWN)
-        event = _step(case, "dispatch", actor=actor, now=now, reason=reason, handler=None,
-                      data={"handlers": [h.pk for h in handlers], "due": due.isoformat() if due else None},
+        event = _step(case, "dispatch", actor=actor, now=now, reason=reason, handler=None, resolve_due=due,
+                      agenda_at=None, data={"handlers": [h.pk for h in handlers], "due": due.isoformat() if due else None},
                       **_first_response(case, now))
         Assignment.objects.bulk_create([Assignment(case=case, handler=h, due=due, created_at=now) for h in handlers])
     for h in handlers:
@@ -241,8 +252,7 @@ def case_escalate(*, case: Case, actor, reason: str, now=None) -> Case:
     if plan is None:
         raise CaseError(_("No level above this unit"))
     with transaction.atomic():
-        case.tier = plan.tier
-        _step(case, "escalate", actor=actor, now=now, reason=reason, node=plan.target, handler=None,
+        _step(case, "escalate", actor=actor, now=now, reason=reason, tier=plan.tier, node=plan.target, handler=None,
               respond_due=plan.respond_due, resolve_due=plan.resolve_due, suspended_at=None, on_agenda=False,
               data={"to_node": plan.target.pk})
         case.assignments.filter(state__in=LIVE_ASSIGNMENTS).update(state=Assignment.State.WITHDRAWN)
@@ -256,6 +266,12 @@ def case_resolve(*, case: Case, actor, result: str, now=None) -> Case:
     result = _require_reason(result)
     _step(case, "resolve", actor=actor, now=now, reason=result, result=result, resolved_at=now,
           settled_tier=case.tier, was_overdue=case.was_overdue or bool(case.resolve_due and now > case.resolve_due))
+    # 待反馈: the matter now waits for the council to tell the resident (feedback_due lists it).
+    url = reverse("cases:detail", args=[case.pk])
+    for user in _feedback_givers(case):
+        if user.pk != getattr(actor, "pk", None):
+            notify(user=user, subject=_("Resolved, waiting for your feedback to the resident: %s") % case.title,
+                   body=result, url=url)
     return case
 
 
@@ -264,7 +280,7 @@ def case_feed_back(*, case: Case, actor, feedback: str, now=None) -> Case:
     now = _now(now)
     _require(actor, "cases.feed_back_case", case)
     feedback = _require_reason(feedback)
-    _step(case, "feed_back", actor=actor, now=now, reason=feedback, feedback=feedback)
+    _step(case, "feed_back", actor=actor, now=now, reason=feedback, feedback=feedback, fed_back_at=now)
     _tell_resident(case, _("Your matter has a result — please rate it"), feedback)
     provider_call("case_fed_back", case, feedback=feedback, now=now)  # stakeholders (incentives)
     return case
@@ -274,7 +290,7 @@ def case_rate(*, case: Case, actor, rating: str, comment: str = "", now=None) ->
     """评单: satisfied / basically satisfied close the matter; dissatisfied reopens it (重办)."""
     now = _now(now)
     _require(actor, "cases.rate_case", case)
-    if rating not in Rating.values:
+    if rating not in dict(RESIDENT_RATINGS):
         raise CaseError(_("Unknown rating"))
     if rating == Rating.DISSATISFIED:
         respond_due, resolve_due = deadlines.due_dates(start=now, category=case.category, tier=case.tier,
@@ -291,10 +307,14 @@ def case_rate(*, case: Case, actor, rating: str, comment: str = "", now=None) ->
 
 
 def case_close(*, case: Case, actor, reason: str = "", now=None) -> Case:
-    """Close a resolved or fed-back matter the resident did not rate."""
+    """Close a fed-back matter the resident did not rate within the waiting period (未评价)."""
     now = _now(now)
     _require(actor, "cases.manage_case", case)
-    _step(case, "close", actor=actor, now=now, reason=reason, closed_at=now)
+    if case.status == CaseStatus.FED_BACK and not STEPS["close"].allowed(case, now):
+        raise CaseError(_("The resident may rate until %(date)s; close it unrated after that")
+                        % {"date": f"{timezone.localtime((case.fed_back_at or now) + rating_wait()):%Y-%m-%d %H:%M}"})
+    _step(case, "close", actor=actor, now=now, reason=reason or _("Not rated"), closed_at=now, rating=Rating.UNRATED,
+          data={"rating": Rating.UNRATED})
     return case
 
 

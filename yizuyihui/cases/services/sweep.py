@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +47,10 @@ def sweep_overdue(*, now=None) -> dict[str, int]:
         for i in range(0, len(ids), SWEEP_BATCH):
             counts["respond_overdue"] += _sweep_respond_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now)
         kind = f"overdue_resolve_t{tier}"
-        ids = list(Case.objects.filter(status__in=late_statuses, tier=tier, resolve_due__lt=now)
-                   .exclude(supervised_q(Case, kind)).order_by("pk").values_list("pk", flat=True))
+        late = Case.objects.filter(status__in=late_statuses, tier=tier, resolve_due__lt=now).exclude(supervised_q(Case, kind))
+        if deadlines.agenda_pauses_clock():  # the policy's pause, in SQL (urgent matters never wait)
+            late = late.exclude(~Q(urgency="urgent"), status=CaseStatus.DELIBERATING, agenda_at__isnull=False)
+        ids = list(late.order_by("pk").values_list("pk", flat=True))
         for i in range(0, len(ids), SWEEP_BATCH):
             late, escalated = _sweep_resolve_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now,
                                                    statuses=late_statuses)
@@ -78,6 +81,10 @@ def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, in
         cases = list(Case.objects.select_for_update(of=("self",)).filter(
             pk__in=ids, status__in=statuses, tier=tier, resolve_due__lt=now)
             .select_related("node", "unit__node", "reporter__user", "filed_by__person").order_by("pk"))
+        # 议单: a matter waiting on the council's agenda is not late while its policy pauses the
+        # clock there; the meeting's resolution gives it a deadline when it dispatches.
+        cases = [c for c in cases if not (c.status == CaseStatus.DELIBERATING and c.agenda_at is not None
+                                          and deadlines.agenda_pauses_clock(case=c))]
         if not cases:
             return 0, 0
         # Every node needed (supervisors above the responsible level, escalation targets above the
