@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("yizuyihui.core.urls")),
     path("accounts/", include("yizuyihui.accounts.urls")),
     path("org/", include("yizuyihui.org.urls")),
+    path("people/", include("yizuyihui.people.urls")),
     path("cases/", include("yizuyihui.cases.urls")),
     path("visits/", include("yizuyihui.visits.urls")),
     path("meetings/", include("yizuyihui.meetings.urls")),
