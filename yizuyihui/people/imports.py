@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yizuyihui.core.bulk import fast_insert, fast_update, reserve_ids
 from yizuyihui.org.imports import (
@@ -72,6 +73,9 @@ _RELATION = {code: code for code in Relation.values} | {"": ""} | {
     "外孙女": "grandchild", "孙子女": "grandchild", "祖父": "grandparent", "祖母": "grandparent",
     "外祖父": "grandparent", "外祖母": "grandparent", "兄": "sibling", "弟": "sibling", "姐": "sibling", "妹": "sibling",
     "兄弟姐妹": "sibling", "儿媳": "child_in_law", "女婿": "child_in_law", "其他": "other"}
+
+# Labels of the household columns rows of one 户号 must agree on (translated only when shown).
+_AGREE = (gettext_noop("unit"), gettext_noop("address"), gettext_noop("household category"))
 
 CHUNK = 10_000
 MAX_ERRORS = 1000  # a wrong file would otherwise list millions of lines
@@ -276,11 +280,11 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
         elif not household_no:
             problems.append(_("户号 is empty"))
         elif household is not None:
-            for label, given, planned in ((_("unit"), unit_code, household.unit_code), (_("address"), address, household.address),
-                                          (_("household category"), row.get("category", "") and category, household.category)):
+            for label, given, planned in zip(_AGREE, (unit_code, address, row.get("category", "") and category),
+                                             (household.unit_code, household.address, household.category), strict=True):
                 if given and given != planned:
                     problems.append(_("户号 %(no)s has a different %(what)s on line %(line)d") % {
-                        "no": household_no, "what": label, "line": household.line})
+                        "no": household_no, "what": _(label), "line": household.line})
             if relation == "head" and household.head_line:
                 problems.append(_("户号 %(no)s already has a head of household on line %(line)d") % {
                     "no": household_no, "line": household.head_line})

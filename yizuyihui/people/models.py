@@ -23,7 +23,7 @@ class HouseholdCategory(models.TextChoices):
 class Household(models.Model):
     # 户号 as the city's register knows it: the key a re-import updates by (blank for households
     # made by hand). db_default so the bulk loaders that name their columns need not list it.
-    number = models.CharField(_("household number"), max_length=30, blank=True, default="", db_default="")
+    number = models.CharField(_("household number"), max_length=30, blank=True, default="", db_default="", db_index=True)
     node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="households", verbose_name=_("node"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="household_set", verbose_name=_("unit"))
     address = models.CharField(_("address"), max_length=200)
