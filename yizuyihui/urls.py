@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("yizuyihui.core.urls")),
     path("accounts/", include("yizuyihui.accounts.urls")),
     path("org/", include("yizuyihui.org.urls")),
+    path("people/", include("yizuyihui.people.urls")),
     path("cases/", include("yizuyihui.cases.urls")),
     path("supervision/", include("yizuyihui.supervision.urls")),
     path("notifications/", include("yizuyihui.notifications.urls")),

@@ -58,3 +58,29 @@ def _copy_insert(model, table: str, columns: str, fields: Sequence[str], rows: I
             for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(statement)
     return total
+
+
+def fast_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Update many rows by primary key: `rows` are (pk, *values in the order of `fields`).
+    PostgreSQL: COPY into a temporary table and one UPDATE … FROM (a re-import touches millions of
+    rows); SQLite: executemany of one prepared UPDATE."""
+    if not rows:
+        return 0
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    pk = qn(model._meta.pk.column)
+    columns = [qn(model._meta.get_field(f).column) for f in fields]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE _yzyh_update ON COMMIT DROP AS "
+                           f"SELECT {pk}, {', '.join(columns)} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY _yzyh_update ({pk}, {', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            sets = ", ".join(f"{c} = u.{c}" for c in columns)
+            cursor.execute(f"UPDATE {table} t SET {sets} FROM _yzyh_update u WHERE t.{pk} = u.{pk}")
+            cursor.execute("DROP TABLE _yzyh_update")
+        else:
+            sets = ", ".join(f"{c} = %s" for c in columns)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*r[1:], r[0]) for r in rows])
+    return len(rows)

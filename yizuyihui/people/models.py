@@ -22,6 +22,9 @@ class HouseholdCategory(models.TextChoices):
 
 
 class Household(models.Model):
+    # 户号 as the city's register knows it: the key a re-import updates by (blank for households
+    # made by hand). db_default so the bulk loaders that name their columns need not list it.
+    number = models.CharField(_("household number"), max_length=30, blank=True, default="", db_default="", db_index=True)
     node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="households", verbose_name=_("node"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="household_set", verbose_name=_("unit"))
     address = models.CharField(_("address"), max_length=200)
@@ -34,6 +37,8 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["unit", "category"])]
+        constraints = [models.UniqueConstraint(fields=["number"], condition=~models.Q(number=""),
+                                               name="household_number_unique")]
 
     def __str__(self) -> str:
         return self.address
@@ -55,6 +60,20 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(id_number_hash=value) if value else self.none()
 
 
+class Relation(models.TextChoices):
+    """与户主关系 as the household register writes it."""
+
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Sibling")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    OTHER = "other", _("Other")
+
+
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -74,6 +93,8 @@ class Person(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
     )
+    relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices, blank=True,
+                                default="", db_default="")
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
     # Outside members (外出务工经商求学人员) stay linked to their home unit (DOMAIN §7).
     outside_kind = models.CharField(_("outside"), max_length=10, choices=OutsideKind.choices, blank=True)

@@ -1,0 +1,74 @@
+"""Fill the people app's zh-Hans catalogue and compile it (run after `makemessages` in yizuyihui/people).
+
+Strings the project catalogue (yizuyihui/locale) already translates are taken from it; the rest are here."""
+
+from pathlib import Path
+
+import polib
+
+ZH = {
+    "Household number": "户号", "household number": "户号", "relation to the head": "与户主关系",
+    "Head of household": "户主", "Spouse": "配偶", "Child": "子女", "Parent": "父母", "Grandchild": "孙子女",
+    "Grandparent": "祖父母", "Sibling": "兄弟姐妹", "Son- or daughter-in-law": "儿媳/女婿", "Other": "其他",
+    "Households and residents": "住户和居民", "Import the register": "导入户籍名册",
+    "Import households and residents": "导入住户和居民",
+    "CSV or XLSX, one row per resident, with the register's headers: 户号, 地址, 网格代码, 姓名, 身份证号, 手机号, 性别, "
+    "户类别, 与户主关系, 是否党员, 是否流动人口, 职业. A resident whose ID number is known is updated, not added. A file "
+    "with any bad row changes nothing; only units in your scope are accepted.":
+        "支持 CSV 或 XLSX，每位居民一行，表头为：户号、地址、网格代码、姓名、身份证号、手机号、性别、户类别、与户主关系、"
+        "是否党员、是否流动人口、职业。身份证号已登记的居民将被更新而不是重复添加。文件中只要有一行错误，就不做任何导入；"
+        "只接受您辖区内的网格/自然村。",
+    "Download an empty template": "下载空白模板", "The file was rejected": "文件未被导入", "File": "文件", "Import": "导入",
+    "Choose a file": "请选择文件", "The file is larger than 50 MB": "文件超过 50 MB",
+    "%(rows)d rows: %(persons_created)d residents added, %(persons_updated)d updated; %(households_created)d "
+    "households added, %(households_updated)d updated.":
+        "共 %(rows)d 行：新增居民 %(persons_created)d 人，更新 %(persons_updated)d 人；新增住户 %(households_created)d 户，"
+        "更新 %(households_updated)d 户。",
+    "rejected: %(n)d bad row(s); nothing was imported": "已拒绝：%(n)d 行有误，未导入任何数据",
+    "… and %d more bad rows": "……另有 %d 行有误", "Cannot read the file: %s": "无法读取文件：%s",
+    "Missing columns: %(missing)s; expected headers such as %(expected)s": "缺少列：%(missing)s；表头应为 %(expected)s 等",
+    "name is empty": "姓名为空", "name is longer than 50 characters": "姓名超过 50 个字",
+    "ID card number is not valid": "身份证号无效",
+    "ID number %(id)s is already on line %(line)d: one row per resident": "身份证号 %(id)s 已在第 %(line)d 行出现：每位居民只占一行",
+    "性别 %(given)s does not agree with the ID number": "性别 %(given)s 与身份证号不符",
+    "phone must be an 11-digit mobile number": "手机号应为 11 位",
+    "是否党员 must be 是/否 (or 政治面貌 such as 中共党员/群众)": "是否党员应填 是/否（或政治面貌，如 中共党员/群众）",
+    "是否流动人口 must be 是/否 (or 户籍/流动)": "是否流动人口应填 是/否（或 户籍/流动）",
+    "unknown 与户主关系 %r": "无法识别的与户主关系 %r", "unknown household category %r": "无法识别的户类别 %r",
+    "ID number %s belongs to a resident outside your scope": "身份证号 %s 属于您辖区以外的居民",
+    "unit %s does not exist": "网格/自然村 %s 不存在", "unit %s is outside your scope": "网格/自然村 %s 不在您的辖区内",
+    "户号 is longer than 30 characters": "户号超过 30 个字符", "户号 is empty": "户号为空",
+    "unit": "网格/自然村", "address": "地址", "household category": "户类别",
+    "户号 %(no)s has a different %(what)s on line %(line)d": "户号 %(no)s 的%(what)s与第 %(line)d 行不同",
+    "户号 %(no)s already has a head of household on line %(line)d": "户号 %(no)s 在第 %(line)d 行已有户主",
+    "户号 %s belongs to a household outside your scope": "户号 %s 属于您辖区以外的住户",
+    "a new 户号 needs its 网格代码 and 地址": "新户号需要填写网格代码和地址",
+}
+
+
+def main() -> None:
+    here = Path(__file__).parent
+    project = polib.pofile(str(here.parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    known = {e.msgid: e.msgstr for e in project.translated_entries() if not e.msgid_plural}
+    path = here / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(path))
+    missing = []
+    for entry in po:
+        text = ZH.get(entry.msgid) or known.get(entry.msgid)
+        if entry.msgid_plural or not text:
+            missing.append(entry.msgid)
+            continue
+        entry.msgstr = text
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save()
+    po.save_as_mofile(str(path.with_suffix(".mo")))
+    if missing:
+        print("untranslated:", *missing, sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
