@@ -40,7 +40,7 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
 
     from django.db import transaction
 
-    from yizuyihui.cases.cli import CASE_FIELDS
+    from yizuyihui.bench.cases import CASE_FIELDS
     from yizuyihui.cases.models import Case, CaseEvent
     from yizuyihui.core.bulk import fast_insert, reserve_ids
     from yizuyihui.demo.cast import build_cast
