@@ -71,7 +71,7 @@ ROUTES = {
     "api:case_categories": lambda c: [Probe("/api/cases/categories", ALL)],
     "api:case_detail": lambda c: [Probe(f"/api/cases/{_case(c).pk}", OVER_UNIT_A | {"resident"})],
     "api:case_events": lambda c: [Probe(f"/api/cases/{_case(c).pk}/events", OVER_UNIT_A | {"resident"})],
-    "api:case_action": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions/receive", MANAGERS_OVER_A, method="post",
+    "api:case_action": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions/receive", MANAGERS_OVER_A | {"grid_worker"}, method="post",
                                         json=True, data={"reason": ""}, state_errors_ok=True)],
     "api:case_available_actions": lambda c: [Probe(f"/api/cases/{_case(c).pk}/actions", OVER_UNIT_A | {"resident"})],
     "open311:discovery": lambda c: [Probe("/open311/v2/discovery.json", ALL, anonymous_ok=True)],

@@ -19,8 +19,10 @@ SAME_IN_CHINESE = {"Open311", "API"}
 # states of things that are followed up, a person's identity in a body and the post of the same kind.
 SHARED_VOCABULARY = [
     {"CaseStatus", "EventAction", "SupervisionState"},
-    {"ActionStatus", "FollowUpStatus", "SupervisionState"},
-    {"Identity", "Role", "Origin"},
+    {"ActionStatus", "FollowUpStatus", "SupervisionState", "BoardStatus", "NeedStatus"},
+    {"BoardStatus", "CaseStatus", "EventAction", "SupervisionState"},  # 已关闭
+    # the people a body or a matter draws in: the same person kind as identity, resource and source
+    {"Identity", "Role", "Origin", "ProfessionalKind", "Source"},
 ]
 
 

@@ -33,7 +33,7 @@ def test_a_resident_files_by_tapping_the_map_and_sees_it_on_the_board_map(live_s
     expect(page.get_by_test_id("pick-status")).to_have_text(cast.unit_a.name)
     page.locator("input[name=title]").fill("小区门口路灯不亮")
     page.get_by_role("button", name="提交").or_(page.get_by_role("button", name="发送")).first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("小区门口路灯不亮")
+    expect(page.get_by_role("heading", level=1, name="小区门口路灯不亮")).to_be_visible()  # the confirmation shows the matter
     case = Case.objects.get(title="小区门口路灯不亮")
     assert 30.65 < case.lat < 30.66 and 117.48 < case.long < 117.49
     page.goto(f"{live_server.url}/places/board/{cast.unit_a.pk}/")
