@@ -12,7 +12,7 @@ import importlib.util
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "triage", "insights", "demo"]
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "emergency", "triage", "insights", "demo"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yizuyihui.cases",
     "yizuyihui.visits",
     "yizuyihui.meetings",
+    "yizuyihui.emergency",
     "yizuyihui.triage",
     "yizuyihui.insights",
     "yizuyihui.api",

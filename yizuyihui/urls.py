@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("yizuyihui.notifications.urls")),
     path("visits/", include("yizuyihui.visits.urls")),
     path("meetings/", include("yizuyihui.meetings.urls")),
+    path("emergency/", include("yizuyihui.emergency.urls")),
     path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
