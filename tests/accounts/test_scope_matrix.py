@@ -105,7 +105,7 @@ def test_every_route_is_covered():
     assert not missing, f"routes without a scope-matrix entry: {missing}"
 
 
-PROJECT_APPS = ("org", "people", "cases", "visits", "meetings", "insights", "triage")
+PROJECT_APPS = ("org", "people", "cases", "visits", "meetings", "emergency", "insights", "triage")
 
 
 def snapshot() -> str:
