@@ -41,7 +41,6 @@ ZH = {
         "启动应急状态：%(place)s·%(kind)s", "This emergency has already ended": "此应急状态已结束",
     "Back to normal mode: %(place)s": "恢复常态：%(place)s",
     "The emergency is over; the after-action review is on the council's agenda.": "应急状态已结束，复盘已列入议事会议题。",
-    "Emergency mode": "应急状态",
     "After-action review: %(kind)s, %(start)s–%(end)s": "复盘：%(kind)s（%(start)s—%(end)s）",
     "Review the emergency response: coverage, needs and response times, people mobilised, issues raised. "
     "Review PDF: %(url)s": "复盘应急处置：覆盖情况、需求与响应时间、动员人员、发现的问题。复盘报告：%(url)s",
