@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.panels import Panel
 from yizuyihui.emergency.models import Emergency, EmergencyStatus, TaskKind
-from yizuyihui.emergency.selectors import coverage
+from yizuyihui.emergency.selectors import coverages
 
 
 def _pct(c) -> str:
@@ -24,7 +24,7 @@ def dashboard_panels(request, *, node, start, end) -> list[Panel]:
     panels = []
     for e in (over | under).distinct().select_related("node").order_by("started_at")[:5]:
         view = node if node.path.startswith(e.node.path) else e.node
-        covs = [coverage(emergency=e, kind=k, node=view) for k in TaskKind.values]
+        covs = list(coverages(emergency=e, node=view).values())
         panels.append(Panel(
             title=_("Emergency coverage: %(place)s, %(kind)s") % {"place": e.node.name, "kind": e.get_kind_display()},
             items=[(label, _pct(c)) for label, c in zip(TaskKind.labels, covs, strict=True)],

@@ -89,40 +89,69 @@ def _under(emergency: Emergency, node: OrgNode | None) -> OrgNode:
     return node if node is not None and node.path.startswith(emergency.node.path) else emergency.node
 
 
-def coverage(*, emergency: Emergency, kind: str = TaskKind.DOOR_CHECK, node: OrgNode | None = None) -> Coverage:
-    """Households reached / tasks of `kind` under `node` (default: the whole scope), with one row per
-    child node of `node`. Two grouped queries over the task table's (emergency, kind, status) index."""
+def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str, Coverage]:
+    """Households reached / tasks of each kind under `node` (default: the whole scope), with one row
+    per child node of `node`. One grouped query: by unit above the units (a district's ~1,200 units,
+    mapped to child nodes by their paths), by place (building) at a unit or below."""
+    from yizuyihui.org.models import UNIT_LEVELS, Unit
+
     node = _under(emergency, node)
-    base = EmergencyTask.objects.filter(emergency=emergency, kind=kind)
-    if node.pk != emergency.node_id:
+    base = EmergencyTask.objects.filter(emergency=emergency)
+    below_units = node.level in UNIT_LEVELS or node.level == Level.BUILDING
+    if below_units:
         base = base.filter(node__path__startswith=node.path)
-    per_node = (base.values("node__path")
-                .annotate(total=Count("pk"), reached=Count("pk", filter=Q(result__in=REACHED)),
-                          done=Count("pk", filter=Q(status=TaskStatus.DONE))))
+        key = "node_id"
+    else:
+        key = "unit_id"
+        if node.pk != emergency.node_id:
+            base = base.filter(unit__node__path__startswith=node.path)
+    grouped = list(base.values(key, "kind").annotate(
+        total=Count("pk"), reached=Count("pk", filter=Q(result__in=REACHED)),
+        done=Count("pk", filter=Q(status=TaskStatus.DONE))).order_by())
+    ids = {r[key] for r in grouped}
+    if below_units:
+        paths = dict(OrgNode.objects.filter(pk__in=ids).values_list("pk", "path"))
+    else:
+        paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "node__path"))
     children = list(node.get_children()) if node.numchild else []
-    rows = {c.path: CoverageRow(node=c) for c in children}
-    cov = Coverage(kind=kind)
     width = len(node.path) + node.steplen
-    for r in per_node:
-        cov.total += r["total"]
-        cov.reached += r["reached"]
-        cov.done += r["done"]
-        row = rows.get(r["node__path"][:width])
-        if row is not None:
-            row.total += r["total"]
-            row.reached += r["reached"]
-            row.done += r["done"]
-    cov.rows = [r for r in rows.values() if r.total]
-    return cov
+    out = {}
+    for kind in TaskKind.values:
+        cov = Coverage(kind=kind)
+        rows = {c.path: CoverageRow(node=c) for c in children}
+        for r in grouped:
+            if r["kind"] != kind:
+                continue
+            cov.total += r["total"]
+            cov.reached += r["reached"]
+            cov.done += r["done"]
+            row = rows.get(paths.get(r[key], "")[:width])
+            if row is not None:
+                row.total += r["total"]
+                row.reached += r["reached"]
+                row.done += r["done"]
+        cov.rows = [r for r in rows.values() if r.total]
+        out[kind] = cov
+    return out
+
+
+def coverage(*, emergency: Emergency, kind: str = TaskKind.DOOR_CHECK, node: OrgNode | None = None) -> Coverage:
+    return coverages(emergency=emergency, node=node)[kind]
+
+
+# Households not reached are listed where someone can go and knock: at a community or below.
+LISTING_LEVELS = {Level.COMMUNITY, Level.VILLAGE, Level.GRID, Level.NATURAL_VILLAGE, Level.BUILDING}
 
 
 def not_reached_by_place(*, emergency: Emergency, kind: str = TaskKind.DOOR_CHECK, node: OrgNode | None = None,
                          limit: int = 200) -> list[tuple[OrgNode, list]]:
     """Households not reached yet, listed per building (or per grid where there are no buildings)."""
     node = _under(emergency, node)
+    if node.level not in LISTING_LEVELS:
+        return []
+    # (emergency, kind, node) index, in place order; a community has a few thousand households.
     tasks = (EmergencyTask.objects.filter(emergency=emergency, kind=kind, node__path__startswith=node.path)
-             .exclude(result__in=REACHED).select_related("household", "node").order_by("node__path", "household__address")
-             [:limit])
+             .exclude(result__in=REACHED).select_related("household", "node").order_by("node_id", "pk")[:limit])
     grouped: dict[int, tuple[OrgNode, list]] = {}
     for t in tasks:
         grouped.setdefault(t.node_id, (t.node, []))[1].append(t)

@@ -118,8 +118,9 @@ def detail(request, pk: int):
     """The coverage dashboard of one emergency (per child node of the viewed place)."""
     emergency = _emergency_or_404(request.user, pk)
     node = _node_param(request, emergency)
-    covs = [selectors.coverage(emergency=emergency, kind=k, node=node) for k in TaskKind.values]
-    _tops, gaps = selectors.roster(emergency=emergency, node=node)
+    covs = list(selectors.coverages(emergency=emergency, node=node).values())
+    # The roster's gaps are counted where the command is staffed (a community or below).
+    gaps = selectors.roster(emergency=emergency, node=node)[1] if node.level in selectors.LISTING_LEVELS else None
     return render(request, "emergency/detail.html", {
         "e": emergency, "node": node, "covs": covs, "door": covs[0], "gaps": gaps,
         "not_reached": selectors.not_reached_by_place(emergency=emergency, node=node, limit=60),
