@@ -104,7 +104,7 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
     page.get_by_test_id("end").click()
     expect(page.get_by_test_id("review-pdf")).to_be_visible()
     page.screenshot(path=str(shots / "emergency-5-switched-back.png"), full_page=True)
-    response = page.request.get(page.get_by_test_id("review-pdf").get_attribute("href"))
+    response = page.request.get(url + page.get_by_test_id("review-pdf").get_attribute("href"))
     assert response.status == 200 and response.body()[:4] == b"%PDF"
     (shots / "emergency-review.pdf").write_bytes(response.body())
     assert EmergencyTask.objects.filter(emergency=e, status="open").count() == 0

@@ -49,6 +49,9 @@ def simulate(days, surge_day, surge_factor, surge_days, seed, json_path, chart_p
 
         setup_django()
         city = sim.calibrate_from_db()
+        from django.db import connections
+
+        connections.close_all()  # the policies run in forked processes: no shared connection
     else:
         city = sim.synthetic_city()
     rows, summary = sim.run_all(city=city, days=days, surge_day=surge_day, surge_factor=surge_factor,

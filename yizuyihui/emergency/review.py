@@ -91,9 +91,8 @@ def review_build(*, emergency: Emergency, now=None) -> dict:
     first_done = tasks.exclude(done_at=None).order_by("done_at").values_list("done_at", flat=True).first()
     if first_done:
         timeline.append([first_done.isoformat(), _("First household reached")])
-    full = next((d for d, n, share in curve if share is not None and share >= 1), None)
-    if full:
-        timeline.append([full, _("Full coverage of door-to-door checks")])
+    if door_total and len(done_times) >= door_total:  # the moment the last household was reached
+        timeline.append([done_times[door_total - 1].isoformat(), _("Full coverage of door-to-door checks")])
     timeline.append([end.isoformat(), _("Back to normal mode")])
     timeline.sort()
     return {
@@ -166,7 +165,6 @@ def review_pdf(*, emergency: Emergency) -> bytes:
         charts = review_charts(review)
         html = render_to_string("emergency/review_pdf.html", {
             "emergency": emergency, "r": review, "charts": charts, "printed_at": timezone.localtime(),
-            "timeline": [(dt.datetime.fromisoformat(t) if "T" in t else dt.date.fromisoformat(t), what)
-                         for t, what in review.get("timeline", [])],
+            "timeline": [(dt.datetime.fromisoformat(t), what) for t, what in review.get("timeline", [])],
         })
     return HTML(string=html).write_pdf()
