@@ -23,3 +23,13 @@ def community_emergency(cast):
 
     return services.emergency_switch(node=cast.community, actor=cast.users["street_official"], kind="epidemic",
                                      level=3, reason="本地出现确诊病例")
+
+
+@pytest.fixture(autouse=True)
+def _node_mode_provider():
+    """Another test may have replaced the provider (tests/cases registers a stub and unregisters it)."""
+    from yizuyihui.core.plugins import register_provider
+    from yizuyihui.emergency.selectors import node_mode
+
+    register_provider("node_mode", node_mode)
+    yield

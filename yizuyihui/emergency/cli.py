@@ -34,9 +34,14 @@ def bench_emergency(residents: int, open_matters: int, dashboard_requests: int) 
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the per-day rows here")
 @click.option("--chart", "chart_path", type=click.Path(dir_okay=False), help="PNG chart (default: next to --json)")
+@click.option("--residents", default=3_200_000, show_default=True,
+              help="scale the demo's matters per resident to this population (0: as in the database)")
+@click.option("--emergency-load", default=0.5, show_default=True, type=click.FloatRange(0, 0.95),
+              help="share of staff time taken by emergency tasks during the surge")
 @click.option("--from-db/--synthetic", default=True, show_default=True,
               help="calibrate from the database (the demo city); --synthetic uses B市's published figures")
-def simulate(days, surge_day, surge_factor, surge_days, seed, json_path, chart_path, from_db) -> None:
+def simulate(days, surge_day, surge_factor, surge_days, seed, json_path, chart_path, residents, emergency_load,
+             from_db) -> None:
     """Discrete-event simulation (SimPy) of matters in a surge: the model vs 12345-style central dispatch vs
     the model without "+" members, on the same demand and staff. Assumptions: docs/emergency.md."""
     import time
@@ -48,12 +53,13 @@ def simulate(days, surge_day, surge_factor, surge_days, seed, json_path, chart_p
         from yizuyihui.core.cli import setup_django
 
         setup_django()
-        city = sim.calibrate_from_db()
+        city = sim.calibrate_from_db(residents=residents)
         from django.db import connections
 
         connections.close_all()  # the policies run in forked processes: no shared connection
     else:
         city = sim.synthetic_city()
+    city.emergency_load = emergency_load
     rows, summary = sim.run_all(city=city, days=days, surge_day=surge_day, surge_factor=surge_factor,
                                 surge_days=surge_days, seed=seed)
     if json_path:

@@ -46,6 +46,9 @@ class City:
     hotline_intake_h: float = 0.25  # a call-taker's time per matter
     central_overhead_h: float = 0.75  # travel and getting to know the place, per matter, when dispatched centrally
     hotline_share: float = 0.05  # share of the total staff hours that staff the hotline in "central"
+    # In an emergency the same people also do the emergency tasks (door-to-door checks, supplies):
+    # this share of every pool's slots is taken by them for the length of the surge.
+    emergency_load: float = 0.5
     respond_deadline_h: float = 24.0  # the calm policy (cases.deadlines); urgent mode halves both
     resolve_deadline_h: float = 120.0
     notes: dict = field(default_factory=dict)
@@ -81,8 +84,10 @@ def synthetic_city(*, seed: int = 7) -> City:
                 plus_hours=[8 * HOURS["plus"]] * communities)
 
 
-def calibrate_from_db() -> City:
-    """The demo city's real structure and its year of matters."""
+def calibrate_from_db(*, residents: int = 3_200_000) -> City:
+    """The demo city's real structure and its year of matters. The demo may be built with fewer
+    residents than B市's 3.2 M (`yzyh demo --residents`): the matters per resident are then scaled to
+    `residents` (0: as in the database), on the same structure and staff."""
     from django.db.models import Count, Max, Min, Q
 
     from yizuyihui.cases.models import Case
@@ -122,6 +127,11 @@ def calibrate_from_db() -> City:
     # matters per unit per day; a unit without a year of matters gets the city's mean
     mean = total / days / len(units) if total else 0.5
     rate = [per_unit.get(pk, 0) / days if total else mean for pk, _p in units]
+    from yizuyihui.people.models import Person
+
+    in_db = Person.objects.count()
+    scale = residents / in_db if residents and in_db else 1.0
+    rate = [r * scale for r in rate]
     unit_hours = []
     for pk, _p in units:
         m = members.get(pk, {})
@@ -131,8 +141,10 @@ def calibrate_from_db() -> City:
     _ = OrgNode  # the tree is read through the paths above
     return City(source="database", units=[cindex[p[:16]] for _pk, p in units], unit_rate=rate, unit_hours=unit_hours,
                 community_hours=community_hours, street_hours=HOURS["street"] * max(len(community_paths) // 4, street_staff),
-                plus_hours=[HOURS["plus"] * plus.get(i, 0) for i in range(len(community_paths))],
-                tier_share=tier_share, notes={"demo_days": round(days), "demo_matters": total})
+                # 三报到 registrants and "+" members live among the residents: they scale with them too.
+                plus_hours=[HOURS["plus"] * plus.get(i, 0) * scale for i in range(len(community_paths))],
+                tier_share=tier_share, notes={"demo_days": round(days), "demo_matters": total, "demo_persons": in_db,
+                                              "demand_scale": round(scale, 2)})
 
 
 # --- demand ---------------------------------------------------------------------------------------
@@ -198,27 +210,36 @@ def _slots(hours: float) -> int:
 class _Pool:
     """A priority resource whose extra slots (the "+" members) are held by blockers until mobilised."""
 
-    def __init__(self, env, base_hours: float, extra_hours: float, join_at: float | None):
+    def __init__(self, env, base_hours: float, extra_hours: float, join_at: float | None,
+                 busy: tuple[float, float, float] | None = None):
         base, extra = _slots(base_hours), (round(extra_hours / HOURS_PER_SLOT) if join_at is not None else 0)
         self.res = simpy.PriorityResource(env, capacity=base + extra)
         for _ in range(extra):
-            env.process(self._block(env, join_at))
+            env.process(self._block(env, 0.0, join_at))
+        if busy is not None:  # (share, start, end): slots taken by emergency tasks in the surge
+            share, start, end = busy
+            for _ in range(min(base - 1, round(base * share))):
+                env.process(self._block(env, start, end))
 
-    def _block(self, env, until: float):
+    def _block(self, env, start: float, until: float):
+        if start > env.now:
+            yield env.timeout(start - env.now)
         with self.res.request(priority=-1) as req:
             yield req
-            yield env.timeout(until)
+            yield env.timeout(until - env.now)
 
 
-def simulate_policy(city: City, matters: list[Matter], *, policy: str, days: int, surge_day: int) -> list[Matter]:
+def simulate_policy(city: City, matters: list[Matter], *, policy: str, days: int, surge_day: int,
+                    surge_days: int = 14) -> list[Matter]:
     env = simpy.Environment()
+    busy = (city.emergency_load, surge_day * 24.0, (surge_day + surge_days) * 24.0) if city.emergency_load else None
     join_at = (surge_day + 1) * 24.0 if policy != "model_no_plus" else None
     matters = [Matter(m.filed, m.unit, m.tier, m.effort, m.urgent) for m in matters]
     if policy == "central":
         staff = sum(city.unit_hours) + sum(city.community_hours) + city.street_hours
         plus = sum(city.plus_hours)
         hotline = _Pool(env, staff * city.hotline_share, 0, None)
-        handlers = _Pool(env, staff * (1 - city.hotline_share), plus, join_at)
+        handlers = _Pool(env, staff * (1 - city.hotline_share), plus, join_at, busy)
 
         def life(m: Matter):
             with hotline.res.request(priority=0) as req:
@@ -238,9 +259,9 @@ def simulate_policy(city: City, matters: list[Matter], *, policy: str, days: int
                 by_c[c] = by_c.get(c, 0.0) + city.unit_hours[i]
             for i, c in enumerate(city.units):
                 per_unit_plus[i] = city.plus_hours[c] * city.unit_hours[i] / by_c[c] if by_c[c] else 0.0
-        units = [_Pool(env, city.unit_hours[i], per_unit_plus[i], join_at) for i in range(len(city.units))]
-        communities = [_Pool(env, h, 0, None) for h in city.community_hours]
-        street = _Pool(env, city.street_hours, 0, None)
+        units = [_Pool(env, city.unit_hours[i], per_unit_plus[i], join_at, busy) for i in range(len(city.units))]
+        communities = [_Pool(env, h, 0, None, busy) for h in city.community_hours]
+        street = _Pool(env, city.street_hours, 0, None, busy)
 
         def life(m: Matter):
             unit = units[m.unit]
@@ -328,7 +349,7 @@ def _one_policy(args) -> list[dict]:
     """One policy in one process: the demand is regenerated from the seed (identical in each)."""
     city, policy, days, surge_day, surge_factor, surge_days, seed = args
     matters = demand(city, days=days, surge_day=surge_day, surge_factor=surge_factor, surge_days=surge_days, seed=seed)
-    done = simulate_policy(city, matters, policy=policy, days=days, surge_day=surge_day)
+    done = simulate_policy(city, matters, policy=policy, days=days, surge_day=surge_day, surge_days=surge_days)
     return daily_rows(city, done, policy=policy, days=days)
 
 
