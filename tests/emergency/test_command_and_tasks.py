@@ -236,3 +236,16 @@ def test_the_dashboard_panel_shows_coverage(cast, community_emergency, rf):
     panels = dashboard_panels(request, node=cast.street, start=dt.date(2026, 1, 1), end=dt.date(2027, 1, 1))
     assert len(panels) == 1 and "幸福社区" in panels[0].title
     assert panels[0].items[0][1].startswith("0.0%")
+
+
+def test_the_daily_job_rolls_up_from_the_set_local_hour(cast, time_machine):
+    from yizuyihui.emergency.tasks import emergency_daily_reports
+
+    cst = dt.timezone(dt.timedelta(hours=8))
+    time_machine.move_to(dt.datetime(2026, 12, 1, 19, 0, tzinfo=cst), tick=False)
+    e = services.emergency_switch(node=cast.community, actor=cast.users["street_official"], kind="epidemic", level=3,
+                                  reason="疫情")
+    assert emergency_daily_reports.call_local() == 0 and not DailyReport.objects.exists()
+    time_machine.move_to(dt.datetime(2026, 12, 1, 20, 0, tzinfo=cst), tick=False)
+    assert emergency_daily_reports.call_local() > 0
+    assert DailyReport.objects.filter(emergency=e, node=cast.community, day=dt.date(2026, 12, 1)).exists()
