@@ -192,3 +192,20 @@ def test_the_views_answer_403_for_a_scope_you_do_not_govern_and_change_nothing(c
     assert client.post(reverse("emergency:end", args=[e.pk])).status_code == 403
     e.refresh_from_db()
     assert e.is_active
+
+
+def test_a_matter_filed_calm_in_another_process_is_retimed_by_the_minute_sweep(cast, time_machine):
+    from yizuyihui.emergency.selectors import _mode_cache  # noqa: F401  (the cache the sweep backs up)
+
+    time_machine.move_to(at(2026, 12, 1, 10), tick=False)
+    services.emergency_switch(node=cast.community, actor=cast.users["street_official"], kind="epidemic", level=3,
+                              reason="疫情")
+    # another process that has not seen the switch yet files with calm deadlines
+    from yizuyihui.core import plugins
+
+    plugins.register_provider("node_mode", lambda node: "normal")
+    stale = file(cast)
+    assert stale.mode == Mode.CALM
+    assert services.retime_sweep() == 1 and services.retime_sweep() == 0
+    stale.refresh_from_db()
+    assert stale.mode == Mode.URGENT and stale.resolve_due == at(2026, 12, 3, 22)

@@ -33,12 +33,35 @@ def active_over(node) -> list[Emergency]:
                 .select_related("node").order_by("node__depth", "started_at"))
 
 
+# The active scopes, cached per process: filing a matter asks node_mode, and the intake is kept to a
+# fixed handful of queries (tests/cases/test_channels.py). A switch in this process resets the cache
+# at once; other processes see it within MODE_CACHE_SECONDS, and the minute sweep
+# (tasks.emergency_retime_sweep) re-times any matter filed in calm mode meanwhile.
+MODE_CACHE_SECONDS = 10.0
+_mode_cache: tuple[float, tuple[str, ...]] | None = None
+
+
+def reset_mode_cache() -> None:
+    global _mode_cache
+    _mode_cache = None
+
+
+def active_scope_paths() -> tuple[str, ...]:
+    global _mode_cache
+    import time
+
+    cached = _mode_cache
+    if cached is None or time.monotonic() - cached[0] > MODE_CACHE_SECONDS:
+        paths = tuple(Emergency.objects.filter(status=EmergencyStatus.ACTIVE).values_list("node__path", flat=True))
+        cached = _mode_cache = (time.monotonic(), paths)
+    return cached[1]
+
+
 def node_mode(node) -> str:
     """The `node_mode` provider (core/plugins.py): "urgent" while any active emergency covers `node`."""
     if node is None:
         return "normal"
-    covered = Emergency.objects.filter(status=EmergencyStatus.ACTIVE, node__path__in=node.ancestor_paths()).exists()
-    return "urgent" if covered else "normal"
+    return "urgent" if any(node.path.startswith(p) for p in active_scope_paths()) else "normal"
 
 
 def active_paths() -> list[str]:

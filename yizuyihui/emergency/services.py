@@ -41,6 +41,7 @@ from yizuyihui.emergency.models import (
     TaskResult,
     TaskStatus,
 )
+from yizuyihui.emergency.selectors import reset_mode_cache
 from yizuyihui.notifications.services import notify_many
 from yizuyihui.org.models import OrgNode
 
@@ -173,6 +174,8 @@ def emergency_switch(*, node: OrgNode, actor, kind: str, level: int, reason: str
                 "place": node.name, "kind": emergency.get_kind_display()}, reason)
             emergency.log = {"retimed": retimed, "told": told}
             emergency.save(update_fields=["log"])
+            reset_mode_cache()
+            transaction.on_commit(reset_mode_cache)
     except IntegrityError as exc:  # the same switch raced in twice
         raise EmergencyError(_("This scope is already in this emergency")) from exc
     return emergency
@@ -201,6 +204,8 @@ def emergency_end(*, emergency: Emergency, actor, note: str = "", now=None) -> E
         emergency.status, emergency.ended_at, emergency.ended_by = EmergencyStatus.ENDED, now, actor
         emergency.end_note = (note or "").strip()
         emergency.save(update_fields=["status", "ended_at", "ended_by", "end_note"])
+        reset_mode_cache()
+        transaction.on_commit(reset_mode_cache)
         # Nodes still covered by another active emergency (a parent, a child, an overlap) stay urgent.
         others = Emergency.objects.filter(status=EmergencyStatus.ACTIVE).exclude(pk=emergency.pk)
         still = [p for p in others.values_list("node__path", flat=True)]
@@ -460,6 +465,13 @@ def daily_report_note(*, emergency: Emergency, node: OrgNode, day: dt.date, acto
     report.note = (note or "").strip()
     report.save(update_fields=["note"])
     return report
+
+
+def retime_sweep(*, now=None) -> int:
+    """Each minute: open calm matters under an active emergency (filed in another process before it
+    saw the switch) get the urgent deadlines. Idempotent: re-timed matters are urgent."""
+    paths = list(Emergency.objects.filter(status=EmergencyStatus.ACTIVE).values_list("node__path", flat=True))
+    return matters_retime(paths=paths, mode=Mode.URGENT, now=_now(now)) if paths else 0
 
 
 def daily_reports_sweep(*, now=None) -> int:
