@@ -131,3 +131,14 @@ def wsgi_keeps_test_connection():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_emergency_mode_cache():
+    """The per-process cache of active emergency scopes (emergency.selectors) must not outlive a
+    test's rolled-back switch: the next test would file its matters in urgent mode."""
+    from yizuyihui.emergency.selectors import reset_mode_cache
+
+    reset_mode_cache()
+    yield
+    reset_mode_cache()

@@ -12,7 +12,7 @@ import importlib.util
 
 import click
 
-APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "incentives", "triage",
+APPS_WITH_COMMANDS = ["core", "org", "people", "accounts", "cases", "visits", "meetings", "resources", "incentives", "emergency", "triage",
                       "places", "insights", "demo", "bench", "audit"]
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "yizuyihui.meetings",
     "yizuyihui.resources",
     "yizuyihui.incentives",
+    "yizuyihui.emergency",
     "yizuyihui.triage",
     "yizuyihui.places",  # after cases: its demo step pins the demo's matters on the map
     "yizuyihui.insights",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("yizuyihui.meetings.urls")),
     path("resources/", include("yizuyihui.resources.urls")),
     path("incentives/", include("yizuyihui.incentives.urls")),
+    path("emergency/", include("yizuyihui.emergency.urls")),
     path("triage/", include("yizuyihui.triage.urls")),
     path("insights/", include("yizuyihui.insights.urls")),
     path("places/", include("yizuyihui.places.urls")),

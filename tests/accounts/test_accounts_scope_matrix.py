@@ -97,7 +97,8 @@ def test_every_route_is_covered():
     assert not missing, f"routes without a scope-matrix entry: {missing}"
 
 
-PROJECT_APPS = ("org", "people", "accounts", "cases", "visits", "meetings", "insights", "triage", "resources", "incentives")
+PROJECT_APPS = ("org", "people", "accounts", "cases", "visits", "meetings", "emergency", "insights", "triage", "resources",
+                "incentives")
 
 
 def snapshot() -> str:

@@ -313,6 +313,7 @@ def test_urgent_mode_is_asked_of_the_node_mode_provider(cast):
     from yizuyihui.core import plugins
 
     assert _file(cast).mode == "calm"
+    previous = plugins.provider("node_mode")  # the emergency app's, when installed: put it back after
     plugins.register_provider("node_mode", lambda node: "urgent" if node.pk == cast.unit_a.node.pk else "normal")
     try:
         assert _file(cast).mode == "urgent"
@@ -321,3 +322,5 @@ def test_urgent_mode_is_asked_of_the_node_mode_provider(cast):
         assert other.mode == "calm"
     finally:
         plugins.unregister_provider("node_mode")
+        if previous is not None:
+            plugins.register_provider("node_mode", previous)
