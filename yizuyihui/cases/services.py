@@ -771,6 +771,8 @@ def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, in
                                     opened_at=now))
         Supervision.objects.bulk_create(sups, ignore_conflicts=True)
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(was_overdue=True)
+        from yizuyihui.insights.rollups import mark_cases  # these UPDATEs send no signal
+        mark_cases([c.pk for c in cases])
 
         # Escalation (tier < 3, policy auto_escalate): one UPDATE per group of identical changes.
         escalate, groups = [], {}
