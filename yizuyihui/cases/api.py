@@ -19,7 +19,6 @@ from yizuyihui.cases import selectors, services
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
 
-
 KEY_CACHE_SECONDS = 60
 
 
