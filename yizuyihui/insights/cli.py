@@ -37,3 +37,12 @@ def refresh() -> None:
 
 
 commands = [insights]
+
+
+def _bench_scale():
+    from yizuyihui.insights.bench_scale import bench_scale
+
+    return bench_scale
+
+
+bench_commands = [_bench_scale()]

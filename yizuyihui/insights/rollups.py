@@ -221,44 +221,43 @@ def refresh(limit: int | None = None) -> int:
 
 
 def rebuild(progress=None) -> int:
-    """Recompute every bucket from the matters (one pass over them, ordered by unit and day)."""
+    """Recompute every bucket from the matters: one pass in filing order, one local day held in
+    memory at a time (bounded however long the history)."""
     from yizuyihui.org.models import Unit
 
     paths = dict(Unit.objects.values_list("pk", "node__path"))
+    n = 0
     with transaction.atomic():
         RollupDirty.objects.all().delete()
         CaseDayUnit.objects.all().delete()
         CaseDayTotal.objects.all().delete()
-        own: dict[tuple[int, dt.date], list] = defaultdict(list)
-        totals: dict[tuple[str, dt.date], dict] = {}
-        units: list[CaseDayUnit] = []
-        n = 0
+        own: dict[int, list] = defaultdict(list)
+        current = None
 
-        def flush():
-            for (unit_id, day), rows in own.items():
+        def flush(day):
+            units, totals = [], {}
+            for unit_id, rows in own.items():
                 v = _vector(rows)
                 units.append(CaseDayUnit(unit_id=unit_id, day=day, path=paths.get(unit_id, ""), **v))
                 for prefix in _prefixes(paths.get(unit_id, "")):
-                    key = (prefix, day)
-                    totals[key] = _add(totals.get(key) or _empty(), v)
+                    totals[prefix] = _add(totals[prefix], v) if prefix in totals else v
+            CaseDayUnit.objects.bulk_create(units, batch_size=2000)
+            CaseDayTotal.objects.bulk_create([CaseDayTotal(path=p, day=day, **v) for p, v in totals.items()],
+                                             batch_size=2000)
             own.clear()
-            if len(units) >= 5000:
-                CaseDayUnit.objects.bulk_create(units, batch_size=1000)
-                units.clear()
 
-        last_unit = None
-        for row in _counted().order_by("unit_id").values_list("unit_id", *_FIELDS).iterator(chunk_size=5000):
-            if row[0] != last_unit:
-                flush()
-                last_unit = row[0]
-            own[(row[0], _day(row[1]))].append(row[1:])
+        for row in _counted().order_by("filed_at").values_list("unit_id", *_FIELDS).iterator(chunk_size=5000):
+            day = _day(row[1])
+            if day != current:
+                if current is not None:
+                    flush(current)
+                current = day
+            own[row[0]].append(row[1:])
             n += 1
             if progress and n % 100_000 == 0:
                 progress(n)
-        flush()
-        CaseDayUnit.objects.bulk_create(units, batch_size=1000)
-        CaseDayTotal.objects.bulk_create([CaseDayTotal(path=p, day=d, **v) for (p, d), v in totals.items()],
-                                         batch_size=1000)
+        if current is not None:
+            flush(current)
     return n
 
 
