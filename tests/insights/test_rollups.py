@@ -122,7 +122,7 @@ def bucket_width(hours):
 
 def _snapshot():
     fields = rollups.COUNTS + rollups.HISTS
-    return ({(r.path, r.day): tuple(getattr(r, f) for f in fields) for r in CaseDayTotal.objects.all()
+    return ({(r.path, r.grain, r.day): tuple(getattr(r, f) for f in fields) for r in CaseDayTotal.objects.all()
              if any(getattr(r, f) for f in fields)},
             {(r.unit_id, r.day): tuple(getattr(r, f) for f in fields) for r in CaseDayUnit.objects.all()
              if any(getattr(r, f) for f in fields)})
@@ -141,7 +141,7 @@ def test_rollups_equal_the_from_scratch_measures(cast, seed):
         for node in nodes:
             if node is not None and not cast.users[persona].has_perm("org.view_node", node):
                 continue
-            for start_off, length in ((0, 7), (0, 1), (2, 2), (5, 30), (-3, 4)):
+            for start_off, length in ((0, 7), (0, 1), (2, 2), (5, 30), (-3, 4), (-1, 1), (-40, 75), (0, 400)):
                 start_day = T0.date() + dt.timedelta(days=start_off)
                 for now in (T0 + dt.timedelta(days=3), last + dt.timedelta(days=1)):
                     seen += _check(cast, cast.users[persona], node, start_day, start_day + dt.timedelta(days=length), now)

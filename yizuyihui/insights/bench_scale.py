@@ -278,6 +278,9 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool) 
         services.categories_load()
     deadlines.calendar_seed()
     deadlines.policy_seed()
+    from yizuyihui.core.cli import collectstatic
+
+    collectstatic()  # the pages render with the manifest storage
     state = _load_state() if measure_only else build_city(years=years, fraction=fraction)
     click.echo(f"built: {state.get('total', 0):,} matters; this run {state.get('build_s_this_run', 0)} s; "
                f"COPY {state.get('matters_per_s')} matters/s (with events); rollups rebuilt in {state.get('rollup_s')} s")

@@ -41,10 +41,14 @@ class CaseDayUnit(_Counts):
 
 
 class CaseDayTotal(_Counts):
+    """Subtree totals per path prefix: grain "d" per day, grain "m" per month (day = the 1st), so a
+    year at any scope is 12 rows plus the days of partial months."""
+
     path = models.CharField(max_length=255)
+    grain = models.CharField(max_length=1, default="d")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["path", "day"], name="casedaytotal_path_day")]
+        constraints = [models.UniqueConstraint(fields=["path", "grain", "day"], name="casedaytotal_path_grain_day")]
 
 
 class RollupDirty(models.Model):

@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yizuyihui.insights.models import CaseDayTotal, CaseDayUnit, RollupDirty
@@ -176,12 +178,13 @@ def _prefixes(path: str) -> list[str]:
 def _apply(path: str, day: dt.date, delta: dict) -> None:
     if not any(delta[c] for c in COUNTS) and not any(delta[h] for h in HISTS):
         return
-    for prefix in _prefixes(path):  # always shortest first: one lock order for every writer
-        CaseDayTotal.objects.bulk_create([CaseDayTotal(path=prefix, day=day)], ignore_conflicts=True)
-        row = CaseDayTotal.objects.select_for_update().get(path=prefix, day=day)
-        for f, value in _add(_row_vector(row), delta).items():
-            setattr(row, f, value)
-        row.save()
+    for prefix in _prefixes(path):  # always shortest first, day before month: one lock order for every writer
+        for grain, d in (("d", day), ("m", day.replace(day=1))):
+            CaseDayTotal.objects.bulk_create([CaseDayTotal(path=prefix, grain=grain, day=d)], ignore_conflicts=True)
+            row = CaseDayTotal.objects.select_for_update().get(path=prefix, grain=grain, day=d)
+            for f, value in _add(_row_vector(row), delta).items():
+                setattr(row, f, value)
+            row.save()
 
 
 def refresh_bucket(unit_id: int, day: dt.date) -> None:
@@ -232,7 +235,13 @@ def rebuild(progress=None) -> int:
         CaseDayUnit.objects.all().delete()
         CaseDayTotal.objects.all().delete()
         own: dict[int, list] = defaultdict(list)
+        month: dict[str, dict] = {}
         current = None
+
+        def flush_month(first):
+            CaseDayTotal.objects.bulk_create([CaseDayTotal(path=p, grain="m", day=first, **v) for p, v in month.items()],
+                                             batch_size=2000)
+            month.clear()
 
         def flush(day):
             units, totals = [], {}
@@ -244,6 +253,8 @@ def rebuild(progress=None) -> int:
             CaseDayUnit.objects.bulk_create(units, batch_size=2000)
             CaseDayTotal.objects.bulk_create([CaseDayTotal(path=p, day=day, **v) for p, v in totals.items()],
                                              batch_size=2000)
+            for p, v in totals.items():
+                month[p] = _add(month[p], v) if p in month else v
             own.clear()
 
         for row in _counted().order_by("filed_at").values_list("unit_id", *_FIELDS).iterator(chunk_size=5000):
@@ -251,6 +262,8 @@ def rebuild(progress=None) -> int:
             if day != current:
                 if current is not None:
                     flush(current)
+                    if day.replace(day=1) != current.replace(day=1):
+                        flush_month(current.replace(day=1))
                 current = day
             own[row[0]].append(row[1:])
             n += 1
@@ -258,10 +271,52 @@ def rebuild(progress=None) -> int:
                 progress(n)
         if current is not None:
             flush(current)
+            flush_month(current.replace(day=1))
     return n
 
 
 # --- reading -------------------------------------------------------------------------------------
+def _spans(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """[start, end) as (grain, from, to): days of the partial months at either end, whole months between."""
+    first = start if start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    last = end.replace(day=1)
+    if first >= last:
+        return [("d", start, end)]
+    return [s for s in (("d", start, first), ("m", first, last), ("d", last, end)) if s[1] < s[2]]
+
+
+def _spans_q(spans) -> Q:
+    q = Q(pk__in=[])
+    for grain, a, b in spans:
+        q |= Q(grain=grain, day__gte=a, day__lt=b)
+    return q
+
+
+def _hist_sums(paths, spans) -> dict[str, dict]:
+    """The histograms summed in the database (jsonb_each / json_each): ~1 000 rows back, not the
+    JSON of every row."""
+    from django.db import connection
+
+    table = CaseDayTotal._meta.db_table
+    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+    cast = "::int" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(["%s"] * len(paths))
+    when = " OR ".join(["(t.grain = %s AND t.day >= %s AND t.day < %s)"] * len(spans))
+    span_params = [x for span in spans for x in span]
+    parts, params = [], []
+    for h in HISTS:
+        parts.append(f"SELECT '{h}', e.key, SUM(e.value{cast}) FROM {table} t, {each}(t.{h}) e "
+                     f"WHERE t.path IN ({marks}) AND ({when}) GROUP BY e.key")
+        params += [*paths, *span_params]
+    out: dict[str, dict] = {h: {} for h in HISTS}
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        for h, key, n in cur.fetchall():
+            if n:
+                out[h][key] = int(n)
+    return out
+
+
 def scope_paths(user, node=None) -> tuple[str, ...]:
     from yizuyihui.accounts.scope import user_scope
 
@@ -285,21 +340,20 @@ def rollup_measures(*, user, node=None, start: dt.date, end: dt.date, now=None):
     paths = scope_paths(user, node)
     if not paths:
         return m
-    total = _empty()
-    monthly: dict[str, list[int]] = {}
-    for row in CaseDayTotal.objects.filter(path__in=paths, day__gte=start, day__lt=end).order_by("day"):
-        v = _row_vector(row)
-        total = _add(total, v)
-        month = monthly.setdefault(row.day.strftime("%Y-%m"), [0, 0])
-        month[0] += row.filed
-        month[1] += row.resolved
+    spans = _spans(start, end)
+    rows = CaseDayTotal.objects.filter(_spans_q(spans), path__in=paths).order_by()
+    counts = rows.aggregate(**{c: Sum(c) for c in COUNTS})
+    total = {**{c: counts[c] or 0 for c in COUNTS}, **_hist_sums(paths, spans)}
     for c in COUNTS:
         setattr(m, "total" if c == "filed" else c, total[c])
+    monthly = (rows.annotate(month=TruncMonth("day")).values("month").order_by("month")
+               .annotate(f=Sum("filed"), r=Sum("resolved")))
     m.median_response_hours = hist_quantile(total["response_hist"], 0.5)
     m.median_resolution_hours = hist_quantile(total["resolution_hist"], 0.5)
     m.p90_response_hours = hist_quantile(total["response_hist"], 0.9)
     m.p90_resolution_hours = hist_quantile(total["resolution_hist"], 0.9)
-    m.monthly = [{"month": k, "filed": f, "resolved": r} for k, (f, r) in sorted(monthly.items()) if f or r]
+    m.monthly = [{"month": row["month"].strftime("%Y-%m"), "filed": row["f"], "resolved": row["r"]}
+                 for row in monthly if row["f"]]
     m.tiers = {(None if k == "None" else int(k)): n for k, n in total["tiers"].items()}
     # Open and overdue depends on the clock: read live from the open matters (few, index case_sweep_resolve).
     s, _e = _bounds(start)
