@@ -12,6 +12,16 @@ from django.db import connection
 from yizuyihui.demo.cast import PASSWORD, build_cast
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's rolled-back rows (ids are reused): API keys and posts are cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db):
     return build_cast()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yizuyihui.core.dbrouter.replica_reads",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yizuyihui.core.middleware.chinese_first",
@@ -112,6 +113,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Read replicas (issue 17, core/dbrouter.py): comma-separated PostgreSQL URLs of streaming replicas.
+# Dashboards, exports, public boards and Open311 reads go there; a user's own writes stay visible.
+for _i, _url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
+    DATABASES[f"replica_{_i + 1}"] = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES[f"replica_{_i + 1}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["yizuyihui.core.dbrouter.ReplicaRouter"]
+REPLICA_READ_PATHS = ("/insights/", "/cases/board/", "/open311/", "/org/units/export.csv", "/visits/export",
+                      "/meetings/export")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and job queue --------------------------------------------------------------------------

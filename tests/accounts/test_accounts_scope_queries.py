@@ -1,4 +1,5 @@
-"""Scope lookups run on every request: one query each, cached on the user for the request."""
+"""Scope lookups run on every request: one query for both, then none while the posts are cached
+(issue 17); granting or ending a post forgets the cache at once."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -6,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from yizuyihui.accounts.scope import role_paths, user_scope
 
 
-def test_scope_and_role_paths_cost_one_query_each_and_are_cached(cast):
+def test_scope_and_role_paths_cost_one_query_and_are_cached(cast):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="grid_worker")
@@ -15,4 +16,28 @@ def test_scope_and_role_paths_cost_one_query_each_and_are_cached(cast):
         role_paths(user, {"grid_worker"})
         user_scope(user)
         role_paths(user, {"unit_leader"})
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    again = get_user_model().objects.get(username="grid_worker")  # the next request
+    expected = (cast.unit_a.node.path,)
+    with CaptureQueriesContext(connection) as queries:
+        assert user_scope(again).paths == expected
+    assert len(queries) == 0
+
+
+def test_a_changed_post_is_seen_on_the_next_request(cast):
+    from django.contrib.auth import get_user_model
+
+    from yizuyihui.people.models import Post
+    from yizuyihui.people.services import post_grant
+
+    User = get_user_model()
+    user = User.objects.get(username="grid_worker")
+    assert user_scope(user).paths == (cast.unit_a.node.path,)
+    post_grant(user=user, role="community_cadre", node=cast.community)
+    assert user_scope(User.objects.get(pk=user.pk)).paths == (cast.community.path,)
+    for post in Post.objects.filter(user=user):
+        post.active = False
+        post.save()
+    assert user_scope(User.objects.get(pk=user.pk)).paths == ()
+    Post.objects.filter(user=user, role="grid_worker").first().delete()
+    assert role_paths(User.objects.get(pk=user.pk), {"grid_worker"}) == ()

@@ -19,7 +19,8 @@ SAME_IN_CHINESE = {"Open311", "API"}
 # states of things that are followed up, a person's identity in a body and the post of the same kind.
 SHARED_VOCABULARY = [
     {"CaseStatus", "EventAction", "SupervisionState"},
-    {"ActionStatus", "FollowUpStatus", "SupervisionState", "BoardStatus", "NeedStatus"},
+    {"ActionStatus", "FollowUpStatus", "SupervisionState", "BoardStatus", "NeedStatus", "TaskStatus"},
+    {"CommandLevel", "Level"},  # the emergency command's levels are the tree's levels
     {"BoardStatus", "CaseStatus", "EventAction", "SupervisionState"},  # 已关闭
     # the people a body or a matter draws in: the same person kind as identity, resource and source
     {"Identity", "Role", "Origin", "ProfessionalKind", "Source"},

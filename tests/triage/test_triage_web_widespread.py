@@ -201,7 +201,9 @@ def test_escalation_is_refused_outside_the_scope(cast, planted, login):
 
 def test_dashboard_panel_and_home_card(cast, planted, login):
     from yizuyihui.triage.dashboard import dashboard_panels
+    from yizuyihui.triage.selectors import warm_hotspots
 
+    warm_hotspots()  # the job clusters; the dashboard panel only reads its result (issue 17)
     request = RequestFactory().get("/")
     request.user = cast.users["street_official"]
     panels = dashboard_panels(request, node=cast.street, start=None, end=None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from yizuyihui.people.models import Role
@@ -27,6 +28,30 @@ class Scope:
 
 
 EMPTY = Scope(paths=(), roles=frozenset())
+
+# The (role, node path) of a user's active posts, cached (issue 17: the permission check's query was
+# 11 % of an API filing). Post saves/deletes forget the entry (accounts/apps.py); with Redis every
+# process sees that at once, with the local-memory cache other processes within POSTS_CACHE_SECONDS.
+POSTS_CACHE_SECONDS = 60
+
+
+def _posts_key(user_id) -> str:
+    return f"yzyh:posts:{user_id}"
+
+
+def active_posts(user) -> list[tuple[str, str]]:
+    key = _posts_key(user.pk)
+    rows = cache.get(key)
+    if rows is None:
+        from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
+
+        rows = list(Post.objects.filter(user_id=user.pk, active=True).values_list("role", "node__path").order_by())
+        cache.set(key, rows, POSTS_CACHE_SECONDS)
+    return rows
+
+
+def forget_posts(user_id) -> None:
+    cache.delete(_posts_key(user_id))
 
 
 def _minimal(paths: list[str]) -> tuple[str, ...]:
@@ -47,13 +72,11 @@ def user_scope(user) -> Scope:
         return cached
     # A resident's post places them in a unit but grants no view over its data: residents see
     # their own matters and the public board, which selectors handle separately.
-    posts = list(
-        user.posts.filter(active=True).exclude(role="resident").select_related("node").only("role", "user_id", "node__path")
-    )
+    posts = [(role, path) for role, path in active_posts(user) if role != "resident"]
     if user.is_superuser:
         scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {Role.CITY_ADMIN.value}, everything=True)
     else:
-        scope = Scope(paths=_minimal([p.node.path for p in posts]), roles=frozenset(p.role for p in posts))
+        scope = Scope(paths=_minimal([p for _r, p in posts]), roles=frozenset(r for r, _p in posts))
     user._yzyh_scope = scope
     return scope
 
@@ -64,16 +87,13 @@ def role_paths(user, roles: set[str] | frozenset[str]) -> tuple[str, ...]:
         return ()
     if user.is_superuser:
         return ("",)
-    cache = getattr(user, "_yzyh_role_paths", None)
-    if cache is None:
-        cache = {}
-        from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
-
-        for post in (Post.objects.filter(user_id=user.pk, active=True).select_related("node")
-                     .only("role", "user_id", "node__path")):
-            cache.setdefault(post.role, []).append(post.node.path)
-        user._yzyh_role_paths = cache
-    return _minimal([p for r in roles for p in cache.get(r, [])])
+    by_role = getattr(user, "_yzyh_role_paths", None)
+    if by_role is None:
+        by_role = {}
+        for role, path in active_posts(user):
+            by_role.setdefault(role, []).append(path)
+        user._yzyh_role_paths = by_role
+    return _minimal([p for r in roles for p in by_role.get(r, [])])
 
 
 def paths_q(paths: tuple[str, ...], field: str = "node") -> Q:

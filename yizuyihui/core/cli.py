@@ -60,7 +60,7 @@ def serve(port: int, host: str, workers: int) -> None:
     """Run the web server (gunicorn) on the configured database."""
     setup_django()
     collectstatic()
-    os.execv(sys.executable, gunicorn_command(port=port, host=host, workers=workers))
+    os.execv(sys.executable, gunicorn_command(port=port, host=host, workers=workers, preload=True))
 
 
 @click.command()

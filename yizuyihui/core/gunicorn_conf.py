@@ -5,6 +5,7 @@ Command-line flags given by yizuyihui/core/cli.py (bind, workers, timeouts) over
 
 from __future__ import annotations
 
+import os
 import sys
 
 from yizuyihui.core.logs import ACCESS_LOG_FORMAT
@@ -26,6 +27,15 @@ def when_ready(server) -> None:
         from django.urls import get_resolver
 
         get_resolver().url_patterns  # noqa: B018 - the import is the point
+        # The routing model (~100 MB of arrays) once in the master: the workers share its pages
+        # copy-on-write instead of each loading its own on the first filing (issue 17).
+        if os.environ.get("YZYH_PRELOAD_ROUTING", "1") == "1":
+            try:
+                from yizuyihui.triage.routing import load_model
+
+                load_model()
+            except Exception:  # no trained model: the workers file without suggestions
+                server.log.info("routing model not preloaded", exc_info=True)
         connections.close_all()  # a connection must not be shared by forked workers
         gc.collect()
         gc.freeze()

@@ -25,6 +25,8 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_fed_back(case, *, feedback, now)`: a matter was fed back (反馈). Asked by
   `cases.case_feed_back` after telling the reporter. Provided by incentives: tells supporters
   (附议) and "+" members, posts a council-decided matter's result on the unit's public board.
+- `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
+  sweep). Provided by insights (its rollups queue the matters' buckets).
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.

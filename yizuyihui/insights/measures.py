@@ -1,5 +1,8 @@
 """Measures of the closed loop computed from the matters' history (DOMAIN §10): 三率, medians, tier
-shares (小事不出组 / 大事不出村), reopen rate, overdue — for any scope and period."""
+shares (小事不出组 / 大事不出村), reopen rate, overdue — for any scope and period.
+
+`case_measures` reads every matter of the period: it is the reference the rollups are tested
+against (tests/insights/test_rollups.py). Pages read `insights.rollups.rollup_measures`."""
 
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ class CaseMeasures:
     was_overdue: int = 0
     median_response_hours: float | None = None
     median_resolution_hours: float | None = None
+    p90_response_hours: float | None = None
+    p90_resolution_hours: float | None = None
     monthly: list[dict] = field(default_factory=list)
     tiers: dict[int, int] = field(default_factory=dict)
 

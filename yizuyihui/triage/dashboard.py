@@ -15,7 +15,9 @@ def dashboard_panels(request, *, node, start, end) -> list[Panel]:
     apply: they are a picture of the present). Only for the levels that handle them."""
     if not may_view_widespread(request.user, node):
         return []
-    problems = widespread_problems(user=request.user, node=node) or []
+    # Never clustered on a request (issue 17): the job (warm_widespread_task) computes it; until its
+    # first run the panel shows nothing.
+    problems = widespread_problems(user=request.user, node=node, compute=False) or []
     items = [
         (_("Candidate problems"), len(problems)),
         (_("Matters in them"), sum(p.size for p in problems)),

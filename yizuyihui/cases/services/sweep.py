@@ -15,6 +15,7 @@ from yizuyihui.cases.lifecycle import OPEN_STATUSES, STEPS, CaseStatus, EventAct
 from yizuyihui.cases.models import Assignment, Case, CaseEvent
 from yizuyihui.cases.services._base import _now
 from yizuyihui.cases.services.escalation import escalation_notices, escalation_plan, nodes_by_path
+from yizuyihui.core.plugins import provider_call
 from yizuyihui.notifications.services import notify_many
 from yizuyihui.supervision.selectors import supervised_q
 from yizuyihui.supervision.services import supervisions_open_many
@@ -98,6 +99,8 @@ def _sweep_resolve_batch(ids, *, tier, kind, ct, now, statuses) -> tuple[int, in
             c.sup_reason = _("Not resolved by %(due)s") % {"due": f"{timezone.localtime(c.resolve_due):%Y-%m-%d %H:%M}"}
         supervisions_open_many([(c.pk, c.supervisor, c.sup_reason) for c in cases], content_type=ct, kind=kind, now=now)
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(was_overdue=True)
+        # These bulk UPDATEs and events send no signals: tell whoever keeps figures about matters.
+        provider_call("cases_changed", [c.pk for c in cases])
 
         # Escalation (policy auto_escalate): the declared escalate step, one UPDATE per group of
         # identical changes (the row-by-row transition would cost a query pair per matter).

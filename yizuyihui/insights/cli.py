@@ -1,0 +1,48 @@
+"""`yzyh insights …`: the measures' rollups."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+
+@click.group()
+def insights() -> None:
+    """Measures: rollups behind the dashboard."""
+
+
+@insights.command()
+def rebuild() -> None:
+    """Recompute every rollup from the matters' history."""
+    from yizuyihui.cli import setup_django
+
+    setup_django()
+    from yizuyihui.insights.rollups import rebuild as do_rebuild
+
+    t0 = time.perf_counter()
+    n = do_rebuild(progress=lambda n: click.echo(f"  {n:,} matters …", err=True))
+    click.echo(f"rollups rebuilt from {n:,} matters in {time.perf_counter() - t0:.1f} s")
+
+
+@insights.command()
+def refresh() -> None:
+    """Fold the queued buckets into the rollups now (the job does this every minute)."""
+    from yizuyihui.cli import setup_django
+
+    setup_django()
+    from yizuyihui.insights.rollups import refresh as do_refresh
+
+    click.echo(f"{do_refresh()} buckets refreshed")
+
+
+commands = [insights]
+
+
+def _bench_scale():
+    from yizuyihui.insights.bench_scale import bench_scale
+
+    return bench_scale
+
+
+bench_commands = [_bench_scale()]
