@@ -92,10 +92,10 @@ def test_a_revoked_key_or_a_deactivated_user_is_refused_and_a_post_stays_cheap(c
     with CaptureQueriesContext(connection) as ctx:  # warm: policy, calendar and taxonomy are cached
         r = client.post("/api/cases/", body, content_type="application/json", headers=headers)
     assert r.status_code == 201
-    # idempotency, unit, INSERT matter, INSERT event (+ BEGIN/COMMIT or SAVEPOINTs in tests); key→user
-    # and the user's posts come from the cache (issue 17), the rollup queue adds one INSERT.
+    # key (hashed, accounts.ApiKey), idempotency, unit, INSERT matter, INSERT event (+ BEGIN/COMMIT or
+    # SAVEPOINTs in tests); the user's posts come from the cache (issue 17), the rollup queue adds one INSERT.
     sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")]
-    assert len(sql) == 5, sql
+    assert len(sql) == 6, sql
     assert sum("insights_rollupdirty" in q for q in sql) == 1
     r = client.post("/api/cases/", body, content_type="application/json", headers=headers)
     assert r.status_code == 200 and r.json()["id"] == Case.objects.get(idempotency_key="q-1").pk

@@ -119,12 +119,14 @@ def _vector(cases) -> dict:
         v["filed"] += 1
         if responded_at is not None and respond_due is not None and responded_at <= respond_due:
             v["responded_in_time"] += 1
-        if rating:
+        if rating and rating != Rating.UNRATED:  # 未评价 (closed after the wait) is not a rating
             v["rated"] += 1
             if rating in (Rating.SATISFIED, Rating.BASIC):
                 v["satisfied"] += 1
         if overdue:
             v["was_overdue"] += 1
+        if reopen:  # 重办: a matter the resident reopened, whether or not it is resolved again
+            v["reopened"] += 1
         if responded_at is not None and responded_at >= filed_at:
             resp[str(bucket((responded_at - filed_at).total_seconds() / 3600))] += 1
         if resolved_at is not None:
@@ -134,8 +136,6 @@ def _vector(cases) -> dict:
                 v["settled_tier1"] += 1
             elif tier == 2:
                 v["settled_tier2"] += 1
-            if reopen:
-                v["reopened"] += 1
             if resolved_at >= filed_at:
                 res[str(bucket((resolved_at - filed_at).total_seconds() / 3600))] += 1
     v["response_hist"], v["resolution_hist"], v["tiers"] = dict(resp), dict(res), dict(tiers)
