@@ -18,3 +18,9 @@ class CasesConfig(AppConfig):
         for model in (Category, DeadlinePolicy, WorkingDay):
             post_save.connect(_reset, sender=model, dispatch_uid=f"cases-cache-{model.__name__}-save", weak=False)
             post_delete.connect(_reset, sender=model, dispatch_uid=f"cases-cache-{model.__name__}-delete", weak=False)
+
+        # Input refused at the edge on an Open311 path answers in Open311's own error format.
+        from yizuyihui.cases.open311 import error_for_path
+        from yizuyihui.core.plugins import register_provider
+
+        register_provider("edge_error", error_for_path)

@@ -148,8 +148,11 @@ def _request_row(row: public.PublicCase) -> dict:
             "media_url": ""}
 
 
-def error_for_path(path_: str, status: int, description: str) -> HttpResponse:
-    """An Open311 error in the format the path's suffix asks for (used by the input middleware)."""
+def error_for_path(path_: str, status: int, description: str) -> HttpResponse | None:
+    """An Open311 error in the format the path's suffix asks for: the input middleware's
+    `edge_error` provider (registered in cases/apps.py); None for paths outside Open311."""
+    if not path_.startswith("/open311/"):
+        return None
     return _error("json" if path_.endswith(".json") else "xml", status, description)
 
 

@@ -25,6 +25,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_fed_back(case, *, feedback, now)`: a matter was fed back (反馈). Asked by
   `cases.case_feed_back` after telling the reporter. Provided by incentives: tells supporters
   (附议) and "+" members, posts a council-decided matter's result on the unit's public board.
+- `edge_error(path, status, message) -> HttpResponse | None`: the error answer for input refused
+  by the edge middleware (core/validation.py) on a channel with its own format. Provided by cases
+  (Open311 XML/JSON errors).
 - `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
   sweep). Provided by insights (its rollups queue the matters' buckets).
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the

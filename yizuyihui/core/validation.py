@@ -216,10 +216,12 @@ class EdgeValidation:
     def refuse(request, message: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=422)
-        if request.path.startswith("/open311/"):
-            from yizuyihui.cases.open311 import error_for_path
+        # A channel with its own error format (Open311's XML/JSON) registers it; core knows no app.
+        from yizuyihui.core.plugins import provider_call
 
-            return error_for_path(request.path, 400, message)
+        answer = provider_call("edge_error", request.path, 400, message)
+        if answer is not None:
+            return answer
         from django.shortcuts import render
 
         return render(request, "core/bad_input.html", {"message": message}, status=400)

@@ -45,8 +45,11 @@ def lookup_hash(value: str) -> str:
     return hmac.new(settings.YZYH_LOOKUP_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def seal(field_name: str, value: str) -> str:
-    """The stored form of `value` for a bulk insert that bypasses the ORM."""
-    from yizuyihui.people.models import Person
+_SEALER = EncryptedNumberField(max_length=64)
 
-    return Person._meta.get_field(field_name).get_prep_value(value)
+
+def seal(field_name: str, value: str) -> str:
+    """The stored form of `value` for a bulk insert that bypasses the ORM. Keys come from the
+    settings, not the field, so one field instance seals every number column (`field_name` is kept
+    for the callers' readability)."""
+    return _SEALER.get_prep_value(value)
