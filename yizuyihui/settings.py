@@ -275,7 +275,7 @@ LOGGING = {
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
                   "yizuyihui.core.validation.EdgeValidation")
 INSTALLED_APPS.insert(INSTALLED_APPS.index("yizuyihui.api"), "yizuyihui.audit")  # hash-chained audit log
-# Extra category names or codes whose matters are never published (core/public.py).
+# Extra category names or codes whose matters are never published (core/public.py, cases/public.py).
 YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
 # Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).
 YZYH_OPEN311_JURISDICTION = env_str("YZYH_OPEN311_JURISDICTION", "")

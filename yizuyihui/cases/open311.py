@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from yizuyihui.accounts.apikeys import key_user_for
-from yizuyihui.cases import services
+from yizuyihui.cases import public, services
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel
-from yizuyihui.core import public, validation
+from yizuyihui.core import validation
 from yizuyihui.org.models import Unit
 from yizuyihui.places.geometry import PlaceError, unit_at
 
@@ -136,7 +136,7 @@ def service_definition(request, code, fmt):
 
 
 def _request_row(row: public.PublicCase) -> dict:
-    # The public-data policy (core/public.py): no reporter, no description, no exact place.
+    # The public-data policy (cases/public.py): no reporter, no description, no exact place.
     closed = row.status in CLOSED
     return {"service_request_id": row.id, "status": "closed" if closed else "open",
             "status_notes": row.result or row.status_label,

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff, resident_unit
-from yizuyihui.cases import selectors, services
+from yizuyihui.cases import public, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, arrange_steps
 from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
-from yizuyihui.core import public
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from yizuyihui.cases.models import Category
+from yizuyihui.cases.public import is_confidential, public_summary
 from yizuyihui.cases.services import case_file
-from yizuyihui.core.public import is_confidential, mask_text, public_summary
+from yizuyihui.core.public import mask_text
 from yizuyihui.core.sms import MemorySMSBackend, send_sms
 
 PHONE = "13812345678"

@@ -1,0 +1,164 @@
+"""The one public-data policy: what of a matter may be shown beyond the staff who handle it.
+
+Used by Open311 (`open311.py`), the unit's public board (全员监督) and any export of
+matters. DOMAIN §4: "the progress of a unit's matters is visible to its residents (without
+personal data)". A complaint about a neighbour must never be readable by the neighbour, so:
+
+- confidential matters are never published: disputes between neighbours (邻里纠纷), conflicts of
+  group interests (群体利益冲突), public-security incidents, and every category of the taxonomy
+  that names a dispute, a police or court matter (`is_confidential`);
+- a published matter shows its category, status, unit (the coarse place), tier and dates, and a
+  public summary made from its title with every phone, landline and ID-card number, door number
+  and the reporter's home address masked (`public_summary`); never the description, the
+  reporter, the exact place or coordinates;
+- numbers in free text are masked by `core/public.mask_text` (also used for SMS bodies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from yizuyihui.core.public import mask_address, mask_text
+
+# --- confidential matters ------------------------------------------------------------------------
+# 六必到 event types whose matters name the parties: never public.
+CONFIDENTIAL_EVENT_TYPES = frozenset({"neighbour_dispute", "group_conflict", "public_security"})
+# Category names (any level) whose matters are confidential; extend with YZYH_CONFIDENTIAL_CATEGORIES.
+CONFIDENTIAL_CATEGORY_NAMES = frozenset({
+    "政法", "社会治安", "刑案侦破", "警务督察", "诉讼", "刑罚执行", "仲裁与调解", "医患纠纷", "信访",
+    "邻里纠纷", "群体利益冲突", "家庭纠纷", "婚姻家庭",
+})
+# Words in a category name or a title that mark a dispute between identifiable people.
+CONFIDENTIAL_WORDS = ("纠纷", "争议", "矛盾", "调解", "冲突", "家暴", "信访", "举报",
+                      "neighbour dispute", "group-interest conflict", "public-security")
+
+
+def _extra_names() -> frozenset[str]:
+    return frozenset(getattr(settings, "YZYH_CONFIDENTIAL_CATEGORIES", ()) or ())
+
+
+def category_is_confidential(category) -> bool:
+    names = CONFIDENTIAL_CATEGORY_NAMES | _extra_names()
+    node = category
+    while node is not None:
+        if node.name in names or node.code in names or any(w in node.name for w in CONFIDENTIAL_WORDS):
+            return True
+        node = node.parent if node.parent_id else None
+    return False
+
+
+def text_is_confidential(text: str) -> bool:
+    lowered = (text or "").lower()
+    return any(w in lowered for w in CONFIDENTIAL_WORDS)
+
+
+def is_confidential(case, *, event_type: str | None = None) -> bool:
+    """True when the matter may never appear beyond its handling staff (Open311, boards, exports)."""
+    if event_type in CONFIDENTIAL_EVENT_TYPES:
+        return True
+    if case.origin_ref.startswith("event:") and event_type is None:
+        event_type = _event_type(case)
+        if event_type in CONFIDENTIAL_EVENT_TYPES:
+            return True
+    for category in (case.category if case.category_id else None,
+                     case.suggested_category if case.suggested_category_id else None):
+        if category is not None and category_is_confidential(category):
+            return True
+    return text_is_confidential(case.title) or text_is_confidential(case.description)
+
+
+def _event_type(case) -> str | None:
+    from django.apps import apps
+
+    if not apps.is_installed("yizuyihui.visits"):
+        return None
+    Event = apps.get_model("visits", "Event")
+    return Event.objects.filter(case_id=case.pk).values_list("event_type", flat=True).first()
+
+
+def confidential_event_case_ids(case_ids) -> set[int]:
+    """One query for a page of matters: which of them came from a confidential 六必到 event."""
+    from django.apps import apps
+
+    if not apps.is_installed("yizuyihui.visits"):
+        return set()
+    Event = apps.get_model("visits", "Event")
+    return set(Event.objects.filter(case_id__in=list(case_ids), event_type__in=CONFIDENTIAL_EVENT_TYPES)
+               .values_list("case_id", flat=True))
+
+
+# --- the public view of a matter -----------------------------------------------------------------
+@dataclass(frozen=True)
+class PublicCase:
+    id: int
+    category: str
+    category_code: str
+    status: str
+    status_label: str
+    unit: str
+    tier: int
+    summary: str
+    result: str
+    rating: str
+    rating_label: str
+    filed_at: object
+    updated_at: object
+    resolved_at: object
+    resolve_due: object
+    lat: float | None  # rounded to 0.01° (about 1 km): a coarse place, never the door
+    long: float | None
+
+
+def _reporter_addresses(case) -> tuple[str, ...]:
+    reporter = case.reporter if case.reporter_id else None
+    household = getattr(reporter, "household", None) if reporter is not None else None
+    addresses = [case.place] if case.place and case.place != case.unit.name else []
+    if household is not None and household.address:
+        addresses.append(household.address)
+    return tuple(sorted(set(addresses), key=len, reverse=True))
+
+
+def public_summary(case) -> str:
+    """The matter's title with numbers, door numbers and the reporter's address masked."""
+    return public_text(case, case.title)[:200]
+
+
+def public_text(case, text: str) -> str:
+    # Addresses first: masking numbers inside them would stop them matching.
+    return mask_text(mask_address(text or "", _reporter_addresses(case)))
+
+
+def public_case(case) -> PublicCase:
+    top = case.category.top if case.category_id else None
+    return PublicCase(
+        id=case.pk, category=case.category.name if case.category_id else "",
+        category_code=top.code if top else "", status=case.status, status_label=case.get_status_display(),
+        unit=case.unit.name, tier=case.tier, summary=public_summary(case), result=public_text(case, case.result)[:500],
+        rating=case.rating, rating_label=case.get_rating_display() if case.rating else "",
+        filed_at=case.filed_at, updated_at=case.closed_at or case.resolved_at or case.responded_at or case.filed_at,
+        resolved_at=case.resolved_at, resolve_due=case.resolve_due,
+        lat=round(case.lat, 2) if case.lat is not None else None,
+        long=round(case.long, 2) if case.long is not None else None,
+    )
+
+
+PUBLIC_RELATED = ("category__parent__parent", "suggested_category__parent__parent", "unit", "reporter__household")
+
+
+def public_cases(queryset):
+    """Apply the policy to a queryset of matters: confidential ones dropped, the rest made public."""
+    rows = list(queryset.select_related(*PUBLIC_RELATED))
+    from_events = confidential_event_case_ids(c.pk for c in rows if c.origin_ref.startswith("event:"))
+    return [public_case(c) for c in rows
+            if c.pk not in from_events and not is_confidential(c, event_type="")]
+
+
+def unit_board(*, unit, limit: int = 100) -> list[PublicCase]:
+    """全员监督: the unit's published matters for its residents' board."""
+    from yizuyihui.cases.models import Case, CaseStatus
+
+    qs = (Case.objects.filter(unit=unit).exclude(status__in=[CaseStatus.RETURNED, CaseStatus.MERGED])
+          .order_by("-filed_at")[:limit])
+    return public_cases(qs)
