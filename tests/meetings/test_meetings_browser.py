@@ -81,7 +81,7 @@ def test_a_meeting_runs_from_the_agenda_to_a_resolution_in_the_browser(cast, pas
     resolve.locator("input[name=votes_for]").fill("5")
     resolve.locator("input[name=votes_against]").fill("1")
     resolve.locator("input[name=action_title_0]").fill("联系施工队疏通雨水管")
-    resolve.locator("select[name=action_owner_0]").select_option(label="grid_worker")
+    resolve.locator("select[name=action_owner_0]").select_option(value=str(cast.residents["grid_worker"].pk))  # labelled "name · body"
     resolve.locator("input[name=action_due_0]").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
     submit(resolve)
     expect(page.get_by_test_id("resolution-1")).to_contain_text("疏通雨水管，物业出人、社区出钱")

@@ -117,11 +117,17 @@ def meeting_detail(*, meeting: Meeting) -> dict:
 
 
 def owner_choices(*, meeting: Meeting) -> list[Person]:
-    """Who can own an action: the meeting's participants and the unit's current members."""
-    ids = set(meeting.participants.values_list("person_id", flat=True))
-    ids |= set(Membership.objects.filter(unit=meeting.unit, ended__isnull=True).exclude(body=Body.PLUS)
-               .values_list("person_id", flat=True))
-    return list(Person.objects.filter(pk__in=ids).order_by("name"))
+    """Who can own an action: the meeting's participants and the unit's current members, each
+    with `label` — name and place in the unit (张三 · 党小组), as the picker shows them."""
+    posts: dict[int, str] = {}
+    for p in meeting.participants.all():
+        posts.setdefault(p.person_id, p.get_body_display())
+    for m in Membership.objects.filter(unit=meeting.unit, ended__isnull=True).exclude(body=Body.PLUS):
+        posts.setdefault(m.person_id, m.get_body_display())
+    people = list(Person.objects.filter(pk__in=posts).order_by("name"))
+    for person in people:
+        person.label = f"{person.name} · {posts[person.pk]}" if posts[person.pk] else person.name
+    return people
 
 
 def considered_topics(*, unit) -> QuerySet[Topic]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from yizuyihui.accounts.roles import PERSONAL_DATA_ROLES
 from yizuyihui.accounts.scope import has_role_over, scope_q
 from yizuyihui.people.masking import mask_id_number, mask_phone
-from yizuyihui.people.models import Body, Household, Membership, Person
+from yizuyihui.people.models import Body, Household, Membership, Person, Role
 
 
 def can_see_personal_data(*, user, person: Person) -> bool:
@@ -20,6 +21,34 @@ def person_phone_for(*, person: Person, user) -> str:
 
 def person_id_number_for(*, person: Person, user) -> str:
     return person.id_number if can_see_personal_data(user=user, person=person) else mask_id_number(person.id_number)
+
+
+def user_name(user) -> str:
+    """The person's name for an account (张三), the login name only when no person is linked."""
+    if user is None:
+        return "—"
+    try:
+        person = user.person
+    except ObjectDoesNotExist:  # an account without a person (bench, admin)
+        person = None
+    return getattr(person, "name", "") or user.get_username()
+
+
+def user_label(user) -> str:
+    """A person as people know them: name and post (张三 · 网格员 · 幸福一网格), never a login
+    name. Used by the |who filter and by text built in services (notification bodies, reasons).
+    Cached on the user object."""
+    if user is None:
+        return "—"
+    cached = getattr(user, "_yzyh_who", None)
+    if cached is not None:
+        return cached
+    name = user_name(user)
+    post = (user.posts.filter(active=True).exclude(role=Role.RESIDENT).select_related("node").order_by("pk").first()
+            if getattr(user, "pk", None) else None)
+    label = f"{name} · {post.get_role_display()} · {post.node.name}" if post is not None else name
+    user._yzyh_who = label
+    return label
 
 
 def persons_visible_to(user) -> QuerySet[Person]:

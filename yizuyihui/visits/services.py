@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import TIER2_LEVELS, OrgNode, Unit
 from yizuyihui.people.models import Household, HouseholdCategory, Post
+from yizuyihui.people.selectors import user_label
 from yizuyihui.visits.models import (
     DEFAULT_CADENCE,
     DEFAULT_URGENT_EVENTS,
@@ -433,7 +434,7 @@ def duty_sweep(*, now: dt.datetime | None = None) -> int:
             # skip_locked: two sweeps (or a check-in) racing on one duty never double-escalate.
             duty = (
                 Duty.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("event__unit__node", "assignee")
+                .select_related("event__unit__node", "assignee__person")
                 .filter(pk=pk, status=DutyStatus.PENDING)
                 .first()
             )
@@ -442,7 +443,7 @@ def duty_sweep(*, now: dt.datetime | None = None) -> int:
             unit = duty.event.unit
             above = branch_of(unit)
             reason = _("%(person)s was not on site for %(type)s at %(unit)s by %(due)s") % {
-                "person": duty.assignee.get_username(), "type": duty.event.get_event_type_display(), "unit": unit.name,
+                "person": user_label(duty.assignee), "type": duty.event.get_event_type_display(), "unit": unit.name,
                 "due": timezone.localtime(duty.due_at).strftime("%Y-%m-%d %H:%M"),
             }
             supervision = supervision_open(subject=duty, node=above, reason=reason, kind="overdue")

@@ -33,6 +33,7 @@ from yizuyihui.cases.services.escalation import escalation_notices, escalation_p
 from yizuyihui.cases.services.filing import attachment_add
 from yizuyihui.core.plugins import provider_call
 from yizuyihui.notifications.services import notify, notify_many
+from yizuyihui.people.selectors import user_label
 
 LIVE_ASSIGNMENTS = ("pending", "lead", "assisting")
 
@@ -109,7 +110,7 @@ def case_dispatch(*, case: Case, actor, handlers, due: dt.datetime | None = None
         if not roles.is_staff(handler) or not (
             in_scope(handler, case.unit.node) or in_scope(handler, case.node)
         ):
-            raise CaseError(_("%(name)s cannot handle matters of this unit") % {"name": handler.get_username()})
+            raise CaseError(_("%(name)s cannot handle matters of this unit") % {"name": user_label(handler)})
     if due is not None and due <= now:
         raise CaseError(_("Give a deadline in the future"))
     # The deadline a person sets (at dispatch, or a meeting's resolution dispatching its actions) is
