@@ -31,9 +31,9 @@ def when_ready(server) -> None:
         # copy-on-write instead of each loading its own on the first filing (issue 17).
         if os.environ.get("YZYH_PRELOAD_ROUTING", "1") == "1":
             try:
-                from yizuyihui.triage.routing import load_model
+                from yizuyihui.core.plugins import provider_call
 
-                load_model()
+                provider_call("preload")  # triage loads its routing model (triage/apps.py)
             except Exception:  # no trained model: the workers file without suggestions
                 server.log.info("routing model not preloaded", exc_info=True)
         connections.close_all()  # a connection must not be shared by forked workers

@@ -28,6 +28,8 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `edge_error(path, status, message) -> HttpResponse | None`: the error answer for input refused
   by the edge middleware (core/validation.py) on a channel with its own format. Provided by cases
   (Open311 XML/JSON errors).
+- `preload()`: heavy read-only data to load in the gunicorn master before it forks workers.
+  Provided by triage (the routing model).
 - `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
   sweep). Provided by insights (its rollups queue the matters' buckets).
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import random
 import time
 from pathlib import Path
 
@@ -54,71 +52,4 @@ def import_cmd(path: Path) -> None:
                "added, {households_updated} updated in {s:.1f} s".format(**report, s=time.monotonic() - started))
 
 
-def write_register(path: Path, *, residents: int, unit_codes: list[str], seed: int = 16, prefix: str = "BENCH") -> None:
-    """A synthetic register: households of 1–5 residents spread over `unit_codes`."""
-    from yizuyihui.demo.names import IdNumbers
-    from yizuyihui.people.imports import TEMPLATE_HEADER
-    from yizuyihui.people.models import Person
-
-    rng = random.Random(seed)
-    ids = IdNumbers(rng, taken=frozenset(Person.objects.exclude(id_number="").values_list("id_number", flat=True)))
-    relations = ["户主", "配偶", "子女", "子女", "父母"]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(TEMPLATE_HEADER)
-        written, h = 0, 0
-        while written < residents:
-            h += 1
-            unit = unit_codes[h % len(unit_codes)]
-            address, category = f"{unit}-{h}号", rng.choice(["一般户"] * 8 + ["重点帮扶", "特殊人员"])
-            for k in range(min(rng.randint(1, 5), residents - written)):
-                gender = rng.choice("MF")
-                number = ids.make(rng.randint(1940, 2015), gender)
-                out.writerow([f"{prefix}{h:08d}", address, unit, f"居民{h}-{k}", number, f"139{rng.randrange(10**8):08d}",
-                              "男" if gender == "M" else "女", category, relations[k], "是" if rng.random() < 0.08 else "否",
-                              "否", ""])
-                written += 1
-
-
-@click.command("import")
-@click.option("--residents", default=200_000, show_default=True, type=click.IntRange(1, 10_000_000))
-@click.option("--keep", is_flag=True, help="keep the imported rows (default: delete them afterwards)")
-def bench_import(residents: int, keep: bool) -> None:
-    """Import a generated register of N residents into the configured database's units, then
-    re-import it (all updates); print rows/s and the time extrapolated to 3.2 M residents."""
-    setup_django()
-    import tempfile
-
-    from django.db import connection
-
-    from yizuyihui.org.models import Unit
-    from yizuyihui.people.models import Household, Person
-
-    codes = list(Unit.objects.order_by("pk").values_list("node__code", flat=True))
-    if not codes:
-        raise click.ClickException("no units: run `yzyh demo --no-serve` or `yzyh org import` first")
-    prefix = f"BENCH{int(time.time())}-"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "register.csv"
-        started = time.perf_counter()
-        write_register(path, residents=residents, unit_codes=codes, prefix=prefix)
-        click.echo(f"generated {residents:,} residents over {len(codes):,} units in {time.perf_counter() - started:.1f} s "
-                   f"({path.stat().st_size / 1e6:.0f} MB); database {connection.vendor}")
-        figures = []
-        for label in ("first import", "re-import"):
-            started = time.perf_counter()
-            report = run_import(path, label=label)
-            seconds = time.perf_counter() - started
-            rate = residents / seconds
-            figures.append((label, seconds, rate))
-            click.echo(f"{label}: {seconds:.1f} s, {rate:,.0f} rows/s, 3.2 M residents ≈ {3_200_000 / rate / 60:.1f} min "
-                       f"({report})")
-    if not keep:
-        households = Household.objects.filter(number__startswith=prefix)
-        Person.objects.filter(household__in=households)._raw_delete(connection.alias)
-        households._raw_delete(connection.alias)
-        click.echo("deleted the benchmark's rows")
-
-
 commands = [people]
-bench_commands = [bench_import]

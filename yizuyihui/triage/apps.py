@@ -8,6 +8,13 @@ def _route_text(text: str):
     return route(text)
 
 
+def _preload() -> None:
+    """The `preload` hook: load the routing model in the gunicorn master before it forks."""
+    from yizuyihui.triage.routing import load_model
+
+    load_model()
+
+
 class TriageConfig(AppConfig):
     name = "yizuyihui.triage"
     label = "triage"
@@ -16,3 +23,4 @@ class TriageConfig(AppConfig):
         from yizuyihui.core.plugins import register_provider
 
         register_provider("route_text", _route_text)
+        register_provider("preload", _preload)
