@@ -58,3 +58,22 @@ def test_the_minutes_pdf_is_served_to_the_unit_and_refused_outside_it(held_meeti
     response = login("council_member").get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert login("outsider").get(url).status_code == 403
+
+
+def test_the_minutes_pdf_is_laid_out_once_per_version(held_meeting, cast, monkeypatch):
+    """Laying out a sheet costs seconds: the same version is read back, a change makes a new one."""
+    import weasyprint
+
+    first = minutes_pdf(meeting=held_meeting)
+
+    def no_layout(*_a, **_k):
+        raise AssertionError("the same version was laid out again")
+
+    monkeypatch.setattr(weasyprint, "HTML", no_layout)
+    assert minutes_pdf(meeting=held_meeting) == first  # read back, not laid out
+
+    monkeypatch.undo()
+    services.minutes_record(meeting=held_meeting, actor=cast.users["unit_leader"], minutes="会议改期后再次讨论。")
+    held_meeting.refresh_from_db()
+    second = minutes_pdf(meeting=held_meeting)
+    assert second != first and second.startswith(b"%PDF")
