@@ -41,3 +41,16 @@ def test_a_changed_post_is_seen_on_the_next_request(cast):
     assert user_scope(User.objects.get(pk=user.pk)).paths == ()
     Post.objects.filter(user=user, role="grid_worker").first().delete()
     assert role_paths(User.objects.get(pk=user.pk), {"grid_worker"}) == ()
+
+
+def test_a_superuser_with_posts_sees_everything_and_keeps_the_roles_of_the_posts(cast):
+    """The demo's administrator is a superuser who also holds posts (the demo broke on it once)."""
+    from django.contrib.auth import get_user_model
+
+    from yizuyihui.accounts.scope import user_scope
+    from yizuyihui.people.services import post_grant
+
+    root = get_user_model().objects.create_superuser("root_with_post", "r@example.org", "Root-pass-2026!")
+    post_grant(user=root, role="street_official", node=cast.street)
+    scope = user_scope(get_user_model().objects.get(pk=root.pk))
+    assert scope.everything and "street_official" in scope.roles and "city_admin" in scope.roles

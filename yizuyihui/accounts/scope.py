@@ -74,7 +74,8 @@ def user_scope(user) -> Scope:
     # their own matters and the public board, which selectors handle separately.
     posts = [(role, path) for role, path in active_posts(user) if role != "resident"]
     if user.is_superuser:
-        scope = Scope(paths=("",), roles=frozenset(p.role for p in posts) | {Role.CITY_ADMIN.value}, everything=True)
+        scope = Scope(paths=("",), roles=frozenset(r for r, _p in posts) | {Role.CITY_ADMIN.value},
+                      everything=True)
     else:
         scope = Scope(paths=_minimal([p for _r, p in posts]), roles=frozenset(r for r, _p in posts))
     user._yzyh_scope = scope
