@@ -219,3 +219,17 @@ def test_the_policy_may_count_time_on_the_agenda(cast, monday):
     s.case_deliberate(case=case, actor=u["unit_leader"], on_agenda=True)
     s.sweep_overdue(now=MONDAY + dt.timedelta(days=12))
     assert Case.objects.get(pk=case.pk).was_overdue
+
+
+def test_the_inbox_card_names_the_step_the_matter_is_at(cast, login):
+    """收单 on a new matter; once received, the same inbox card offers 议单, not 收单 again."""
+    from django.urls import reverse
+
+    fresh = file_matter(cast, title="新报楼道灯坏")
+    received = file_matter(cast, title="已收单的井盖")
+    s.case_receive(case=received, actor=cast.users["unit_leader"])
+    with translation.override("zh-hans"):
+        html = login("unit_leader").get(reverse("cases:worklist"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    row = lambda pk: html[html.index(f'data-testid="row-{pk}"'):].split("</tr>")[0]  # noqa: E731
+    assert "收单" in row(fresh.pk) and "议单" not in row(fresh.pk)
+    assert "议单" in row(received.pk) and ">收单<" not in row(received.pk)
