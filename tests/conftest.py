@@ -152,3 +152,23 @@ def _fresh_emergency_mode_cache():
     reset_mode_cache()
     yield
     reset_mode_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before pytest-django drops the PostgreSQL test database, end any session still attached to
+    it (a thread or child process that kept its connection) and say which: a test database left
+    behind makes the next run fail ("being accessed by other users"), and scripts/test fails on it."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pid, application_name, left(query, 80) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        leaked = cursor.fetchall()
+        for pid, app, query in leaked:
+            print(f"\nclosing a leaked test-database session: pid {pid} {app!r} last query {query!r}")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()

@@ -59,6 +59,7 @@ def main() -> None:
     out["dashboard_rollup_reads_on_replica"] = sum("insights_casedaytotal" in q["sql"] for q in rq.captured_queries)
     out["dashboard_rollup_reads_on_primary"] = sum(
         "insights_casedaytotal" in q["sql"] and "FOR UPDATE" not in q["sql"] for q in pq.captured_queries)
+    out["primary_rollup_sql"] = [q["sql"][:300] for q in pq.captured_queries if "insights_casedaytotal" in q["sql"]]
     with CaptureQueriesContext(connections["replica_1"]) as rq:
         admin.get("/cases/")  # a worklist: never on a replica
     out["worklist_replica_queries"] = len(rq.captured_queries)

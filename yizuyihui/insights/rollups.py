@@ -294,9 +294,11 @@ def _spans_q(spans) -> Q:
 
 def _hist_sums(paths, spans) -> dict[str, dict]:
     """The histograms summed in the database (jsonb_each / json_each): ~1 000 rows back, not the
-    JSON of every row."""
-    from django.db import connection
+    JSON of every row. Raw SQL skips the database router: ask it which database reads the totals
+    (a replica on the dashboard when DATABASE_REPLICA_URLS is set)."""
+    from django.db import connections, router
 
+    connection = connections[router.db_for_read(CaseDayTotal)]
     table = CaseDayTotal._meta.db_table
     each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
     cast = "::int" if connection.vendor == "postgresql" else ""
