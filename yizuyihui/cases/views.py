@@ -64,7 +64,7 @@ def detail(request, pk: int):
     return render(request, "cases/detail.html", {
         "case": case, "due": selectors.due_state(case), "actions": actions,
         "primary": primary, "secondary": secondary, "rare": rare,
-        "events": selectors.timeline(case=case, public_only=not staff),
+        "events": selectors.timeline_entries(case=case, user=request.user, public_only=not staff),
         "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
         "categories": Category.objects.filter(active=True).order_by("code") if "recategorize" in actions else [],
         "urgencies": Urgency.choices, "ratings": RESIDENT_RATINGS,

@@ -25,6 +25,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_fed_back(case, *, feedback, now)`: a matter was fed back (反馈). Asked by
   `cases.case_feed_back` after telling the reporter. Provided by incentives: tells supporters
   (附议) and "+" members, posts a council-decided matter's result on the unit's public board.
+- `case_timeline_extra(user, case) -> list[TimelineEntry]`: entries other apps add to a matter's
+  history on its page, for this viewer. Asked by `cases.selectors.timeline_entries`. Provided by
+  resources: the progress notes of "+" members and dispatched teams, property companies' answers.
 - `edge_error(path, status, message) -> HttpResponse | None`: the error answer for input refused
   by the edge middleware (core/validation.py) on a channel with its own format. Provided by cases
   (Open311 XML/JSON errors).
@@ -76,6 +79,18 @@ def provider_call(name: str, *args, default=None, **kwargs):
     except Exception:
         log.exception("provider %s failed", name)
         return default
+
+
+@dataclass
+class TimelineEntry:
+    """A line another app adds to a matter's history (`case_timeline_extra`)."""
+
+    at: object  # datetime
+    label: str
+    who: str = ""
+    text: str = ""
+    url: str = ""
+    is_extra: bool = True
 
 
 @dataclass
