@@ -429,9 +429,13 @@ def team_dispatch(*, team: VolunteerTeam, actor, case=None, need: Need | None = 
     _require(rules.can_draw_in(actor, case) if case is not None else rules.can_keep_resources(actor, need.unit.node))
     if not team.active:
         raise ResourceError(_("This team is not active"))
+    path = case.unit.node.path if case is not None else need.path
+    if team.district_path != district_of(path):
+        raise ResourceError(_("Teams are sent within their own district"))
     if case is not None and Dispatch.objects.filter(case=case, team=team, ended_at__isnull=True).exists():
         raise ResourceError(_("This team is already on the matter"))
-    path = case.unit.node.path if case is not None else need.path
+    if need is not None and Dispatch.objects.filter(need=need, team=team, ended_at__isnull=True).exists():
+        raise ResourceError(_("This team is already on the need"))
     with transaction.atomic():
         dispatch = Dispatch.objects.create(team=team, case=case, need=need, path=path, dispatched_by=actor, at=now)
         VolunteerTeam.objects.filter(pk=team.pk).update(dispatch_count=F("dispatch_count") + 1)
