@@ -23,9 +23,10 @@ def timeline_extra(user, case) -> list[TimelineEntry]:
     for n in PlusNote.objects.filter(case_id=case.pk).select_related("author"):
         label = _("Property company's answer") if n.kind == PlusNote.Kind.ANSWER else _("“+” progress note")
         out.append(TimelineEntry(at=n.at, label=label, who=n.author.name if n.author_id else "", text=n.text, url=url))
-    for p in PlusMember.objects.filter(case_id=case.pk).select_related("person"):
+    for p in PlusMember.objects.filter(case_id=case.pk).select_related("person", "professional"):
+        name = p.professional.name if p.professional_id else p.person.name
         out.append(TimelineEntry(at=p.drawn_at, label=_("“+” member drawn in"),
-                                 who=f"{p.person.name} · {p.get_role_display()}", url=url))
+                                 who=f"{name} · {p.get_role_display()}", url=url))
     for d in Dispatch.objects.filter(case_id=case.pk).select_related("team"):
         out.append(TimelineEntry(at=d.at, label=_("Volunteer team dispatched"), who=d.team.name, url=url))
     return out
