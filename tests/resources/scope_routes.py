@@ -34,6 +34,16 @@ def _case_with_plus_resident(c):
     return case
 
 
+def _property_case_of_building_head(c):
+    """A property matter in unit D whose estate's company has the building head of unit A on its
+    staff: the company (information sharing) sees and answers it, though unit D is not in their scope."""
+    from yizuyihui.resources import services
+
+    services.professional_register(actor=c.users["city_admin"], kind="property", name="和平物业", node=c.unit_d.node,
+                                   estates=[c.unit_d], staff=[c.residents["building_head"]])
+    return _case(c, "unit_d", "小区物业电梯停运")
+
+
 def _team(c, with_resident=False):
     from yizuyihui.resources import services
 
@@ -92,6 +102,8 @@ ROUTES = {
     "resources:matter": lambda c: [
         Probe(reverse("resources:matter", args=[_case(c).pk]), OVER_UNIT_A),
         Probe(reverse("resources:matter", args=[_case_with_plus_resident(c).pk]), OVER_UNIT_D | {"resident"}),
+        Probe(reverse("resources:matter", args=[_property_case_of_building_head(c).pk]),
+              OVER_UNIT_D | {"building_head"}),
     ],
     "resources:matter_act": lambda c: [
         Probe(reverse("resources:matter_act", args=[_case(c).pk, "note"]), RUN_A, method="post",
@@ -102,6 +114,9 @@ ROUTES = {
         Probe(reverse("resources:matter_act", args=[_case_with_plus_resident(c).pk, "note"]),
               frozenset({"city_admin", "district_official", "outsider", "resident"}), method="post",
               data={"text": "我看到了"}),
+        # Only the property company of the estate answers as the company.
+        Probe(reverse("resources:matter_act", args=[_property_case_of_building_head(c).pk, "answer"]),
+              frozenset({"building_head"}), method="post", data={"text": "明早修复"}),
     ],
     "resources:teams": lambda c: [Probe(reverse("resources:teams"), ALL)],
     "resources:team": lambda c: [Probe(reverse("resources:team", args=[_team(c, with_resident=True).pk]),
