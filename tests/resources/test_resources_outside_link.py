@@ -28,7 +28,7 @@ def test_an_outside_member_posts_an_offer_by_their_link_and_it_is_matched_and_fu
     url = reverse("resources:outside_link", args=[token])
     page = client.get(url)
     assert page.status_code == 200 and "桃子滞销求销路" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "13811112222" not in page.content.decode()
     client.post(url, {"kind": "sales", "title": "网店代销桃子", "detail": "每周可销2000斤"})
     offer = BoardPost.objects.get(is_offer=True)

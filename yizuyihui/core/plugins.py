@@ -28,6 +28,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_timeline_extra(user, case) -> list[TimelineEntry]`: entries other apps add to a matter's
   history on its page, for this viewer. Asked by `cases.selectors.timeline_entries`. Provided by
   resources: the progress notes of "+" members and dispatched teams, property companies' answers.
+- `case_extra_links(user, case) -> list[(label, url)]`: links other apps add to a matter's page
+  for this viewer. Asked by the cases detail view. Provided by resources: the matter's "+" page
+  (draw people in, dispatch teams, notes) for those who manage the matter or were drawn into it.
 - `edge_error(path, status, message) -> HttpResponse | None`: the error answer for input refused
   by the edge middleware (core/validation.py) on a channel with its own format. Provided by cases
   (Open311 XML/JSON errors).

@@ -30,3 +30,10 @@ def timeline_extra(user, case) -> list[TimelineEntry]:
     for d in Dispatch.objects.filter(case_id=case.pk).select_related("team"):
         out.append(TimelineEntry(at=d.at, label=_("Volunteer team dispatched"), who=d.team.name, url=url))
     return out
+
+
+def extra_links(user, case) -> list[tuple[str, str]]:
+    """The `case_extra_links` provider: the matter's "+" page for its managers and its "+" viewers."""
+    if case is None or not (rules.can_draw_in(user, case) or rules.can_view_case_as_resource(user, case)):
+        return []
+    return [(_("“+” members and resources"), reverse("resources:matter", args=[case.pk]))]
