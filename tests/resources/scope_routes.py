@@ -39,7 +39,7 @@ def _property_case_of_building_head(c):
     staff: the company (information sharing) sees and answers it, though unit D is not in their scope."""
     from yizuyihui.resources import services
 
-    services.professional_register(actor=c.users["city_admin"], kind="property", name="和平物业", node=c.unit_d.node,
+    services.professional_register(actor=c.users["city_admin"], kind="property", name="和平物业", node=c.unit_d.node.get_parent(),
                                    estates=[c.unit_d], staff=[c.residents["building_head"]])
     return _case(c, "unit_d", "小区物业电梯停运")
 
