@@ -395,8 +395,10 @@ def professional_act(request, pk: int, action: str):
     p, user = request.POST, request.user
     if action == "staff":
         person = _person_in_scope(user, p.get("person"))
-        _done(request, lambda: services.professional_staff_add(company=pro, actor=user, person=person)
-              if person else None, _("Saved"))
+        if person is None:
+            messages.error(request, _("Choose a person"))
+        else:
+            _done(request, lambda: services.professional_staff_add(company=pro, actor=user, person=person), _("Saved"))
     elif action == "estates":
         units = list(Unit.objects.filter(pk__in=[_int(v) for v in p.getlist("unit")]).select_related("node"))
         if any(not user_scope(user).covers(u.node.path) for u in units):

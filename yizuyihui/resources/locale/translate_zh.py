@@ -167,6 +167,7 @@ ZH = {
     'Link revoked': '链接已作废',
     'Your consent is withdrawn: you are off the board': '您已撤回同意，已从资源共享平台移除',
     'Published: your village will be in touch': '已发布：村里会与您联系',
+    'Choose a person': '请选择人员',
 }
 
 
