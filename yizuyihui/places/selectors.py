@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models.functions import Cast, Left
 from django.utils import timezone
 
 from yizuyihui.accounts.scope import paths_q, user_scope
@@ -44,10 +45,7 @@ def unit_boundaries(*, paths: tuple[str, ...]) -> str:
     return text
 
 
-def case_points(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
-    """The worklist's map: matters in scope that carry a point (open ones, or all of the last
-    90 days), with what a pin shows. One query over (unit→node path, lat) of up to 20,000 rows."""
-    now = now or timezone.now()
+def _case_point_rows(*, user, under: OrgNode | None, include_closed: bool, now):
     qs = Case.objects.filter(paths_q(user_scope(user).paths, "unit__node"), lat__isnull=False, long__isnull=False)
     if under is not None:
         qs = qs.filter(unit__node__path__startswith=under.path)
@@ -55,9 +53,43 @@ def case_points(*, user, under: OrgNode | None = None, include_closed: bool = Fa
         qs = qs.filter(filed_at__gte=now - dt.timedelta(days=90)).exclude(status=CaseStatus.MERGED)
     else:
         qs = qs.filter(status__in=OPEN_STATUSES)
-    rows = qs.order_by().annotate(o=_overdue(now)).values_list("pk", "lat", "long", "title", "status", "o")[:POINT_LIMIT]
-    labels = dict(CaseStatus.choices)
-    return _points(rows, labels, with_link=True)
+    return qs.order_by().annotate(o=_overdue(now))
+
+
+def case_points(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
+    """The worklist's matters as GeoJSON (for GIS tools): matters in scope that carry a point (open
+    ones, or all of the last 90 days). The map itself reads the compact `case_pins`."""
+    now = now or timezone.now()
+    rows = _case_point_rows(user=user, under=under, include_closed=include_closed, now=now).values_list(
+        "pk", "lat", "long", "title", "status", "o")[:POINT_LIMIT]
+    return _points(rows, dict(CaseStatus.choices), with_link=True)
+
+
+PIN_SCALE = 100_000  # coordinates as integers of 1e-5 degree (about 1 m): short, and no float formatting
+PIN_TITLE = 30
+
+
+def case_pins(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
+    """The worklist map's pins, compact: `{"scale", "labels", "p", "t"}` where `p` is flat
+    [id, lat·scale, long·scale, status index·2 + overdue] per pin and `t` the pins' titles.
+
+    One query of up to 20,000 rows; the integers, the cut titles and the overdue flag are computed
+    in SQL, so Python does one dict lookup per row and the JSON is one C-encoder call (GeoJSON
+    built per feature cost 47 ms of CPU and 1.5 MB for 10,000 pins)."""
+    now = now or timezone.now()
+    rows = _case_point_rows(user=user, under=under, include_closed=include_closed, now=now).values_list(
+        "pk", Cast(F("lat") * PIN_SCALE, IntegerField()), Cast(F("long") * PIN_SCALE, IntegerField()),
+        "status", "o", Left("title", PIN_TITLE))[:POINT_LIMIT]
+    codes = list(CaseStatus.values)
+    index = {code: 2 * i for i, code in enumerate(codes)}
+    flat, titles = [], []
+    extend, append = flat.extend, titles.append
+    for pk, lat, long, status, overdue, title in rows:
+        extend((pk, lat, long, index.get(status, 0) + (1 if overdue else 0)))
+        append(title)
+    labels = [str(label) for label in CaseStatus.labels]  # translated once per response
+    return json.dumps({"scale": PIN_SCALE, "labels": labels, "p": flat, "t": titles}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _overdue(now) -> ExpressionWrapper:
