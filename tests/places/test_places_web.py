@@ -104,7 +104,7 @@ def test_the_compact_pins_carry_the_same_matters_in_scope_with_their_place_and_s
         body = login(persona).get("/places/matters.json").json()
         p, scale = body["p"], body["scale"]
         return {p[i]: (round(p[i + 1] / scale, 3), round(p[i + 2] / scale, 3), body["labels"][p[i + 3] >> 1],
-                       bool(p[i + 3] & 1), body["t"][i // 4]) for i in range(0, len(p), 4)}
+                       bool(p[i + 3] & 1), p[i + 4]) for i in range(0, len(p), 5)}
 
     assert set(pins("grid_worker")) == {a.pk}
     assert set(pins("outsider")) == {d.pk}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import chain
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Q
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast, Left
 from django.utils import timezone
 
@@ -70,26 +73,29 @@ PIN_TITLE = 30
 
 
 def case_pins(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
-    """The worklist map's pins, compact: `{"scale", "labels", "p", "t"}` where `p` is flat
-    [id, lat·scale, long·scale, status index·2 + overdue] per pin and `t` the pins' titles.
+    """The worklist map's pins, compact: `{"scale", "labels", "p"}` where `p` is flat
+    [id, lat·scale, long·scale, status index·2 + overdue, title] per pin.
 
-    One query of up to 20,000 rows; the integers, the cut titles and the overdue flag are computed
-    in SQL, so Python does one dict lookup per row and the JSON is one C-encoder call (GeoJSON
-    built per feature cost 47 ms of CPU and 1.5 MB for 10,000 pins)."""
+    One query of up to 20,000 rows that computes everything a pin carries (integer coordinates,
+    the status index with the overdue flag, the cut title), read with the driver's cursor so no
+    per-row Python runs (Django's per-row converters were a third of the time), and one
+    C-encoder JSON call. GeoJSON built per feature cost 55 ms of CPU and 1.5 MB for 10,000 pins."""
     now = now or timezone.now()
-    rows = _case_point_rows(user=user, under=under, include_closed=include_closed, now=now).values_list(
-        "pk", Cast(F("lat") * PIN_SCALE, IntegerField()), Cast(F("long") * PIN_SCALE, IntegerField()),
-        "status", "o", Left("title", PIN_TITLE))[:POINT_LIMIT]
     codes = list(CaseStatus.values)
-    index = {code: 2 * i for i, code in enumerate(codes)}
-    flat, titles = [], []
-    extend, append = flat.extend, titles.append
-    for pk, lat, long, status, overdue, title in rows:
-        extend((pk, lat, long, index.get(status, 0) + (1 if overdue else 0)))
-        append(title)
+    status_code = SqlCase(*[When(status=code, then=Value(2 * i)) for i, code in enumerate(codes)],
+                       default=Value(0), output_field=IntegerField())
+    overdue = SqlCase(When(Q(status__in=OPEN_STATUSES, resolve_due__lt=now), then=Value(1)), default=Value(0),
+                   output_field=IntegerField())
+    qs = (_case_point_rows(user=user, under=under, include_closed=include_closed, now=now)
+          .annotate(pin_code=status_code + overdue)
+          .values_list("pk", Cast(F("lat") * PIN_SCALE, IntegerField()), Cast(F("long") * PIN_SCALE, IntegerField()),
+                       "pin_code", Left("title", PIN_TITLE))[:POINT_LIMIT])
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        flat = list(chain.from_iterable(cursor.fetchall()))
     labels = [str(label) for label in CaseStatus.labels]  # translated once per response
-    return json.dumps({"scale": PIN_SCALE, "labels": labels, "p": flat, "t": titles}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps({"scale": PIN_SCALE, "labels": labels, "p": flat}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _overdue(now) -> ExpressionWrapper:

@@ -39,7 +39,8 @@
   }
 
   // Pins from either form: GeoJSON (the public board) or the worklist's compact form
-  // {"scale", "labels", "p": [id, lat·scale, long·scale, status·2 + overdue, …], "t": [title, …]}.
+  // {"scale", "labels", "p": [id, lat·scale, long·scale, status·2 + overdue, title, …]}.
+  var PIN_STRIDE = 5;
   function pinsOf(body) {
     var out = [], i;
     if (body.type === "FeatureCollection") {
@@ -50,9 +51,9 @@
       return out;
     }
     var p = body.p || [], scale = body.scale || 1;
-    for (i = 0; i * 4 < p.length; i++) {
-      out.push({ id: p[i * 4], lat: p[i * 4 + 1] / scale, lng: p[i * 4 + 2] / scale,
-                 s: body.labels[p[i * 4 + 3] >> 1], o: (p[i * 4 + 3] & 1) === 1, t: body.t[i] });
+    for (i = 0; i + PIN_STRIDE <= p.length; i += PIN_STRIDE) {
+      out.push({ id: p[i], lat: p[i + 1] / scale, lng: p[i + 2] / scale,
+                 s: body.labels[p[i + 3] >> 1], o: (p[i + 3] & 1) === 1, t: p[i + 4] });
     }
     return out;
   }
