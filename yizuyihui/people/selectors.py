@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from yizuyihui.accounts.roles import BRANCH_ROLES, PERSONAL_DATA_ROLES
 from yizuyihui.accounts.scope import has_role_over, paths_q, role_paths, scope_q
@@ -95,7 +96,7 @@ def roster_history(*, unit, limit: int = 30) -> list:
     names = dict(Person.objects.filter(user_id__in={e.actor_id for e in events if e.actor_id})
                  .values_list("user_id", "name"))
     for e in events:
-        e.actor_label = names.get(e.actor_id) or e.actor_name or "—"
+        e.actor_label = names.get(e.actor_id) or e.actor_name or _("The system")
     return events
 
 

@@ -89,7 +89,7 @@ def _managed_unit(request, pk: int) -> Unit:
     return unit
 
 
-def _confirm_or_back(request, unit: Unit, call):
+def _confirm_or_back(request, unit: Unit, call, what: str = ""):
     """Run a roster service; a broken rule shows the warnings and asks again (nothing written yet)."""
     try:
         call(confirmed=request.POST.get("confirmed") == "1")
@@ -97,7 +97,8 @@ def _confirm_or_back(request, unit: Unit, call):
         hidden = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "confirmed")
                   for v in values]
         return render(request, "people/roster_confirm.html",
-                      {"unit": unit, "warnings": exc.warnings, "hidden": hidden, "action": request.path})
+                      {"unit": unit, "warnings": exc.warnings, "hidden": hidden, "action": request.path,
+                       "what": what})
     except ServiceForbidden as exc:
         raise PermissionDenied from exc
     except ServiceError as exc:
@@ -159,7 +160,11 @@ def membership_add_view(request, pk: int):
                        role=request.POST.get("role") or MemberRole.MEMBER, identity=request.POST.get("identity", ""),
                        purpose=request.POST.get("purpose", "").strip()[:200], actor=request.user, confirmed=confirmed)
 
-    return _confirm_or_back(request, unit, call)
+    person = Person.objects.filter(pk=int(request.POST["person"])).first() \
+        if request.POST.get("person", "").isdigit() else None
+    what = _("Add %(name)s to the %(body)s") % {"name": person.name, "body": Body(body).label} \
+        if person is not None and body in Body.values else ""
+    return _confirm_or_back(request, unit, call, what)
 
 
 def _membership(request, pk: int) -> Membership:
@@ -173,8 +178,10 @@ def _membership(request, pk: int) -> Membership:
 @require_POST
 def membership_end_view(request, pk: int):
     membership = _membership(request, pk)
+    what = _("End %(name)s's seat in the %(body)s") % {"name": membership.person.name,
+                                                       "body": membership.get_body_display()}
     return _confirm_or_back(request, membership.unit, lambda confirmed: membership_end(
-        membership=membership, actor=request.user, confirmed=confirmed))
+        membership=membership, actor=request.user, confirmed=confirmed), what)
 
 
 def _sibling_units(request, unit: Unit) -> list[Unit]:
@@ -196,7 +203,7 @@ def membership_move_view(request, pk: int):
         return _confirm_or_back(request, unit, lambda confirmed: membership_move(
             membership=membership, actor=request.user, unit=target, body=request.POST.get("body") or None,
             role=request.POST.get("role") or None, purpose=request.POST.get("purpose", "").strip()[:200] or None,
-            confirmed=confirmed))
+            confirmed=confirmed), _("Move %(name)s") % {"name": membership.person.name})
     return render(request, "people/membership_move.html", {
         "membership": membership, "unit": unit, "units": _sibling_units(request, unit), "bodies": Body.choices})
 

@@ -65,7 +65,7 @@ ZH = {
     "Members and posts of %(name)s": "%(name)s 的成员和岗位", "The roster breaks the paper's rules:": "当前名册不符合规定：",
     "since %(d)s": "自 %(d)s 起", "End %(name)s's seat": "结束 %(name)s 的席位", "End": "结束",
     "Add a member": "添加成员", "Person": "人员", "Search by name": "按姓名搜索", "Role": "职务", "Identity": "身份",
-    "Purpose": "事由", "Add": "添加", "Posts": "岗位", "No posts yet.": "暂无岗位。", "Give a post": "设立岗位",
+    "Purpose": "事由", "Add this person": "添加此人", "Posts": "岗位", "No posts yet.": "暂无岗位。", "Give a post": "设立岗位",
     "Person with an account": "已有账号的人员", "Post": "岗位", "Give the post": "设立岗位", "Changes": "变更记录",
     "confirmed despite a warning": "经提醒后确认", "No changes recorded yet.": "暂无变更记录。", "Please confirm": "请确认",
     "This change to %(name)s breaks the paper's rules:": "对 %(name)s 的这项调整不符合规定：",
@@ -79,7 +79,9 @@ ZH = {
     "%(actor)s ended %(name)s's seat in the %(body)s": "%(actor)s 结束了 %(name)s 在%(body)s的席位",
     "%(actor)s moved %(name)s from the %(body)s to the %(to_body)s": "%(actor)s 将 %(name)s 从%(body)s调到%(to_body)s",
     "Saved.": "已保存。", "Pick a person from the search results": "请从搜索结果中选择人员",
-    "%s has no account yet": "%s 还没有账号", "Choose a unit": "请选择单元",
+    "%s has no account yet": "%s 还没有账号", "Choose a unit": "请选择单元", "The system": "系统",
+    "Add %(name)s to the %(body)s": "将 %(name)s 加入%(body)s",
+    "End %(name)s's seat in the %(body)s": "结束 %(name)s 在%(body)s的席位",
 }
 
 
