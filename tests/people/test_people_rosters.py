@@ -193,3 +193,43 @@ def test_others_get_403_and_nothing_changes(cast, login, persona):
         assert client.post(url, data).status_code == 403, url
     assert client.get(reverse("people:roster", args=[cast.unit_a.pk])).status_code == 403
     assert _snapshot() == before
+
+
+def test_a_member_is_moved_to_the_next_grid_on_the_page(cast, login):
+    client = login("community_cadre")
+    seat = Membership.objects.get(unit=cast.unit_a, body=Body.PARTY_GROUP, person__name="grid_worker")
+    page = client.get(reverse("people:membership_move", args=[seat.pk])).content.decode()
+    assert cast.unit_b.name in page and cast.unit_d.name not in page  # only units the cadre keeps
+    response = client.post(reverse("people:membership_move", args=[seat.pk]),
+                           {"unit": cast.unit_b.pk, "body": Body.PARTY_GROUP})
+    # unit A's Party group drops to 2 (below 3): warned first, then confirmed
+    assert 'data-testid="roster-warnings"' in response.content.decode()
+    assert Membership.objects.filter(unit=cast.unit_b, ended__isnull=True).count() == 0
+    response = client.post(reverse("people:membership_move", args=[seat.pk]),
+                           {"unit": cast.unit_b.pk, "body": Body.PARTY_GROUP, "confirmed": "1"})
+    assert response.status_code == 302
+    assert Membership.objects.get(unit=cast.unit_b, ended__isnull=True).person.name == "grid_worker"
+    assert client.post(reverse("people:membership_move", args=[seat.pk]),  # ended: refused, nothing changes
+                       {"unit": cast.unit_a.pk, "confirmed": "1"}).status_code == 302
+    assert list(Membership.objects.filter(person__name="grid_worker", ended__isnull=True)
+                .values_list("unit_id", flat=True)) == [cast.unit_b.pk]
+
+
+def test_a_post_is_given_and_moved_on_the_page(cast, login):
+    client = login("community_cadre")
+    resident = cast.residents["resident"]
+    response = client.post(reverse("people:post_add", args=[cast.unit_a.pk]),
+                           {"user_person": resident.pk, "role": "building_head"})
+    assert response.status_code == 302
+    post = Post.objects.get(user=resident.user, role="building_head")
+    assert post.node_id == cast.unit_a.node_id
+    roster = client.get(reverse("people:roster", args=[cast.unit_a.pk])).content.decode()
+    assert "building_head" in roster and "楼栋长" in roster
+    assert client.post(reverse("people:post_move", args=[post.pk]), {"unit": cast.unit_b.pk}).status_code == 302
+    post.refresh_from_db()
+    assert post.node_id == cast.unit_b.node_id
+    # a cadre cannot give a post they do not rank above
+    before = _snapshot()
+    assert client.post(reverse("people:post_add", args=[cast.unit_a.pk]),
+                       {"user_person": resident.pk, "role": "community_cadre"}).status_code == 403
+    assert _snapshot() == before

@@ -311,10 +311,10 @@ def post_add(*, user, role: str, node: OrgNode, department: str = "", actor=None
     """Give `user` a post (a role at a node); a cadre gives only posts below their own, in their scope."""
     if role not in Role.values:
         raise PeopleError(_("Unknown role: %s") % role)
+    _may_grant(actor, role, node)  # first: a post above the actor is refused, wherever it was asked for
     if node.level not in ROLE_LEVELS[role]:
         raise PeopleError(_("A %(role)s post is held at a %(levels)s") % {
             "role": Role(role).label, "levels": " / ".join(str(Level(lv).label) for lv in sorted(ROLE_LEVELS[role]))})
-    _may_grant(actor, role, node)
     with transaction.atomic():
         if Post.objects.filter(user=user, role=role, node=node, active=True).exists():
             raise PeopleError(_("%(name)s already holds this post") % {"name": _user_display(user)})
