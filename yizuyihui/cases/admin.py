@@ -36,6 +36,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ("parent", "name", "code", "level", "active")
+        labels = {"parent": _("Parent category")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,11 +70,15 @@ class CategoryForm(forms.ModelForm):
 @admin.register(Category, site=config_site)
 class CategoryAdmin(CityAdminOnly):
     form = CategoryForm
-    list_display = ("code", "name", "level", "parent", "handlers", "active")
+    list_display = ("code", "name", "level", "parent_name", "handlers", "active")
     list_filter = ("level", "active")
     search_fields = ("name", "code")
     raw_id_fields = ("parent",)
     ordering = ("code",)
+
+    @admin.display(description=_("Parent category"), ordering="parent__code")
+    def parent_name(self, obj):
+        return obj.parent.name if obj.parent_id else "—"
 
     @admin.display(description=_("default handler types per tier"))
     def handlers(self, obj):
@@ -85,13 +90,25 @@ class CategoryAdmin(CityAdminOnly):
         return "；".join(parts) or "—"
 
 
+class DeadlinePolicyForm(forms.ModelForm):
+    class Meta:
+        model = DeadlinePolicy
+        fields = "__all__"
+        labels = {"category": _("category")}  # the model's FK has no verbose name of its own
+
+
 @admin.register(DeadlinePolicy, site=config_site)
 class DeadlinePolicyAdmin(CityAdminOnly):
-    list_display = ("category", "tier", "urgency", "mode", "respond_hours", "resolve_hours", "resolve_working_days",
+    form = DeadlinePolicyForm
+    list_display = ("category_name", "tier", "urgency", "mode", "respond_hours", "resolve_hours", "resolve_working_days",
                     "working_time", "auto_escalate")
     list_filter = ("urgency", "mode", "tier", "working_time", "auto_escalate")
     search_fields = ("category__name", "category__code")
     raw_id_fields = ("category",)
+
+    @admin.display(description=_("category"), ordering="category__code")
+    def category_name(self, obj):
+        return obj.category.name if obj.category_id else _("any")
 
 
 @admin.register(WorkingDay, site=config_site)
