@@ -209,6 +209,8 @@ def test_a_member_is_moved_to_the_next_grid_on_the_page(cast, login):
                            {"unit": cast.unit_b.pk, "body": Body.PARTY_GROUP, "confirmed": "1"})
     assert response.status_code == 302
     assert Membership.objects.get(unit=cast.unit_b, ended__isnull=True).person.name == "grid_worker"
+    history = client.get(reverse("people:roster", args=[cast.unit_b.pk])).content.decode()
+    assert f"从 {cast.unit_a.name} 调到 {cast.unit_b.name}" in history
     assert client.post(reverse("people:membership_move", args=[seat.pk]),  # ended: refused, nothing changes
                        {"unit": cast.unit_a.pk, "confirmed": "1"}).status_code == 302
     assert list(Membership.objects.filter(person__name="grid_worker", ended__isnull=True)

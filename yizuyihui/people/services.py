@@ -271,8 +271,8 @@ def membership_move(
             Membership.objects.filter(unit=target, body=body, role=role, ended__isnull=True).update(role=MemberRole.MEMBER)
         moved = Membership.objects.create(person=person, unit=target, body=body, role=role, identity=membership.identity,
                                           purpose=purpose if body == Body.PLUS else "", started=today)
-        detail = {"from_unit": source.pk, "from_body": membership.body, "to_unit": target.pk, "to_body": body,
-                  "new_membership": moved.pk}
+        detail = {"from_unit": source.pk, "from_unit_name": source.name, "from_body": membership.body,
+                  "to_unit": target.pk, "to_unit_name": target.name, "to_body": body, "new_membership": moved.pk}
         for u in units:
             _roster_record(actor=actor, unit=u, change="move", membership=membership, warnings=warnings, extra=detail)
         if actor is not None:

@@ -78,6 +78,8 @@ ZH = {
     "%(actor)s added %(name)s to the %(body)s (%(role)s)": "%(actor)s 将 %(name)s 加入%(body)s（%(role)s）",
     "%(actor)s ended %(name)s's seat in the %(body)s": "%(actor)s 结束了 %(name)s 在%(body)s的席位",
     "%(actor)s moved %(name)s from the %(body)s to the %(to_body)s": "%(actor)s 将 %(name)s 从%(body)s调到%(to_body)s",
+    "%(actor)s moved %(name)s from %(from_unit)s to %(to_unit)s (%(to_body)s)":
+        "%(actor)s 将 %(name)s 从 %(from_unit)s 调到 %(to_unit)s（%(to_body)s）",
     "Saved.": "已保存。", "Pick a person from the search results": "请从搜索结果中选择人员",
     "%s has no account yet": "%s 还没有账号", "Choose a unit": "请选择单元", "The system": "系统",
     "Add %(name)s to the %(body)s": "将 %(name)s 加入%(body)s",

@@ -44,6 +44,9 @@ def roster_change(event) -> str:
         texts = {"add": _("%(actor)s added %(name)s to the %(body)s (%(role)s)"),
                  "end": _("%(actor)s ended %(name)s's seat in the %(body)s"),
                  "move": _("%(actor)s moved %(name)s from the %(body)s to the %(to_body)s")}
+        if d.get("change") == "move" and d.get("from_unit") != d.get("to_unit"):
+            what.update(from_unit=d.get("from_unit_name", ""), to_unit=d.get("to_unit_name", ""))
+            texts["move"] = _("%(actor)s moved %(name)s from %(from_unit)s to %(to_unit)s (%(to_body)s)")
     text = texts.get(d.get("change"), "%(actor)s")
     try:
         return text % what
