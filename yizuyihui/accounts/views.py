@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts import apikeys
 from yizuyihui.accounts.rules import is_city_admin
+from yizuyihui.core.plugins import collect
 
 
 class LoginView(auth_views.LoginView):
@@ -72,3 +73,12 @@ def api_key_revoke(request, pk: int):
     apikeys.apikey_revoke(key=key, actor=request.user)
     messages.success(request, _("Key revoked"))
     return redirect("accounts:api_keys")
+
+
+@login_required
+def config(request):
+    """配置: the city administrator's configuration pages, gathered from every app
+    (`home.config_items`, core/plugins.py)."""
+    if not is_city_admin(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/config.html", {"items": collect("home", "config_items", request)})

@@ -2,7 +2,9 @@
 
 An app may provide, in `<app>/home.py`:
 - `home_cards(request) -> list[Card]`: cards on the role's home page;
-- `nav_items(request) -> list[NavItem]`: links in the top navigation.
+- `nav_items(request) -> list[NavItem]`: links in the top navigation;
+- `config_items(request) -> list[NavItem]`: the city administrator's configuration pages, listed
+  on 配置 (/accounts/config/); `NavItem.note` says what the page sets.
 An app's `api.py` may define `router` (a ninja Router) mounted at /api/<app>/.
 An app's `dashboard.py` may define `dashboard_panels(request, *, node, start, end) -> list[Panel]`
 (insights collects them onto the measures dashboard).
@@ -101,6 +103,7 @@ class NavItem:
     label: str
     url: str
     order: int = 50
+    note: str = ""
 
 
 @dataclass
