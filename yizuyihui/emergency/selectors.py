@@ -114,12 +114,16 @@ def _under(emergency: Emergency, node: OrgNode | None) -> OrgNode:
 
 def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str, Coverage]:
     """Households reached / tasks of each kind under `node` (default: the whole scope), with one row
-    per child node of `node`. One grouped query: by unit above the units (a district's ~1,200 units,
-    mapped to child nodes by their paths), by place (building) at a unit or below."""
+    per child node of `node`. From the per-place counts (`CoverageCount`, kept by the services): one
+    grouped query over a few thousand rows — by unit above the units (mapped to child nodes by
+    their paths), by place (building) at a unit or below."""
+    from django.db.models import Sum
+
+    from yizuyihui.emergency.models import CoverageCount
     from yizuyihui.org.models import UNIT_LEVELS, Unit
 
     node = _under(emergency, node)
-    base = EmergencyTask.objects.filter(emergency=emergency)
+    base = CoverageCount.objects.filter(emergency=emergency)
     below_units = node.level in UNIT_LEVELS or node.level == Level.BUILDING
     if below_units:
         base = base.filter(node__path__startswith=node.path)
@@ -128,9 +132,8 @@ def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str,
         key = "unit_id"
         if node.pk != emergency.node_id:
             base = base.filter(unit__node__path__startswith=node.path)
-    grouped = list(base.values(key, "kind").annotate(
-        total=Count("pk"), reached=Count("pk", filter=Q(result__in=REACHED)),
-        done=Count("pk", filter=Q(status=TaskStatus.DONE))).order_by())
+    grouped = list(base.values(key, "kind").annotate(total=Sum("total"), reached=Sum("reached"), done=Sum("done"))
+                   .order_by())
     ids = {r[key] for r in grouped}
     if below_units:
         paths = dict(OrgNode.objects.filter(pk__in=ids).values_list("pk", "path"))
@@ -252,7 +255,9 @@ def candidates(*, unit) -> list[tuple]:
 
 # --- tasks ----------------------------------------------------------------------------------------
 def my_tasks(*, emergency: Emergency, user, kind: str | None = None, limit: int = 100):
-    """Open tasks the user may do: under the places they command, or the units they work in."""
+    """The user's open tasks: those assigned to them through the command roster (a building head's
+    building, a grid commander's grid), then the unassigned ones under the places they command or
+    the units they work in (nobody confirmed there yet). A task assigned to someone else is theirs."""
     from yizuyihui.accounts.roles import BRANCH_ROLES, MEMBER_ROLES
     from yizuyihui.accounts.scope import role_paths
 
@@ -261,11 +266,41 @@ def my_tasks(*, emergency: Emergency, user, kind: str | None = None, limit: int 
     if person_id is not None:
         paths.update(CommandPost.objects.filter(emergency=emergency, person_id=person_id, state=CommandState.CONFIRMED)
                      .values_list("node__path", flat=True))
-    qs = EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN).filter(
-        paths_q(tuple(sorted(paths)), "node"))
+    mine = Q(assignee_id=person_id) if person_id is not None else Q(pk__in=[])
+    unassigned = Q(assignee__isnull=True) & paths_q(tuple(sorted(paths)), "node") if paths else Q(pk__in=[])
+    qs = EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN).filter(mine | unassigned)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.select_related("household", "node").order_by("node__path", "household__address", "kind")[:limit]
+    return qs.select_related("household", "node", "assignee").order_by("node__path", "household__address", "kind")[:limit]
+
+
+def my_open_tasks(*, user) -> list[tuple[Emergency, int, EmergencyTask | None]]:
+    """For the phone's home page: per active emergency, the open tasks assigned to the user (count,
+    first one). One grouped query on the (assignee, status) index."""
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is None:
+        return []
+    counts = dict(EmergencyTask.objects.filter(assignee_id=person_id, status=TaskStatus.OPEN,
+                                               emergency__status=EmergencyStatus.ACTIVE)
+                  .values_list("emergency_id").annotate(n=Count("pk")).order_by())
+    if not counts:
+        return []
+    out = []
+    for e in Emergency.objects.filter(pk__in=counts).select_related("node").order_by("started_at"):
+        first = (EmergencyTask.objects.filter(emergency=e, assignee_id=person_id, status=TaskStatus.OPEN)
+                 .select_related("household").order_by("node__path", "household__address", "kind").first())
+        out.append((e, counts[e.pk], first))
+    return out
+
+
+def commands_in(*, emergency: Emergency, user) -> bool:
+    """A confirmed command post or an assigned task in this emergency (a "+" member or council member
+    without a staff post sees their own tasks)."""
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is None:
+        return False
+    return (CommandPost.objects.filter(emergency=emergency, person_id=person_id, state=CommandState.CONFIRMED).exists()
+            or EmergencyTask.objects.filter(emergency=emergency, assignee_id=person_id).exists())
 
 
 # --- needs ----------------------------------------------------------------------------------------

@@ -218,12 +218,16 @@ def generate(request, pk: int):
 
 @login_required
 def tasks(request, pk: int):
-    """The grid worker's list on a phone: open tasks under the places they command."""
-    emergency = _emergency_or_404(request.user, pk)
+    """The list on a phone: the tasks assigned to the user, then the unassigned ones under the places
+    they command. A "+" member or council member in the command without a staff post sees theirs."""
+    emergency = get_object_or_404(Emergency.objects.select_related("node"), pk=pk)
+    can_view = request.user.has_perm("emergency.view", emergency)
+    if not (can_view or selectors.commands_in(emergency=emergency, user=request.user)):
+        raise PermissionDenied
     kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else None
     rows = selectors.my_tasks(emergency=emergency, user=request.user, kind=kind)
     return render(request, "emergency/tasks.html", {"e": emergency, "rows": rows, "kind": kind,
-                                                     "kinds": TaskKind.choices})
+                                                     "kinds": TaskKind.choices, "can_view": can_view})
 
 
 @login_required
