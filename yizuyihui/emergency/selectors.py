@@ -115,32 +115,24 @@ def _under(emergency: Emergency, node: OrgNode | None) -> OrgNode:
 def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str, Coverage]:
     """Households reached / tasks of each kind under `node` (default: the whole scope), with one row
     per child node of `node`. From the per-place counts (`CoverageCount`, kept by the services): one
-    grouped query over a few thousand rows — by unit above the units (mapped to child nodes by
-    their paths), by place (building) at a unit or below."""
+    query that sums a few thousand rows grouped by the child's path prefix (the unit's path above
+    the units, the place's at a unit or below) and returns a row per child and kind."""
     from django.db.models import Sum
+    from django.db.models.functions import Substr
 
     from yizuyihui.emergency.models import CoverageCount
-    from yizuyihui.org.models import UNIT_LEVELS, Unit
+    from yizuyihui.org.models import UNIT_LEVELS
 
     node = _under(emergency, node)
-    base = CoverageCount.objects.filter(emergency=emergency)
     below_units = node.level in UNIT_LEVELS or node.level == Level.BUILDING
-    if below_units:
-        base = base.filter(node__path__startswith=node.path)
-        key = "node_id"
-    else:
-        key = "unit_id"
-        if node.pk != emergency.node_id:
-            base = base.filter(unit__node__path__startswith=node.path)
-    grouped = list(base.values(key, "kind").annotate(total=Sum("total"), reached=Sum("reached"), done=Sum("done"))
-                   .order_by())
-    ids = {r[key] for r in grouped}
-    if below_units:
-        paths = dict(OrgNode.objects.filter(pk__in=ids).values_list("pk", "path"))
-    else:
-        paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "node__path"))
-    children = list(node.get_children()) if node.numchild else []
+    path_field = "node__path" if below_units else "unit__node__path"
+    base = CoverageCount.objects.filter(emergency=emergency)
+    if node.pk != emergency.node_id or below_units:
+        base = base.filter(**{f"{path_field}__startswith": node.path})
     width = len(node.path) + node.steplen
+    grouped = list(base.annotate(prefix=Substr(path_field, 1, width)).values("prefix", "kind")
+                   .annotate(total=Sum("total"), reached=Sum("reached"), done=Sum("done")).order_by())
+    children = list(node.get_children()) if node.numchild else []
     out = {}
     for kind in TaskKind.values:
         cov = Coverage(kind=kind)
@@ -151,7 +143,7 @@ def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str,
             cov.total += r["total"]
             cov.reached += r["reached"]
             cov.done += r["done"]
-            row = rows.get(paths.get(r[key], "")[:width])
+            row = rows.get(r["prefix"])
             if row is not None:
                 row.total += r["total"]
                 row.reached += r["reached"]
@@ -159,6 +151,22 @@ def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str,
         cov.rows = [r for r in rows.values() if r.total]
         out[kind] = cov
     return out
+
+
+def coverage_by_unit(*, emergency: Emergency, node: OrgNode | None = None,
+                     kind: str = TaskKind.DOOR_CHECK) -> dict[int, float]:
+    """Share of households reached per unit under `node` (the map's choropleth, keyed by unit id as
+    the places app's boundaries are). One grouped query over the kept counts."""
+    from django.db.models import Sum
+
+    from yizuyihui.emergency.models import CoverageCount
+
+    node = _under(emergency, node)
+    qs = CoverageCount.objects.filter(emergency=emergency, kind=kind)
+    if node.pk != emergency.node_id:
+        qs = qs.filter(unit__node__path__startswith=node.path)
+    rows = qs.values("unit_id").annotate(total=Sum("total"), reached=Sum("reached")).order_by()
+    return {r["unit_id"]: round(r["reached"] / r["total"], 4) for r in rows if r["total"]}
 
 
 def coverage(*, emergency: Emergency, kind: str = TaskKind.DOOR_CHECK, node: OrgNode | None = None) -> Coverage:

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -347,6 +347,10 @@ def tasks_generate(*, emergency: Emergency, actor, kind: str, now=None) -> int:
         coverage_recount(emergency=emergency, kind=kind)
         if created and CommandPost.objects.filter(emergency=emergency, state=CommandState.CONFIRMED).exists():
             tasks_assign(emergency=emergency)
+    if created > 10_000 and connection.vendor == "postgresql":
+        # A district's load at once: fresh statistics before the dashboard and the phones read it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {EmergencyTask._meta.db_table}, emergency_coveragecount")
     return created
 
 

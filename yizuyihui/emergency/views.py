@@ -131,6 +131,29 @@ def detail(request, pk: int):
 
 
 @login_required
+def coverage_map(request, pk: int):
+    """Coverage per unit on the places app's map (Leaflet choropleth over the unit boundaries)."""
+    emergency = _emergency_or_404(request.user, pk)
+    node = _node_param(request, emergency)
+    kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else TaskKind.DOOR_CHECK
+    cov = selectors.coverage(emergency=emergency, node=node, kind=kind)
+    return render(request, "emergency/map.html", {"e": emergency, "node": node, "kind": kind, "cov": cov,
+                                                   "kinds": TaskKind.choices, "label": TaskKind(kind).label})
+
+
+@login_required
+def coverage_values(request, pk: int):
+    """The map's values: {unit id: share reached} under ?node= for ?kind=."""
+    from django.http import JsonResponse
+
+    emergency = _emergency_or_404(request.user, pk)
+    node = _node_param(request, emergency)
+    kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else TaskKind.DOOR_CHECK
+    values = selectors.coverage_by_unit(emergency=emergency, node=node, kind=kind)
+    return JsonResponse({"kind": kind, "values": {str(k): v for k, v in values.items()}})
+
+
+@login_required
 @require_POST
 def end(request, pk: int):
     emergency = _emergency_or_404(request.user, pk)
