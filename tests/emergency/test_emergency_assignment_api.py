@@ -51,6 +51,9 @@ def test_the_building_head_gets_their_building_and_the_grid_commander_the_rest(c
     # unit B has nobody confirmed: unassigned
     assert not EmergencyTask.objects.filter(emergency=e, unit=cast.unit_b, assignee__isnull=False).exists()
 
+    counts = selectors.open_tasks_by_assignee(emergency=e, person_ids={cast.residents["building_head"].pk,
+                                                                      cast.residents["grid_worker"].pk})
+    assert counts == {cast.residents["building_head"].pk: 2, cast.residents["grid_worker"].pk: rest.count()}
     mine = list(selectors.my_tasks(emergency=e, user=cast.users["building_head"]))
     assert {t.node_id for t in mine} == {building.pk} and len(mine) == 2
     theirs = list(selectors.my_tasks(emergency=e, user=cast.users["grid_worker"]))

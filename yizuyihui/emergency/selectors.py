@@ -301,6 +301,13 @@ def my_open_tasks(*, user) -> list[tuple[Emergency, int, EmergencyTask | None]]:
     return out
 
 
+def open_tasks_by_assignee(*, emergency: Emergency, person_ids) -> dict[int, int]:
+    if not person_ids:
+        return {}
+    return dict(EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN, assignee_id__in=person_ids)
+                .values_list("assignee_id").annotate(n=Count("pk")).order_by())
+
+
 def commands_in(*, emergency: Emergency, user) -> bool:
     """A confirmed command post or an assigned task in this emergency (a "+" member or council member
     without a staff post sees their own tasks)."""

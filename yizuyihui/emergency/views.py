@@ -178,6 +178,12 @@ def roster(request, pk: int):
     rows = list(selectors.flatten(tops))
     for _depth, rn in rows:
         rn.can_confirm = emergency.is_active and request.user.has_perm("emergency.confirm", rn.node)
+    # Who commands whom: the open tasks each confirmed person has been assigned.
+    assigned = selectors.open_tasks_by_assignee(
+        emergency=emergency, person_ids={p.person_id for _d, rn in rows for p in rn.confirmed})
+    for _depth, rn in rows:
+        for p in rn.confirmed:
+            p.open_tasks = assigned.get(p.person_id, 0)
     # Units the viewer may propose for (their own grid, or the units under a cadre's community).
     units = [u for u in Unit.objects.filter(node__path__startswith=node.path).select_related("node")
              .order_by("node__path")[:50] if request.user.has_perm("emergency.propose", u)]
