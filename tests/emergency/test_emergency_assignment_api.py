@@ -181,3 +181,17 @@ def test_api_double_submission_is_idempotent(cast, community_emergency, login):
     needs = client.get(f"/api/emergency/{e.pk}/needs").json()
     assert needs["open"] == 1 and len(needs["rows"]) == 1
     assert _post(client, url, {"result": "maybe"}).status_code == 422
+
+
+def test_the_review_counts_the_needs_found_though_switching_back_calms_them(cast, community_emergency):
+    e = community_emergency
+    _generate(cast, e)
+    t = EmergencyTask.objects.filter(emergency=e, unit=cast.unit_a).order_by("pk").first()
+    services.task_complete(task=t, actor=cast.users["grid_worker"], result="need", need_kind="medicine",
+                           need_text="降压药")
+    services.emergency_end(emergency=e, actor=cast.users["street_official"])
+    e.refresh_from_db()
+    assert Case.objects.get().mode == "calm"  # re-timed back to calm deadlines
+    assert e.review["needs"]["total"] == 1 and e.review["needs"]["open"] == 1
+    _rows, counts = selectors.needs(emergency=e, user=cast.users["street_official"])
+    assert counts["open"] == 1

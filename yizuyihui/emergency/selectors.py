@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from yizuyihui.accounts.scope import paths_q, user_scope
-from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case, Mode
+from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case
 from yizuyihui.emergency.models import (
     REACHED,
     CommandLevel,
@@ -332,9 +332,11 @@ def need_kind_of(text: str) -> str:
 
 def needs(*, emergency: Emergency, user, state: str = "open", limit: int = 200):
     """The needs board: matters filed in the scope since the switch (urgent mode), most pressing first."""
-    qs = Case.objects.filter(unit__node__path__startswith=emergency.node.path, filed_at__gte=emergency.started_at,
-                             mode=Mode.URGENT).filter(paths_q(user_scope(user).paths, "unit__node")
-                                                      if not user_scope(user).everything else Q())
+    # Filed in the scope since the switch (urgent mode then): after the switch back the window still
+    # finds them though the open ones are calm again.
+    qs = Case.objects.filter(unit__node__path__startswith=emergency.node.path, filed_at__gte=emergency.started_at
+                             ).filter(paths_q(user_scope(user).paths, "unit__node")
+                                      if not user_scope(user).everything else Q())
     if emergency.ended_at:
         qs = qs.filter(filed_at__lte=emergency.ended_at)
     counts = qs.aggregate(open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),

@@ -479,7 +479,7 @@ def daily_reports_roll_up(*, emergency: Emergency, day: dt.date | None = None, n
             f["reached"] += r["reached"]
     end_of_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     cutoff = min(now, end_of_day)
-    matters = Case.objects.filter(unit__node__path__startswith=root.path, mode=Mode.URGENT,
+    matters = Case.objects.filter(unit__node__path__startswith=root.path,
                                   filed_at__gte=emergency.started_at, filed_at__lt=cutoff)
     for r in matters.values("unit_id").annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)), met=Count("pk", filter=Q(status__in=DONE_STATUSES)),
