@@ -193,10 +193,13 @@ class EmergencyTask(models.Model):
         verbose_name = _("emergency task")
         verbose_name_plural = _("emergency tasks")
         constraints = [models.UniqueConstraint(fields=["emergency", "household", "kind"], name="task_once_per_household")]
-        indexes = [models.Index(fields=["emergency", "kind", "status"], name="task_coverage"),
-                   models.Index(fields=["emergency", "unit", "kind"], name="task_unit"),
+        # Coverage is counted in CoverageCount, so no (emergency, kind, status) index: each index is
+        # written ~350k times when a district's tasks are generated.
+        indexes = [models.Index(fields=["emergency", "unit", "kind"], name="task_unit"),
                    models.Index(fields=["emergency", "kind", "node"], name="task_place"),
-                   models.Index(fields=["assignee", "status"], name="task_assignee"),
+                   # Partial: tasks are generated unassigned, so the load writes nothing to it.
+                   models.Index(fields=["assignee", "status"], condition=models.Q(assignee__isnull=False),
+                                name="task_assignee"),
                    # Partial: only tasks done / with a need found are in them (deleting a user or a
                    # matter sets these to null without scanning every task).
                    models.Index(fields=["done_by"], condition=models.Q(done_by__isnull=False), name="task_done_by"),
