@@ -35,7 +35,11 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
 
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    from yizuyihui.places.cast import cast_features
+    from yizuyihui.places.services import boundaries_import
+
     cast = build_cast()
+    boundaries_import(features=cast_features(cast))
     shots = Path(os.environ.get("YZYH_SCREENSHOTS", "test-results"))
     shots.mkdir(exist_ok=True)
     page, url = browser_page, live_server.url
@@ -54,6 +58,10 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
     expect(page.get_by_test_id("coverage-door_check")).to_have_text("0%")
     page.screenshot(path=str(shots / "emergency-1-switched.png"), full_page=True)
     e = Emergency.objects.get()
+    page.get_by_test_id("coverage-map-link").click()
+    expect(page.get_by_test_id("coverage-map")).to_have_attribute("data-ready", "1")
+    expect(page.get_by_test_id("map-coverage")).to_have_text("0%")
+    page.screenshot(path=str(shots / "emergency-1b-map-before.png"), full_page=True)
     _logout(page)
 
     # 2. the unit leader proposes the grid worker for 幸福一网格
@@ -76,9 +84,12 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
     page.screenshot(path=str(shots / "emergency-2-roster.png"), full_page=True)
     _logout(page)
 
-    # 4. the grid worker goes door to door: one screen per household
+    # 4. the grid worker, confirmed as the grid's commander, finds the households assigned to them on
+    #    the home page and goes door to door: one screen per household
     _login(page, url, "grid_worker")
-    page.goto(f"{url}/emergency/{e.pk}/tasks/")
+    page.screenshot(path=str(shots / "emergency-3a-home-my-tasks.png"), full_page=True)
+    page.get_by_role("link", name="我的任务").first.click()
+    expect(page.get_by_test_id("assigned").first).to_be_visible()
     page.get_by_test_id("tasks").get_by_role("link").first.click()
     page.screenshot(path=str(shots / "emergency-3-task.png"), full_page=True)
     page.locator("input[name=result][value=need]").check()
@@ -92,7 +103,8 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
         page.get_by_test_id("task-submit").click()  # 已入户，情况正常 (the default) and on to the next
         done += 1
         expect(page.get_by_text("已记录")).to_be_visible()
-    page.goto(f"{url}/emergency/{e.pk}/")
+    page.get_by_role("link", name="平急转换").first.click()
+    page.get_by_role("link", name="幸福社区").first.click()
     expect(page.get_by_test_id("coverage-door_check")).to_have_text("100%")  # their grid, fully covered
     page.screenshot(path=str(shots / "emergency-4-grid-covered.png"), full_page=True)
     _logout(page)
@@ -101,6 +113,11 @@ def test_a_community_goes_to_emergency_mode_and_back_on_a_phone(live_server, bro
     _login(page, url, "street_official")
     page.goto(f"{url}/emergency/{e.pk}/")
     expect(page.get_by_test_id("coverage-door_check")).not_to_have_text("0%")
+    page.get_by_test_id("coverage-map-link").click()
+    expect(page.get_by_test_id("coverage-map")).to_have_attribute("data-ready", "1")
+    expect(page.get_by_test_id("map-coverage")).not_to_have_text("0%")
+    page.screenshot(path=str(shots / "emergency-4b-map-after.png"), full_page=True)
+    page.go_back()
     page.get_by_test_id("end").click()
     expect(page.get_by_test_id("review-pdf")).to_be_visible()
     page.screenshot(path=str(shots / "emergency-5-switched-back.png"), full_page=True)

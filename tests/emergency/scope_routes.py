@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from scope import OVER_UNIT_A, STAFF, Probe
+from scope import ALL, OVER_UNIT_A, STAFF, Probe
 
 # Street level and above over 幸福社区 switch it and switch back what the street switched on.
 LEADING_A = frozenset({"city_admin", "district_official", "street_official"})
@@ -43,6 +43,9 @@ ROUTES = {
     "emergency:detail": lambda c: [Probe(reverse("emergency:detail", args=[_emergency(c).pk]), OVER_UNIT_A)],
     "emergency:end": lambda c: [Probe(reverse("emergency:end", args=[_emergency(c).pk]), LEADING_A, method="post",
                                       data={"note": "解除"})],
+    "emergency:map": lambda c: [Probe(reverse("emergency:map", args=[_emergency(c).pk]), OVER_UNIT_A)],
+    "emergency:coverage_values": lambda c: [Probe(reverse("emergency:coverage_values", args=[_emergency(c).pk]),
+                                                  OVER_UNIT_A)],
     "emergency:roster": lambda c: [Probe(reverse("emergency:roster", args=[_emergency(c).pk]), OVER_UNIT_A)],
     "emergency:propose": lambda c: [Probe(reverse("emergency:propose", args=[_emergency(c).pk]), MEMBERS_A,
                                           method="post", data={"place": c.unit_a.node.pk,
@@ -61,6 +64,12 @@ ROUTES = {
     "emergency:report": lambda c: [Probe(reverse("emergency:report", args=[_emergency(c).pk]), OVER_UNIT_A)],
     "emergency:report_pdf": lambda c: [Probe(reverse("emergency:report_pdf", args=[_emergency(c).pk]), OVER_UNIT_A)],
     "emergency:report_xlsx": lambda c: [Probe(reverse("emergency:report_xlsx", args=[_emergency(c).pk]), OVER_UNIT_A)],
+    "api:emergency_list": lambda c: [Probe("/api/emergency/", ALL)],
+    "api:emergency_status": lambda c: [Probe(f"/api/emergency/{_emergency(c).pk}", OVER_UNIT_A)],
+    "api:emergency_my_tasks": lambda c: [Probe(f"/api/emergency/{_emergency(c).pk}/tasks", OVER_UNIT_A)],
+    "api:emergency_needs": lambda c: [Probe(f"/api/emergency/{_emergency(c).pk}/needs", OVER_UNIT_A)],
+    "api:emergency_task_result": lambda c: [Probe(f"/api/emergency/tasks/{_task(c).pk}/result", MEMBERS_A,
+                                                  method="post", json=True, data={"result": "ok", "submission": "m"})],
     "emergency:review_pdf": lambda c: [Probe(reverse("emergency:review_pdf", args=[_emergency(c, ended=True).pk]),
                                              OVER_UNIT_A)],
 }

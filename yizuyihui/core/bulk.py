@@ -84,3 +84,18 @@ def fast_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
             sets = ", ".join(f"{c} = %s" for c in columns)
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*r[1:], r[0]) for r in rows])
     return len(rows)
+
+
+def insert_select(model: type[models.Model], columns: dict, queryset: models.QuerySet) -> int:
+    """INSERT INTO model's table (columns) SELECT … from `queryset`, in one statement: no row passes
+    through Python. `columns` maps each target field name to an expression over the queryset's
+    model (`F("pk")`, `Value(…)`, an aggregate when the queryset is grouped with `.values(…)`).
+    Returns the number of rows inserted."""
+    aliases = {f"_ins{i}": expr for i, expr in enumerate(columns.values())}
+    select = queryset.order_by().annotate(**aliases).values_list(*aliases)
+    sql, params = select.query.sql_with_params()
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(model._meta.get_field(f).column) for f in columns)
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({cols}) {sql}", params)
+        return cursor.rowcount

@@ -1,29 +1,10 @@
-"""`yzyh simulate` and `yzyh bench emergency` (see core/plugins.py for how commands plug in)."""
+"""`yzyh simulate` (see core/plugins.py for how commands plug in; `yzyh bench emergency` is in bench/)."""
 
 from __future__ import annotations
 
 import json
 
 import click
-
-
-@click.command("emergency")
-@click.option("--residents", default=1_000_000, show_default=True, type=click.IntRange(10_000, 5_000_000))
-@click.option("--open-matters", default=20_000, show_default=True, help="open matters in the district to re-time")
-@click.option("--dashboard-requests", default=40, show_default=True)
-def bench_emergency(residents: int, open_matters: int, dashboard_requests: int) -> None:
-    """Switch a synthetic district (~1 M residents) into emergency mode, generate door-to-door tasks for all
-    its households, time the coverage dashboard and the switch back. Uses DATABASE_URL (PostgreSQL for the
-    figure the issue asks for); the district is built on the first run and reused."""
-    from yizuyihui.core.cli import setup_django
-
-    setup_django()
-    from yizuyihui.emergency.bench import run
-
-    out = run(residents=residents, open_matters=open_matters, dashboard_requests=dashboard_requests, echo=click.echo)
-    width = max(len(k) for k in out)
-    for k, v in out.items():
-        click.echo(f"{k:<{width}}  {v}")
 
 
 @click.command("simulate")
@@ -77,4 +58,3 @@ def simulate(days, surge_day, surge_factor, surge_days, seed, json_path, chart_p
 
 
 commands = [simulate]
-bench_commands = [bench_emergency]

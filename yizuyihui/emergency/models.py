@@ -158,10 +158,15 @@ class NeedKind(models.TextChoices):
 class EmergencyTask(models.Model):
     """One household's task of one kind in one emergency. Generated in bulk (core/bulk.py)."""
 
-    emergency = models.ForeignKey(Emergency, on_delete=models.CASCADE, related_name="tasks")
+    # A district's ~350k rows are written by one INSERT … SELECT: every index and per-row foreign-key
+    # check counts. The emergency and household are copied from rows that exist in the same
+    # statement, so they carry no database constraint (Django's collector still cascades on delete);
+    # the emergency is the first column of the indexes below, so it needs no index of its own.
+    emergency = models.ForeignKey(Emergency, on_delete=models.CASCADE, related_name="tasks", db_constraint=False,
+                                  db_index=False)
     kind = models.CharField(_("task"), max_length=12, choices=TaskKind.choices)
     household = models.ForeignKey("people.Household", on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("household"))
+                                  verbose_name=_("household"), db_constraint=False)
     # Copies of the household's unit and node (a building when the tree has them: "not reached" is
     # listed per building), so coverage groups without a join. No database constraint: they are
     # copied from the household in the same statement, and a district's ~350k rows would otherwise
@@ -173,9 +178,14 @@ class EmergencyTask(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     photo = models.ImageField(_("photo"), upload_to="emergency/%Y/%m/", blank=True)
     need_kind = models.CharField(_("need"), max_length=10, choices=NeedKind.choices, blank=True)
-    need_case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    need_case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  db_index=False)
+    # Who goes: the confirmed building head of the household's building, else the grid's confirmed
+    # commander (services.tasks_assign, re-run when the roster changes). Empty while nobody is confirmed.
+    assignee = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("assigned to"), db_index=False)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+")
+                                related_name="+", db_index=False)
     done_at = models.DateTimeField(null=True, blank=True)
     submission = models.CharField(max_length=40, blank=True)
 
@@ -183,9 +193,36 @@ class EmergencyTask(models.Model):
         verbose_name = _("emergency task")
         verbose_name_plural = _("emergency tasks")
         constraints = [models.UniqueConstraint(fields=["emergency", "household", "kind"], name="task_once_per_household")]
-        indexes = [models.Index(fields=["emergency", "kind", "status"], name="task_coverage"),
-                   models.Index(fields=["emergency", "unit", "kind"], name="task_unit"),
-                   models.Index(fields=["emergency", "kind", "node"], name="task_place")]
+        # Coverage is counted in CoverageCount, so no (emergency, kind, status) index: each index is
+        # written ~350k times when a district's tasks are generated.
+        indexes = [models.Index(fields=["emergency", "unit", "kind"], name="task_unit"),
+                   models.Index(fields=["emergency", "kind", "node"], name="task_place"),
+                   # Partial: tasks are generated unassigned, so the load writes nothing to it.
+                   models.Index(fields=["assignee", "status"], condition=models.Q(assignee__isnull=False),
+                                name="task_assignee"),
+                   # Partial: only tasks done / with a need found are in them (deleting a user or a
+                   # matter sets these to null without scanning every task).
+                   models.Index(fields=["done_by"], condition=models.Q(done_by__isnull=False), name="task_done_by"),
+                   models.Index(fields=["need_case"], condition=models.Q(need_case__isnull=False),
+                                name="task_need_case")]
+
+
+class CoverageCount(models.Model):
+    """Coverage kept per place (building, or the grid where the tree has no buildings) and task kind:
+    set at generation (one INSERT … SELECT … GROUP BY) and moved by each task result in the same
+    transaction, so the dashboard sums a few thousand rows instead of counting ~350k tasks."""
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=TaskKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    node = models.ForeignKey(OrgNode, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    total = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["emergency", "kind", "node"], name="coverage_count_once")]
+        indexes = [models.Index(fields=["emergency", "unit"], name="coverage_count_unit")]
 
 
 class DailyReport(models.Model):

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case, Mode
+from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case
 from yizuyihui.emergency.models import (
     REACHED,
     CommandPost,
@@ -67,8 +67,9 @@ def review_build(*, emergency: Emergency, now=None) -> dict:
             i += 1
         curve.append([day.isoformat(), reached, round(reached / door_total, 4) if door_total else None])
         day += dt.timedelta(days=1)
-    # Needs: urgent-mode matters filed in the scope during the emergency.
-    needs = list(Case.objects.filter(unit__node__path__startswith=emergency.node.path, mode=Mode.URGENT,
+    # Needs: matters filed in the scope during the emergency (urgent then; by now the switch back may
+    # have re-timed the open ones to calm mode, so the window decides, not the mode).
+    needs = list(Case.objects.filter(unit__node__path__startswith=emergency.node.path,
                                      filed_at__gte=start, filed_at__lte=end)
                  .values_list("title", "status", "filed_at", "responded_at", "resolved_at", "was_overdue"))
     response = [h for _t, _s, f, r, _x, _o in needs if (h := _hours(f, r)) is not None]

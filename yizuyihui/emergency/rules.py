@@ -5,8 +5,9 @@
 - Switching back: a leading post at the level that switched it on (`authority`) or above.
 - Proposing command people: the unit's own Party group and members (those who know the place).
 - Confirming them: the community (village) Party branch or a level above.
-- A task result: a confirmed commander whose place covers the household, or a member of the
-  unit (grid worker, unit leader, …) or a leading level over it. Nobody else.
+- A task result: the person it is assigned to (through the roster), a confirmed commander whose
+  place covers the household, or a member of the unit (grid worker, unit leader, …) or a leading
+  level over it. Nobody else.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ def _commands(user, node) -> bool:
 def can_do_task(user, task):
     if task is None:
         return False
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is not None and task.assignee_id == person_id and task.emergency.is_active:
+        return True
     return has_role_over(user, task.node, MEMBER_ROLES | BRANCH_ROLES) or _commands(user, task.node)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from yizuyihui.accounts.scope import paths_q, user_scope
-from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case, Mode
+from yizuyihui.cases.models import DONE_STATUSES, OPEN_STATUSES, Case
 from yizuyihui.emergency.models import (
     REACHED,
     CommandLevel,
@@ -114,30 +114,25 @@ def _under(emergency: Emergency, node: OrgNode | None) -> OrgNode:
 
 def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str, Coverage]:
     """Households reached / tasks of each kind under `node` (default: the whole scope), with one row
-    per child node of `node`. One grouped query: by unit above the units (a district's ~1,200 units,
-    mapped to child nodes by their paths), by place (building) at a unit or below."""
-    from yizuyihui.org.models import UNIT_LEVELS, Unit
+    per child node of `node`. From the per-place counts (`CoverageCount`, kept by the services): one
+    query that sums a few thousand rows grouped by the child's path prefix (the unit's path above
+    the units, the place's at a unit or below) and returns a row per child and kind."""
+    from django.db.models import Sum
+    from django.db.models.functions import Substr
+
+    from yizuyihui.emergency.models import CoverageCount
+    from yizuyihui.org.models import UNIT_LEVELS
 
     node = _under(emergency, node)
-    base = EmergencyTask.objects.filter(emergency=emergency)
     below_units = node.level in UNIT_LEVELS or node.level == Level.BUILDING
-    if below_units:
-        base = base.filter(node__path__startswith=node.path)
-        key = "node_id"
-    else:
-        key = "unit_id"
-        if node.pk != emergency.node_id:
-            base = base.filter(unit__node__path__startswith=node.path)
-    grouped = list(base.values(key, "kind").annotate(
-        total=Count("pk"), reached=Count("pk", filter=Q(result__in=REACHED)),
-        done=Count("pk", filter=Q(status=TaskStatus.DONE))).order_by())
-    ids = {r[key] for r in grouped}
-    if below_units:
-        paths = dict(OrgNode.objects.filter(pk__in=ids).values_list("pk", "path"))
-    else:
-        paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "node__path"))
-    children = list(node.get_children()) if node.numchild else []
+    path_field = "node__path" if below_units else "unit__node__path"
+    base = CoverageCount.objects.filter(emergency=emergency)
+    if node.pk != emergency.node_id or below_units:
+        base = base.filter(**{f"{path_field}__startswith": node.path})
     width = len(node.path) + node.steplen
+    grouped = list(base.annotate(prefix=Substr(path_field, 1, width)).values("prefix", "kind")
+                   .annotate(total=Sum("total"), reached=Sum("reached"), done=Sum("done")).order_by())
+    children = list(node.get_children()) if node.numchild else []
     out = {}
     for kind in TaskKind.values:
         cov = Coverage(kind=kind)
@@ -148,7 +143,7 @@ def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str,
             cov.total += r["total"]
             cov.reached += r["reached"]
             cov.done += r["done"]
-            row = rows.get(paths.get(r[key], "")[:width])
+            row = rows.get(r["prefix"])
             if row is not None:
                 row.total += r["total"]
                 row.reached += r["reached"]
@@ -156,6 +151,22 @@ def coverages(*, emergency: Emergency, node: OrgNode | None = None) -> dict[str,
         cov.rows = [r for r in rows.values() if r.total]
         out[kind] = cov
     return out
+
+
+def coverage_by_unit(*, emergency: Emergency, node: OrgNode | None = None,
+                     kind: str = TaskKind.DOOR_CHECK) -> dict[int, float]:
+    """Share of households reached per unit under `node` (the map's choropleth, keyed by unit id as
+    the places app's boundaries are). One grouped query over the kept counts."""
+    from django.db.models import Sum
+
+    from yizuyihui.emergency.models import CoverageCount
+
+    node = _under(emergency, node)
+    qs = CoverageCount.objects.filter(emergency=emergency, kind=kind)
+    if node.pk != emergency.node_id:
+        qs = qs.filter(unit__node__path__startswith=node.path)
+    rows = qs.values("unit_id").annotate(total=Sum("total"), reached=Sum("reached")).order_by()
+    return {r["unit_id"]: round(r["reached"] / r["total"], 4) for r in rows if r["total"]}
 
 
 def coverage(*, emergency: Emergency, kind: str = TaskKind.DOOR_CHECK, node: OrgNode | None = None) -> Coverage:
@@ -252,7 +263,9 @@ def candidates(*, unit) -> list[tuple]:
 
 # --- tasks ----------------------------------------------------------------------------------------
 def my_tasks(*, emergency: Emergency, user, kind: str | None = None, limit: int = 100):
-    """Open tasks the user may do: under the places they command, or the units they work in."""
+    """The user's open tasks: those assigned to them through the command roster (a building head's
+    building, a grid commander's grid), then the unassigned ones under the places they command or
+    the units they work in (nobody confirmed there yet). A task assigned to someone else is theirs."""
     from yizuyihui.accounts.roles import BRANCH_ROLES, MEMBER_ROLES
     from yizuyihui.accounts.scope import role_paths
 
@@ -261,11 +274,48 @@ def my_tasks(*, emergency: Emergency, user, kind: str | None = None, limit: int 
     if person_id is not None:
         paths.update(CommandPost.objects.filter(emergency=emergency, person_id=person_id, state=CommandState.CONFIRMED)
                      .values_list("node__path", flat=True))
-    qs = EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN).filter(
-        paths_q(tuple(sorted(paths)), "node"))
+    mine = Q(assignee_id=person_id) if person_id is not None else Q(pk__in=[])
+    unassigned = Q(assignee__isnull=True) & paths_q(tuple(sorted(paths)), "node") if paths else Q(pk__in=[])
+    qs = EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN).filter(mine | unassigned)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.select_related("household", "node").order_by("node__path", "household__address", "kind")[:limit]
+    return qs.select_related("household", "node", "assignee").order_by("node__path", "household__address", "kind")[:limit]
+
+
+def my_open_tasks(*, user) -> list[tuple[Emergency, int, EmergencyTask | None]]:
+    """For the phone's home page: per active emergency, the open tasks assigned to the user (count,
+    first one). One grouped query on the (assignee, status) index."""
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is None:
+        return []
+    counts = dict(EmergencyTask.objects.filter(assignee_id=person_id, status=TaskStatus.OPEN,
+                                               emergency__status=EmergencyStatus.ACTIVE)
+                  .values_list("emergency_id").annotate(n=Count("pk")).order_by())
+    if not counts:
+        return []
+    out = []
+    for e in Emergency.objects.filter(pk__in=counts).select_related("node").order_by("started_at"):
+        first = (EmergencyTask.objects.filter(emergency=e, assignee_id=person_id, status=TaskStatus.OPEN)
+                 .select_related("household").order_by("node__path", "household__address", "kind").first())
+        out.append((e, counts[e.pk], first))
+    return out
+
+
+def open_tasks_by_assignee(*, emergency: Emergency, person_ids) -> dict[int, int]:
+    if not person_ids:
+        return {}
+    return dict(EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN, assignee_id__in=person_ids)
+                .values_list("assignee_id").annotate(n=Count("pk")).order_by())
+
+
+def commands_in(*, emergency: Emergency, user) -> bool:
+    """A confirmed command post or an assigned task in this emergency (a "+" member or council member
+    without a staff post sees their own tasks)."""
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is None:
+        return False
+    return (CommandPost.objects.filter(emergency=emergency, person_id=person_id, state=CommandState.CONFIRMED).exists()
+            or EmergencyTask.objects.filter(emergency=emergency, assignee_id=person_id).exists())
 
 
 # --- needs ----------------------------------------------------------------------------------------
@@ -282,9 +332,11 @@ def need_kind_of(text: str) -> str:
 
 def needs(*, emergency: Emergency, user, state: str = "open", limit: int = 200):
     """The needs board: matters filed in the scope since the switch (urgent mode), most pressing first."""
-    qs = Case.objects.filter(unit__node__path__startswith=emergency.node.path, filed_at__gte=emergency.started_at,
-                             mode=Mode.URGENT).filter(paths_q(user_scope(user).paths, "unit__node")
-                                                      if not user_scope(user).everything else Q())
+    # Filed in the scope since the switch (urgent mode then): after the switch back the window still
+    # finds them though the open ones are calm again.
+    qs = Case.objects.filter(unit__node__path__startswith=emergency.node.path, filed_at__gte=emergency.started_at
+                             ).filter(paths_q(user_scope(user).paths, "unit__node")
+                                      if not user_scope(user).everything else Q())
     if emergency.ended_at:
         qs = qs.filter(filed_at__lte=emergency.ended_at)
     counts = qs.aggregate(open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),

@@ -11,6 +11,7 @@ the councils' agendas.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 from django.db import IntegrityError, connection, transaction
@@ -22,7 +23,7 @@ from yizuyihui.accounts.roles import MANAGER_ROLES, STAFF_ROLES
 from yizuyihui.accounts.scope import has_role_over, paths_q, role_paths
 from yizuyihui.cases import deadlines
 from yizuyihui.cases.models import OPEN_STATUSES, Case, CaseEvent, Channel, Mode, Origin, Urgency
-from yizuyihui.core.bulk import fast_insert
+from yizuyihui.core.bulk import fast_insert, fast_update, insert_select
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.emergency import rules as emergency_rules
 from yizuyihui.emergency.models import (
@@ -100,6 +101,8 @@ def matters_retime(*, paths: list[str], mode: str, now=None, actor=None, exclude
         rows = list(qs.select_for_update(of=("self",)).values_list(
             "pk", "status", "tier", "category_id", "urgency", "filed_at", "responded_at", "respond_due", "resolve_due"))
         updates, events, memo = [], [], {}
+        reason = _("Emergency mode") if mode == Mode.URGENT else _("Back to normal mode")
+        actor_id = getattr(actor, "pk", None)
         for pk, status, tier, category_id, urgency, filed_at, responded_at, respond_due, resolve_due in rows:
             key = (filed_at, category_id, tier, urgency)
             if key not in memo:
@@ -114,20 +117,17 @@ def matters_retime(*, paths: list[str], mode: str, now=None, actor=None, exclude
                 new_respond = max(respond_due or new_respond, new_respond)
             if responded_at is not None:
                 new_respond = respond_due
-            updates.append((mode, new_respond, new_resolve, pk, from_mode))
-            events.append(CaseEvent(
-                case_id=pk, action="retime", actor=actor, from_status=status, to_status=status, tier=tier, at=now,
-                public=False, reason=_("Emergency mode") if mode == Mode.URGENT else _("Back to normal mode"),
-                data={"mode": mode, "resolve_due": [resolve_due.isoformat() if resolve_due else None,
-                                                    new_resolve.isoformat() if new_resolve else None]}))
-        # One prepared UPDATE through the driver's executemany (psycopg pipelines it): Django's
-        # bulk_update builds a CASE per row and took seconds for a few thousand matters. The guard on
-        # mode keeps a concurrent second run from re-timing a row twice.
-        table = connection.ops.quote_name(Case._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET mode = %s, respond_due = %s, resolve_due = %s "
-                               f"WHERE id = %s AND mode = %s", updates)
-        CaseEvent.objects.bulk_create(events, batch_size=2000)
+            updates.append((pk, mode, new_respond, new_resolve))
+            events.append((pk, "retime", actor_id, status, status, tier, reason, now, False, json.dumps(
+                {"mode": mode, "resolve_due": [resolve_due.isoformat() if resolve_due else None,
+                                               new_resolve.isoformat() if new_resolve else None]})))
+        # Set-based writes (core/bulk.py): on PostgreSQL the new deadlines are COPY'd into a temporary
+        # table and applied by one UPDATE … FROM, and the events are COPY'd (20,000 matters of a
+        # district took ~40 s through bulk_create and executemany). The rows are locked above, so a
+        # concurrent second run waits and then finds them re-timed.
+        fast_update(Case, ("mode", "respond_due", "resolve_due"), updates)
+        fast_insert(CaseEvent, ("case_id", "action", "actor_id", "from_status", "to_status", "tier", "reason", "at",
+                                "public", "data"), events)
     return len(updates)
 
 
@@ -300,7 +300,10 @@ def command_decide(*, post: CommandPost, actor, confirm: bool = True, now=None) 
     if post.state == state:
         return post
     post.state, post.decided_by, post.decided_at = state, actor, now
-    post.save(update_fields=["state", "decided_by", "decided_at"])
+    with transaction.atomic():
+        post.save(update_fields=["state", "decided_by", "decided_at"])
+        if post.level != CommandLevel.COMMUNITY and post.unit_id is not None:
+            tasks_assign(emergency=post.emergency, unit_id=post.unit_id)
     return post
 
 
@@ -315,7 +318,11 @@ TASK_HOUSEHOLDS = {
 def tasks_generate(*, emergency: Emergency, actor, kind: str, now=None) -> int:
     """Tasks of `kind` for every household of the scope that has none yet (rerunning adds only
     households registered since). Households already tasked with the same kind by an enclosing
-    active emergency are left to it. One COPY on PostgreSQL (core/bulk.py)."""
+    active emergency are left to it. Set-based: one INSERT … SELECT from the households (no row
+    passes through Python; a district's ~350k tasks in a few seconds), then the coverage counts
+    and, when the roster has confirmed people, the assignees."""
+    from django.db.models import F, Value
+
     from yizuyihui.people.models import Household
 
     _require(actor, "emergency.manage", emergency)
@@ -331,11 +338,58 @@ def tasks_generate(*, emergency: Emergency, actor, kind: str, now=None) -> int:
     taken = EmergencyTask.objects.filter(emergency_id__in=[emergency.pk, *enclosing], kind=kind)
     if emergency.tasks.filter(kind=kind).exists() or enclosing:
         households = households.exclude(pk__in=taken.values("household_id"))
-    rows = list(households.values_list("pk", "unit_id", "node_id"))
-    fields = ("emergency_id", "kind", "household_id", "unit_id", "node_id", "status", "result", "note", "photo",
-              "need_kind", "submission")
-    return fast_insert(EmergencyTask, fields, ((emergency.pk, kind, h, u, n, "open", "", "", "", "", "")
-                                               for h, u, n in rows))
+    columns = {"emergency_id": Value(emergency.pk), "kind": Value(kind), "household_id": F("pk"),
+               "unit_id": F("unit_id"), "node_id": F("node_id"), "status": Value(TaskStatus.OPEN.value),
+               "result": Value(""), "note": Value(""), "photo": Value(""), "need_kind": Value(""),
+               "submission": Value("")}
+    with transaction.atomic():
+        created = insert_select(EmergencyTask, columns, households)
+        coverage_recount(emergency=emergency, kind=kind)
+        if created and CommandPost.objects.filter(emergency=emergency, state=CommandState.CONFIRMED).exists():
+            tasks_assign(emergency=emergency)
+    if created > 10_000 and connection.vendor == "postgresql":
+        # A district's load at once: fresh statistics before the dashboard and the phones read it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {EmergencyTask._meta.db_table}, emergency_coveragecount")
+    return created
+
+
+def coverage_recount(*, emergency: Emergency, kind: str | None = None) -> int:
+    """Coverage counts per place and kind, counted afresh from the tasks (one grouped INSERT … SELECT).
+    Run at generation; task results then move the counts one by one (`task_complete`)."""
+    from django.db.models import Count, F, Q, Value
+
+    from yizuyihui.emergency.models import CoverageCount
+
+    kinds = [kind] if kind else list(TaskKind.values)
+    with transaction.atomic():
+        CoverageCount.objects.filter(emergency=emergency, kind__in=kinds).delete()
+        grouped = (EmergencyTask.objects.filter(emergency=emergency, kind__in=kinds)
+                   .values("kind", "unit_id", "node_id"))
+        return insert_select(CoverageCount, {
+            "emergency_id": Value(emergency.pk), "kind": F("kind"), "unit_id": F("unit_id"), "node_id": F("node_id"),
+            "total": Count("pk"), "reached": Count("pk", filter=Q(result__in=REACHED)),
+            "done": Count("pk", filter=Q(status=TaskStatus.DONE))}, grouped)
+
+
+def tasks_assign(*, emergency: Emergency, unit_id: int | None = None) -> int:
+    """Assign the open tasks through the command roster: a confirmed building head takes the
+    households of their building; the grid's confirmed commander takes the rest of the grid (and a
+    building whose head is not confirmed). The first confirmed person of a place goes; nobody
+    confirmed leaves the task unassigned (the unit's members still see it). Two set-based UPDATEs
+    (limited to one unit when a roster change concerns only it). Returns the tasks now assigned."""
+    from django.db.models import OuterRef, Subquery
+
+    confirmed = CommandPost.objects.filter(emergency=emergency, state=CommandState.CONFIRMED).order_by("decided_at", "pk")
+    tasks = EmergencyTask.objects.filter(emergency=emergency, status=TaskStatus.OPEN)
+    if unit_id is not None:
+        tasks = tasks.filter(unit_id=unit_id)
+    with transaction.atomic():
+        tasks.update(assignee_id=Subquery(
+            confirmed.filter(level=CommandLevel.BUILDING, node_id=OuterRef("node_id")).values("person_id")[:1]))
+        tasks.filter(assignee__isnull=True).update(assignee_id=Subquery(
+            confirmed.filter(level=CommandLevel.GRID, node__unit=OuterRef("unit_id")).values("person_id")[:1]))
+        return tasks.filter(assignee__isnull=False).count()
 
 
 def task_complete(*, task: EmergencyTask, actor, result: str, note: str = "", photo=None, need_kind: str = "",
@@ -366,6 +420,7 @@ def task_complete(*, task: EmergencyTask, actor, result: str, note: str = "", ph
             return EmergencyTask.objects.get(pk=task.pk), False
         for k, v in fields.items():
             setattr(locked, k, v)
+        _count_result(locked, result)
         if photo:
             locked.photo.save(f"task-{locked.pk}-{photo.name}"[-90:], photo, save=False)
             EmergencyTask.objects.filter(pk=task.pk).update(photo=locked.photo.name)
@@ -380,6 +435,15 @@ def task_complete(*, task: EmergencyTask, actor, result: str, note: str = "", ph
             locked.need_case = case
             EmergencyTask.objects.filter(pk=task.pk).update(need_case=case)
     return locked, True
+
+
+def _count_result(task: EmergencyTask, result: str) -> None:
+    from django.db.models import F
+
+    from yizuyihui.emergency.models import CoverageCount
+
+    CoverageCount.objects.filter(emergency_id=task.emergency_id, kind=task.kind, node_id=task.node_id).update(
+        done=F("done") + 1, reached=F("reached") + (1 if result in REACHED else 0))
 
 
 # --- daily reports -----------------------------------------------------------------------------------
@@ -415,7 +479,7 @@ def daily_reports_roll_up(*, emergency: Emergency, day: dt.date | None = None, n
             f["reached"] += r["reached"]
     end_of_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     cutoff = min(now, end_of_day)
-    matters = Case.objects.filter(unit__node__path__startswith=root.path, mode=Mode.URGENT,
+    matters = Case.objects.filter(unit__node__path__startswith=root.path,
                                   filed_at__gte=emergency.started_at, filed_at__lt=cutoff)
     for r in matters.values("unit_id").annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)), met=Count("pk", filter=Q(status__in=DONE_STATUSES)),

@@ -131,6 +131,29 @@ def detail(request, pk: int):
 
 
 @login_required
+def coverage_map(request, pk: int):
+    """Coverage per unit on the places app's map (Leaflet choropleth over the unit boundaries)."""
+    emergency = _emergency_or_404(request.user, pk)
+    node = _node_param(request, emergency)
+    kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else TaskKind.DOOR_CHECK
+    cov = selectors.coverage(emergency=emergency, node=node, kind=kind)
+    return render(request, "emergency/map.html", {"e": emergency, "node": node, "kind": kind, "cov": cov,
+                                                   "kinds": TaskKind.choices, "label": TaskKind(kind).label})
+
+
+@login_required
+def coverage_values(request, pk: int):
+    """The map's values: {unit id: share reached} under ?node= for ?kind=."""
+    from django.http import JsonResponse
+
+    emergency = _emergency_or_404(request.user, pk)
+    node = _node_param(request, emergency)
+    kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else TaskKind.DOOR_CHECK
+    values = selectors.coverage_by_unit(emergency=emergency, node=node, kind=kind)
+    return JsonResponse({"kind": kind, "values": {str(k): v for k, v in values.items()}})
+
+
+@login_required
 @require_POST
 def end(request, pk: int):
     emergency = _emergency_or_404(request.user, pk)
@@ -155,6 +178,12 @@ def roster(request, pk: int):
     rows = list(selectors.flatten(tops))
     for _depth, rn in rows:
         rn.can_confirm = emergency.is_active and request.user.has_perm("emergency.confirm", rn.node)
+    # Who commands whom: the open tasks each confirmed person has been assigned.
+    assigned = selectors.open_tasks_by_assignee(
+        emergency=emergency, person_ids={p.person_id for _d, rn in rows for p in rn.confirmed})
+    for _depth, rn in rows:
+        for p in rn.confirmed:
+            p.open_tasks = assigned.get(p.person_id, 0)
     # Units the viewer may propose for (their own grid, or the units under a cadre's community).
     units = [u for u in Unit.objects.filter(node__path__startswith=node.path).select_related("node")
              .order_by("node__path")[:50] if request.user.has_perm("emergency.propose", u)]
@@ -218,12 +247,16 @@ def generate(request, pk: int):
 
 @login_required
 def tasks(request, pk: int):
-    """The grid worker's list on a phone: open tasks under the places they command."""
-    emergency = _emergency_or_404(request.user, pk)
+    """The list on a phone: the tasks assigned to the user, then the unassigned ones under the places
+    they command. A "+" member or council member in the command without a staff post sees theirs."""
+    emergency = get_object_or_404(Emergency.objects.select_related("node"), pk=pk)
+    can_view = request.user.has_perm("emergency.view", emergency)
+    if not (can_view or selectors.commands_in(emergency=emergency, user=request.user)):
+        raise PermissionDenied
     kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else None
     rows = selectors.my_tasks(emergency=emergency, user=request.user, kind=kind)
     return render(request, "emergency/tasks.html", {"e": emergency, "rows": rows, "kind": kind,
-                                                     "kinds": TaskKind.choices})
+                                                     "kinds": TaskKind.choices, "can_view": can_view})
 
 
 @login_required
