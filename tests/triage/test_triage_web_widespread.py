@@ -254,3 +254,16 @@ def test_the_job_stores_the_scopes_the_page_opens_on_in_the_database(cast, plant
     assert {cast.city.pk, cast.district.pk, cast.street.pk, cast.other_street.pk} <= set(scans)
     assert scans[cast.street.pk].clusters.count() == 3
     assert selectors.warm_hotspots() == 0  # nothing changed: nothing clustered again
+
+
+def test_a_community_reads_its_streets_stored_clusters_narrowed_to_its_matters(cast, planted, login, monkeypatch):
+    from yizuyihui.triage import similarity
+
+    selectors.warm_hotspots()
+    calls = []
+    monkeypatch.setattr(similarity, "cluster_hotspots", lambda items, **kw: calls.append(1) or [])
+    html = login("community_cadre").get(reverse("triage:widespread")).content.decode()
+    assert not calls  # nothing clustered on the request
+    for c in planted["parking"]:
+        shown = reverse("cases:detail", args=[c.pk]) in html
+        assert shown == (c.unit_id in (cast.unit_a.pk, cast.unit_b.pk))

@@ -254,10 +254,20 @@ def hotspots_scan(node: OrgNode, *, compute: bool = True) -> WidespreadScan | No
     return scan
 
 
+def ancestor_scan(node: OrgNode) -> WidespreadScan | None:
+    """The stored scan of the nearest scope above `node` the job keeps (a community's street): its
+    clusters, narrowed to the matters under `node`, are the community's problems."""
+    paths = [node.path[:i] for i in range(node.steplen, len(node.path), node.steplen)]
+    return (WidespreadScan.objects.filter(node__path__in=paths, node__level__in=WARMED_LEVELS)
+            .order_by("-node__depth").first())
+
+
 def cached_hotspots(node: OrgNode, *, top: int = HOTSPOT_TOP, compute: bool = True) -> list[dict] | None:
     """The stored clustering for `node` as plain dicts (see hotspots_scan); None if there is none
     and `compute` is off (home cards and the dashboard panel never cluster)."""
     scan = hotspots_scan(node, compute=compute)
+    if scan is None:  # a scope the job does not keep: its street's clusters (narrowed by problems_from)
+        scan = ancestor_scan(node)
     if scan is None:
         return None
     return [{"rank": c.rank, "label": c.label, "member_ids": c.member_ids, "size": c.size, "spread": c.spread,
@@ -272,7 +282,8 @@ def problems_from(user, node: OrgNode, clusters) -> list[Problem]:
                                            "score": c.score, "support": c.support, "first_time": c.first_time,
                                            "last_time": c.last_time} for c in clusters]
     ids = [pk for h in rows for pk in h["member_ids"]]
-    cases = {c.pk: c for c in _open_under(node).filter(pk__in=ids).select_related("unit", "category")}
+    # node: the escalate button's permission check reads each member's level (one query, not one per member).
+    cases = {c.pk: c for c in _open_under(node).filter(pk__in=ids).select_related("unit", "node", "category")}
     out = []
     for h in rows:
         members = [cases[pk] for pk in h["member_ids"] if pk in cases]
@@ -295,7 +306,10 @@ def widespread_problems(*, user, node: OrgNode, top: int = HOTSPOT_TOP, compute:
     raw = cached_hotspots(node, top=top, compute=compute)
     if raw is None:
         return None
-    return problems_from(user, node, raw)
+    problems = problems_from(user, node, raw)
+    for rank, p in enumerate(problems, start=1):
+        p.rank = rank
+    return problems
 
 
 def warm_hotspots() -> int:

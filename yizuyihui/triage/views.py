@@ -87,20 +87,31 @@ def widespread(request):
     community, for tier-3 handling."""
     node = _widespread_node(request)
     # The page reads the clusters the periodic job stored (triage.tasks, every 5 minutes), one page
-    # of them; only a small scope (a community, a village) is clustered on the request.
+    # of them; a scope the job does not keep (a community, a village) reads its street's clusters
+    # narrowed to its matters, and is clustered on the request only when there are none and it is small.
     scan = selectors.hotspots_scan(node, compute=False)
-    if scan is None or scan.open_matters <= selectors.COMPUTE_ON_REQUEST:
-        small = scan is not None or _open_count(node) <= selectors.COMPUTE_ON_REQUEST
-        scan = selectors.hotspots_scan(node) if small else None
-    page = Paginator(scan.clusters.all() if scan else WidespreadCluster.objects.none(),
-                     WIDESPREAD_PAGE).get_page(request.GET.get("page"))
-    problems = selectors.problems_from(request.user, node, page.object_list)
+    if scan is not None and scan.open_matters <= selectors.COMPUTE_ON_REQUEST:
+        scan = selectors.hotspots_scan(node)  # a small scope: made again when its matters changed
+    above = selectors.ancestor_scan(node) if scan is None else None
+    if scan is None and above is None and _open_count(node) <= selectors.COMPUTE_ON_REQUEST:
+        scan = selectors.hotspots_scan(node)
+    if above is not None:  # at most HOTSPOT_TOP clusters: narrowed, then paginated
+        narrowed = selectors.problems_from(request.user, node, above.clusters.all())
+        for rank, p in enumerate(narrowed, start=1):
+            p.rank = rank
+        page = Paginator(narrowed, WIDESPREAD_PAGE).get_page(request.GET.get("page"))
+        problems = list(page.object_list)
+    else:
+        page = Paginator(scan.clusters.all() if scan else WidespreadCluster.objects.none(),
+                         WIDESPREAD_PAGE).get_page(request.GET.get("page"))
+        problems = selectors.problems_from(request.user, node, page.object_list)
     for p in problems:  # only the shown problems: the permission check walks their members
         p.can_escalate = p.below_tier3 > 0 and all(request.user.has_perm("cases.manage_case", c)
                                                     for c in p.members if c.tier < 3)
         p.shown, p.more = p.members[:WIDESPREAD_MEMBERS], max(0, len(p.members) - WIDESPREAD_MEMBERS)
     return render(request, "triage/widespread.html", {
-        "node": node, "problems": problems, "page": page, "preparing": scan is None, "scan": scan,
+        "node": node, "problems": problems, "page": page, "preparing": scan is None and above is None,
+        "scan": scan or above,
         "choices": selectors.widespread_choices(request.user), "max_matters": selectors.HOTSPOT_MAX_MATTERS,
     })
 
