@@ -176,9 +176,6 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # 关闭 without a rating (未评价) only this many days after 反馈.
 YZYH_RATING_WAIT_DAYS = env_int("YZYH_RATING_WAIT_DAYS", 7, minimum=0)
-# Time a matter waits on the council's agenda does not count toward its deadline (the meeting's
-# resolution sets one when it dispatches).
-YZYH_AGENDA_PAUSES_CLOCK = env_bool("YZYH_AGENDA_PAUSES_CLOCK", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

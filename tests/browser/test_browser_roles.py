@@ -171,12 +171,24 @@ def test_a_unit_leader_dispatches_feeds_back_and_runs_a_meeting(cast, live_serve
     j.click(page.locator("a.card[href='/cases/']").first)
     j.click(page.get_by_test_id(f"row-{new.pk}").locator("a.btn"))
     dispatch = page.get_by_test_id("act-dispatch")
-    dispatch.get_by_test_id("handler-picker").locator("input[type=search]").fill("building")
-    expect(dispatch.locator("label.pick")).to_have_count(1)
-    dispatch.locator("label.pick input").first.check()
+    picker = dispatch.get_by_test_id("handler-picker")
+    picker.locator("input[type=search]").fill("building")
+    expect(picker.locator("label.pick")).to_have_count(1)
+    picker.locator("label.pick input").first.check()
+    # A second search keeps the first person ticked, as a chip above the new results.
+    picker.locator("input[type=search]").fill("grid")
+    chosen = picker.get_by_test_id("picker-chosen")
+    expect(chosen.locator("input:checked")).to_have_count(1)
+    expect(chosen).to_contain_text("building_head")
+    expect(picker.locator(".picker-group label.pick")).to_have_count(1)
+    picker.locator(".picker-group label.pick input").first.check()
     j.shot("dispatch")
     j.submit(dispatch)
     expect(page.get_by_test_id("status")).to_have_text("已派单")
+    from yizuyihui.cases.models import Assignment
+
+    assert set(Assignment.objects.filter(case=new).values_list("handler__username", flat=True)) == {
+        "building_head", "grid_worker"}
     # 反馈
     j.home()
     j.click(page.locator("a.card[href='/cases/#feedback']"))

@@ -13,8 +13,9 @@ from factories import file_matter
 
 from yizuyihui.cases import selectors
 from yizuyihui.cases import services as s
+from yizuyihui.cases.deadlines import calendar_reset_cache
 from yizuyihui.cases.lifecycle import available_steps
-from yizuyihui.cases.models import Case, CaseStatus, Rating
+from yizuyihui.cases.models import Case, CaseStatus, Category, DeadlinePolicy, Rating
 from yizuyihui.demo.cast import PERSONAS
 from yizuyihui.notifications.models import Notification
 
@@ -211,14 +212,46 @@ def test_time_on_the_councils_agenda_does_not_count_toward_the_deadline(cast, mo
     assert case.agenda_at is None
 
 
-@override_settings(YZYH_AGENDA_PAUSES_CLOCK=False)
 def test_the_policy_may_count_time_on_the_agenda(cast, monday):
+    DeadlinePolicy.objects.filter(category=None, urgency="normal").update(agenda_pauses_clock=False)
+    calendar_reset_cache()
     u = cast.users
     case = file_matter(cast)
     s.case_receive(case=case, actor=u["unit_leader"])
     s.case_deliberate(case=case, actor=u["unit_leader"], on_agenda=True)
     s.sweep_overdue(now=MONDAY + dt.timedelta(days=12))
     assert Case.objects.get(pk=case.pk).was_overdue
+
+
+def test_time_on_the_agenda_is_accounted_for_by_each_matters_policy(cast, monday):
+    """Two categories, two policies: 城乡建设's counts the agenda time, the generic row does not.
+    Both matters wait 12 days on the agenda; only the one under the counting policy is late
+    (a site-wide switch treats both alike)."""
+    counting = Category.objects.get(level=1, name="城乡建设")
+    other = Category.objects.filter(level=1).exclude(pk=counting.pk).first()
+    DeadlinePolicy.objects.create(category=counting, urgency="normal", respond_hours=24, resolve_working_days=5,
+                                  agenda_pauses_clock=False, auto_escalate=False)
+    calendar_reset_cache()
+    u = cast.users
+    late, waiting = file_matter(cast, category=counting), file_matter(cast, category=other)
+    for case in (late, waiting):
+        s.case_receive(case=case, actor=u["unit_leader"])
+        s.case_deliberate(case=case, actor=u["unit_leader"], on_agenda=True)
+    s.sweep_overdue(now=MONDAY + dt.timedelta(days=12))
+    assert Case.objects.get(pk=late.pk).was_overdue
+    assert not Case.objects.get(pk=waiting.pk).was_overdue
+    # Dispatching the waiting one moves its deadline by its time on the agenda; the other keeps its own.
+    due_before = Case.objects.get(pk=late.pk).resolve_due
+    for case in (late, waiting):
+        s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=u["unit_leader"], handlers=[u["grid_worker"]],
+                        now=MONDAY + dt.timedelta(days=12))
+    assert Case.objects.get(pk=late.pk).resolve_due == due_before
+    assert Case.objects.get(pk=waiting.pk).resolve_due > MONDAY + dt.timedelta(days=12)
+
+
+def test_the_seeded_urgent_policies_count_time_on_the_agenda(cast, monday):
+    assert set(DeadlinePolicy.objects.filter(category=None).values_list("urgency", "agenda_pauses_clock")) == {
+        ("urgent", False), ("normal", True), ("complex", True)}
 
 
 def test_the_inbox_card_names_the_step_the_matter_is_at(cast, login):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from yizuyihui.cases.models import Case, CaseEvent
 from yizuyihui.cases.services import case_escalate, case_file, case_return
 from yizuyihui.triage import selectors
-from yizuyihui.triage.models import CaseSupport
+from yizuyihui.triage.models import CaseSupport, WidespreadScan
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_district_sees_both_streets(cast, planted):
 def test_support_counts_and_closed_matters_leave(cast, planted):
     parking = planted["parking"]
     CaseSupport.objects.create(case=parking[0], person=cast.residents["resident"], created_at=timezone.now())
-    cache.clear()
+    WidespreadScan.objects.all().delete()  # support is counted when the matters are clustered
     top = selectors.widespread_problems(user=cast.users["street_official"], node=cast.street)[0]
     assert top.support == 1
     case_return(case=parking[1], actor=cast.users["street_official"], reason="重复")
@@ -224,19 +224,46 @@ def test_dashboard_panel_and_home_card(cast, planted, login):
 
 
 def test_the_page_is_paginated_and_never_clusters_a_big_scope_on_the_request(planted, cast, login, monkeypatch):
-    from yizuyihui.triage import views
+    from yizuyihui.triage import similarity, views
 
     client = login("street_official")
     monkeypatch.setattr(views, "WIDESPREAD_PAGE", 2)
     html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
     assert html.count('data-testid="problem"') == 2 and 'data-testid="pager"' in html
-    assert html.count('data-testid="problem"') == 2
     page2 = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}&page=2").content.decode()
     assert page2.count('data-testid="problem"') >= 1
-    cache.clear()
-    monkeypatch.setattr(views, "WIDESPREAD_COMPUTE_NOW", 0)  # a big scope with nothing precomputed yet
+    WidespreadScan.objects.all().delete()
+    monkeypatch.setattr(selectors, "COMPUTE_ON_REQUEST", 0)  # a big scope with nothing stored yet
+    calls = []
+    real = similarity.cluster_hotspots
+    monkeypatch.setattr(similarity, "cluster_hotspots", lambda items, **kw: calls.append(1) or real(items, **kw))
     html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
-    assert 'data-testid="preparing"' in html and 'data-testid="problem"' not in html
+    assert 'data-testid="preparing"' in html and 'data-testid="problem"' not in html and not calls
     selectors.warm_hotspots()  # the periodic job
+    n = len(calls)
+    _file(cast, cast.unit_a, "伊景园滨河苑捆绑卖车位，不买不交房")  # the matters change: the page keeps reading
     html = client.get(reverse("triage:widespread") + f"?node={cast.street.pk}").content.decode()
-    assert 'data-testid="problem"' in html
+    assert 'data-testid="problem"' in html and len(calls) == n
+
+
+def test_the_job_stores_the_scopes_the_page_opens_on_in_the_database(cast, planted):
+    """The job runs in the worker, the page in the web processes: the clusters are in a table that
+    both read (a per-process cache was never seen by the page without Redis)."""
+    assert selectors.warm_hotspots() >= 3  # the city, the district, the streets with matters
+    scans = {s.node_id: s for s in WidespreadScan.objects.all()}
+    assert {cast.city.pk, cast.district.pk, cast.street.pk, cast.other_street.pk} <= set(scans)
+    assert scans[cast.street.pk].clusters.count() == 3
+    assert selectors.warm_hotspots() == 0  # nothing changed: nothing clustered again
+
+
+def test_a_community_reads_its_streets_stored_clusters_narrowed_to_its_matters(cast, planted, login, monkeypatch):
+    from yizuyihui.triage import similarity
+
+    selectors.warm_hotspots()
+    calls = []
+    monkeypatch.setattr(similarity, "cluster_hotspots", lambda items, **kw: calls.append(1) or [])
+    html = login("community_cadre").get(reverse("triage:widespread")).content.decode()
+    assert not calls  # nothing clustered on the request
+    for c in planted["parking"]:
+        shown = reverse("cases:detail", args=[c.pk]) in html
+        assert shown == (c.unit_id in (cast.unit_a.pk, cast.unit_b.pk))

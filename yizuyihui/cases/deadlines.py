@@ -169,17 +169,21 @@ DEFAULT_POLICIES = [
 ]
 
 
-def policy_seed() -> int:
-    from yizuyihui.cases.models import DeadlinePolicy, Mode
-
+def policy_seed(*, model=None) -> int:
+    """The default rows (idempotent). `model` is the migration's historical model: the seeding
+    migration runs before later columns exist, so only the fields that model has are set."""
+    if model is None:
+        from yizuyihui.cases.models import DeadlinePolicy as model
+    has = {f.name for f in model._meta.get_fields()}
     created = 0
     for urgency, respond, resolve_h, resolve_d, working in DEFAULT_POLICIES:
-        for mode, factor in ((Mode.CALM, 1), (Mode.URGENT, 0.5)):
-            _obj, was_created = DeadlinePolicy.objects.get_or_create(
-                category=None, tier=None, urgency=urgency, mode=mode,
-                defaults={"respond_hours": respond * factor, "resolve_hours": resolve_h * factor,
-                          "resolve_working_days": resolve_d * factor, "working_time": working},
-            )
+        for mode, factor in (("calm", 1), ("urgent", 0.5)):
+            defaults = {"respond_hours": respond * factor, "resolve_hours": resolve_h * factor,
+                        "resolve_working_days": resolve_d * factor, "working_time": working}
+            if "agenda_pauses_clock" in has:
+                defaults["agenda_pauses_clock"] = urgency != "urgent"
+            _obj, was_created = model.objects.get_or_create(
+                category=None, tier=None, urgency=urgency, mode=mode, defaults=defaults)
             created += was_created
     return created
 
@@ -244,12 +248,21 @@ def auto_escalates(*, case) -> bool:
     return True if policy is None else policy.auto_escalate
 
 
-def agenda_pauses_clock(*, case=None) -> bool:
-    """The policy for time on the council's agenda (议单 → meeting): by default it does not count
-    toward the deadline, because the meeting's resolution sets the deadline when it dispatches
-    (YZYH_AGENDA_PAUSES_CLOCK=0 makes it count). Urgent matters never wait for a meeting."""
-    from django.conf import settings
+def agenda_pauses_clock(*, case) -> bool:
+    """Whether time on the council's agenda (议单 → meeting) counts toward this matter's deadline
+    is its deadline policy's (`DeadlinePolicy.agenda_pauses_clock`): by default it does not count,
+    because the meeting's resolution sets the deadline when it dispatches; the seeded urgent rows
+    count it. Without a policy table, urgent matters count it and others don't."""
+    policy = policy_for(category=case.category_id, tier=case.tier, urgency=case.urgency, mode=case.mode)
+    return case.urgency != "urgent" if policy is None else policy.agenda_pauses_clock
 
-    if case is not None and case.urgency == "urgent":
-        return False
-    return getattr(settings, "YZYH_AGENDA_PAUSES_CLOCK", True)
+
+def agenda_pausing_urgencies() -> set[str]:
+    """The urgencies whose every policy row (any category, tier, mode) pauses the clock on the
+    agenda: the sweep leaves those matters out in SQL and asks the policy for the rest."""
+    from yizuyihui.cases.models import Urgency
+
+    rows = _policy_rows()
+    return {u for u in Urgency.values
+            if all(p.agenda_pauses_clock for p in rows if p.urgency == u)
+            and (any(p.urgency == u for p in rows) or u != "urgent")}

@@ -115,6 +115,10 @@ class DeadlinePolicy(models.Model):
     # Urgent matters run on the wall clock; ordinary ones count only working days.
     working_time = models.BooleanField(_("count working days only"), default=True)
     auto_escalate = models.BooleanField(_("escalate automatically when overdue"), default=True)
+    # 议单 → meeting: while a matter waits on the council's agenda its clock stands still, because
+    # the meeting's resolution sets the deadline when it dispatches. The seeded urgent rows count
+    # the time (an urgent matter does not wait for a meeting).
+    agenda_pauses_clock = models.BooleanField(_("time on the council's agenda does not count"), default=True)
 
     class Meta:
         verbose_name = _("deadline policy")

@@ -153,10 +153,11 @@ def _suggested(case: Case, post) -> bool:
     return False
 
 
-def handler_choices(*, case: Case, q: str = "", limit: int = 200) -> list[dict]:
+def handler_choices(*, case: Case, q: str = "", limit: int = 200, users=None) -> list[dict]:
     """Staff who may be dispatched this matter (posts at the unit or the levels above it), as
     {user, name, post, group}: the person's name and post, grouped by handler type, the category's
-    default types first. `q` filters by name, login or department (search as you type)."""
+    default types first. `q` filters by name, login or department (search as you type); `users`
+    (user ids) keeps only those people (the picker's ticked ones, kept across searches)."""
     from yizuyihui.people.models import Post
 
     paths = case.unit.node.ancestor_paths()
@@ -165,6 +166,8 @@ def handler_choices(*, case: Case, q: str = "", limit: int = 200) -> list[dict]:
              .select_related("user__person", "node").order_by("role", "department", "user__username"))
     if q:
         posts = posts.filter(Q(user__person__name__icontains=q) | Q(user__username__icontains=q) | Q(department__icontains=q))
+    if users is not None:
+        posts = posts.filter(user_id__in=users)
     rows, seen = [], set()
     for post in posts[:limit * 2]:
         if post.user_id in seen:

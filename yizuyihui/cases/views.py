@@ -80,8 +80,14 @@ def handler_search(request, pk: int):
     case = _case_or_404(request.user, pk)
     if not request.user.has_perm(STEPS["dispatch"].perm, case):
         raise PermissionDenied
+    # The people ticked before this search stay ticked (chips above the results): the search
+    # sends them along (hx-include), and only people the matter may go to come back.
+    ticked = [int(v) for v in request.GET.getlist("handlers")[:50] if v.isdigit()]
+    chosen = selectors.handler_choices(case=case, users=ticked) if ticked else []
+    kept = {row["user"].pk for row in chosen}
+    found = selectors.handler_choices(case=case, q=request.GET.get("q", "").strip()[:50])
     return render(request, "cases/_handler_options.html",
-                  {"handlers": selectors.handler_choices(case=case, q=request.GET.get("q", "").strip()[:50])})
+                  {"chosen": chosen, "handlers": [row for row in found if row["user"].pk not in kept]})
 
 
 def _parse_date(value: str) -> dt.datetime | None:

@@ -38,3 +38,48 @@ class CaseSupport(models.Model):
 
     def __str__(self) -> str:
         return f"support {self.case_id}"
+
+
+class WidespreadScan(models.Model):
+    """The last clustering of the open matters under one node (民众普遍性问题), written by the
+    periodic job (or, for a small scope, by the page): the page reads it and never clusters a big
+    scope on the request. A table, not the cache: the job runs in the worker process, the page in
+    the web processes, and without Redis their caches are not shared."""
+
+    node = models.OneToOneField("org.OrgNode", on_delete=models.CASCADE, related_name="+", verbose_name=_("scope"))
+    computed_at = models.DateTimeField(_("worked out at"))
+    # The open matters at that time: how many, and a fingerprint (count, last id, last filing)
+    # that tells whether they changed since.
+    open_matters = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=80, default="")
+
+    class Meta:
+        verbose_name = _("widespread-problem scan")
+        verbose_name_plural = _("widespread-problem scans")
+
+    def __str__(self) -> str:
+        return f"scan {self.node_id}"
+
+
+class WidespreadCluster(models.Model):
+    """One candidate widespread problem of a scan, in rank order (the page reads a page of them)."""
+
+    scan = models.ForeignKey(WidespreadScan, on_delete=models.CASCADE, related_name="clusters")
+    rank = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200)
+    member_ids = models.JSONField(default=list)
+    size = models.PositiveIntegerField(default=0)
+    spread = models.PositiveIntegerField(default=0)
+    score = models.FloatField(default=0)
+    support = models.PositiveIntegerField(default=0)
+    first_time = models.DateTimeField(null=True, blank=True)
+    last_time = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate widespread problem")
+        verbose_name_plural = _("candidate widespread problems")
+        constraints = [models.UniqueConstraint(fields=["scan", "rank"], name="widespread_cluster_rank")]
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.label}"

@@ -12,13 +12,15 @@ import functools
 import logging
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from yizuyihui.accounts.roles import resident_unit
 from yizuyihui.accounts.scope import role_paths
 from yizuyihui.cases.models import OPEN_STATUSES, Case
 from yizuyihui.org.models import Level, OrgNode
+from yizuyihui.triage.models import WidespreadCluster, WidespreadScan
 from yizuyihui.triage.rules import WIDESPREAD_ROLES, may_view_widespread
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,10 @@ DUPLICATE_CANDIDATES = 300
 # seconds on the shared machine; the result is cached and warmed by a periodic task.
 HOTSPOT_MAX_MATTERS = 2000
 HOTSPOT_TOP = 20
-CACHE_SECONDS = 300
+# A scope with up to this many open matters is clustered on the page's request when its matters
+# changed (a second at most); bigger ones only by the periodic job (warm_hotspots).
+COMPUTE_ON_REQUEST = 300
+WARMED_LEVELS = [Level.CITY, Level.DISTRICT, Level.COUNTY, Level.STREET, Level.TOWNSHIP]
 # Scopes with fewer open matters than this are clustered together with a fixed background sample of
 # real messages, so that word weights (idf of the batch) mean something; see `_background`.
 BACKGROUND_BELOW = 1000
@@ -161,12 +166,11 @@ def _open_under(node: OrgNode):
     return Case.objects.filter(unit__node__path__startswith=node.path, status__in=OPEN_STATUSES)
 
 
-def _cache_key(node: OrgNode, top: int) -> str:
-    """Keyed by the node and a fingerprint of its open matters, so a new, closed or edited set
-    of matters is clustered afresh; the timeout bounds staleness of support counts."""
+def _fingerprint(node: OrgNode) -> tuple[int, str]:
+    """(open matters, fingerprint) under `node`: a new, closed or edited set of matters differs."""
     agg = _open_under(node).aggregate(n=Count("pk"), last=Max("pk"), filed=Max("filed_at"))
     filed = agg["filed"].timestamp() if agg["filed"] else 0
-    return f"triage:widespread:v1:{node.pk}:{node.path}:{top}:{agg['n']}:{agg['last'] or 0}:{filed:.0f}"
+    return agg["n"], f"{agg['n']}:{agg['last'] or 0}:{filed:.0f}"
 
 
 @functools.cache
@@ -219,16 +223,77 @@ def compute_hotspots(node: OrgNode, *, top: int = HOTSPOT_TOP) -> list[dict]:
     return out
 
 
+def hotspots_store(node: OrgNode, *, top: int = HOTSPOT_TOP, force: bool = False) -> WidespreadScan:
+    """Cluster the open matters under `node` and store the result (WidespreadScan and its
+    WidespreadClusters); unless `force`, a scan whose matters have not changed is kept as it is."""
+    n, fingerprint = _fingerprint(node)
+    scan = WidespreadScan.objects.filter(node=node).first()
+    if scan is not None and scan.fingerprint == fingerprint and not force:
+        return scan
+    found = compute_hotspots(node, top=top) if n >= 2 else []
+    with transaction.atomic():
+        scan, _created = WidespreadScan.objects.update_or_create(
+            node=node, defaults={"computed_at": timezone.now(), "open_matters": n, "fingerprint": fingerprint})
+        scan.clusters.all().delete()
+        WidespreadCluster.objects.bulk_create([
+            WidespreadCluster(scan=scan, rank=h["rank"], label=h["label"][:200], member_ids=h["member_ids"],
+                              size=h["size"], spread=h["spread"], score=h["score"], support=h["support"],
+                              first_time=h["first_time"], last_time=h["last_time"]) for h in found])
+    return scan
+
+
+def hotspots_scan(node: OrgNode, *, compute: bool = True) -> WidespreadScan | None:
+    """The stored scan of `node`. With `compute`, a missing scan is made and a small scope's scan
+    (up to COMPUTE_ON_REQUEST open matters when last counted) is checked against its matters and
+    made again when they changed; a big scope's is only read (the job keeps it fresh)."""
+    scan = WidespreadScan.objects.filter(node=node).first()
+    if not compute:
+        return scan
+    if scan is None or scan.open_matters <= COMPUTE_ON_REQUEST:
+        scan = hotspots_store(node)
+    return scan
+
+
+def ancestor_scan(node: OrgNode) -> WidespreadScan | None:
+    """The stored scan of the nearest scope above `node` the job keeps (a community's street): its
+    clusters, narrowed to the matters under `node`, are the community's problems."""
+    paths = [node.path[:i] for i in range(node.steplen, len(node.path), node.steplen)]
+    return (WidespreadScan.objects.filter(node__path__in=paths, node__level__in=WARMED_LEVELS)
+            .order_by("-node__depth").first())
+
+
 def cached_hotspots(node: OrgNode, *, top: int = HOTSPOT_TOP, compute: bool = True) -> list[dict] | None:
-    """The clustering for `node`, from the cache when the open matters have not changed (5 minutes).
-    With compute=False a miss returns None (for home cards, which must stay fast)."""
-    key = _cache_key(node, top)
-    found = cache.get(key)
-    if found is not None or not compute:
-        return found
-    found = compute_hotspots(node, top=top)
-    cache.set(key, found, CACHE_SECONDS)
-    return found
+    """The stored clustering for `node` as plain dicts (see hotspots_scan); None if there is none
+    and `compute` is off (home cards and the dashboard panel never cluster)."""
+    scan = hotspots_scan(node, compute=compute)
+    if scan is None:  # a scope the job does not keep: its street's clusters (narrowed by problems_from)
+        scan = ancestor_scan(node)
+    if scan is None:
+        return None
+    return [{"rank": c.rank, "label": c.label, "member_ids": c.member_ids, "size": c.size, "spread": c.spread,
+             "score": c.score, "support": c.support, "first_time": c.first_time, "last_time": c.last_time}
+            for c in scan.clusters.all()[:top]]
+
+
+def problems_from(user, node: OrgNode, clusters) -> list[Problem]:
+    """Problems from stored clusters (dicts or WidespreadCluster rows): members reloaded in one query,
+    only those still open under `node`; a cluster left with fewer than two members is dropped."""
+    rows = [c if isinstance(c, dict) else {"rank": c.rank, "label": c.label, "member_ids": c.member_ids,
+                                           "score": c.score, "support": c.support, "first_time": c.first_time,
+                                           "last_time": c.last_time} for c in clusters]
+    ids = [pk for h in rows for pk in h["member_ids"]]
+    # node: the escalate button's permission check reads each member's level (one query, not one per member).
+    cases = {c.pk: c for c in _open_under(node).filter(pk__in=ids).select_related("unit", "node", "category")}
+    out = []
+    for h in rows:
+        members = [cases[pk] for pk in h["member_ids"] if pk in cases]
+        if len(members) < 2:
+            continue
+        out.append(Problem(rank=h["rank"], label=h["label"], size=len(members),
+                           spread=len({c.unit_id for c in members}), score=h["score"], support=h["support"],
+                           first_time=h["first_time"], last_time=h["last_time"],
+                           member_ids=[c.pk for c in members], members=members))
+    return out
 
 
 def widespread_problems(*, user, node: OrgNode, top: int = HOTSPOT_TOP, compute: bool = True) -> list[Problem] | None:
@@ -241,29 +306,21 @@ def widespread_problems(*, user, node: OrgNode, top: int = HOTSPOT_TOP, compute:
     raw = cached_hotspots(node, top=top, compute=compute)
     if raw is None:
         return None
-    ids = [pk for h in raw for pk in h["member_ids"]]
-    cases = {c.pk: c for c in _open_under(node).filter(pk__in=ids).select_related("unit", "category")}
-    out = []
-    for h in raw:
-        members = [cases[pk] for pk in h["member_ids"] if pk in cases]
-        if len(members) < 2:
-            continue
-        out.append(Problem(rank=len(out) + 1, label=h["label"], size=len(members),
-                           spread=len({c.unit_id for c in members}), score=h["score"], support=h["support"],
-                           first_time=h["first_time"], last_time=h["last_time"],
-                           member_ids=[c.pk for c in members], members=members))
-    return out
+    problems = problems_from(user, node, raw)
+    for rank, p in enumerate(problems, start=1):
+        p.rank = rank
+    return problems
 
 
 def warm_hotspots() -> int:
-    """Compute the clustering of every street/township with open matters (periodic task)."""
+    """Cluster the open matters of every scope the page opens on (city, districts/counties,
+    streets/townships) whose matters changed since the last scan (periodic task); communities and
+    villages are small and made on their first visit."""
     warmed = 0
-    for node in OrgNode.objects.filter(level__in=[Level.STREET, Level.TOWNSHIP]).order_by("path"):
-        if _open_under(node).count() < 2:
-            continue
+    for node in OrgNode.objects.filter(level__in=WARMED_LEVELS).order_by("path"):
         try:
-            cached_hotspots(node)
-            warmed += 1
-        except Exception:  # one street's failure must not stop the others
+            before = WidespreadScan.objects.filter(node=node).values_list("fingerprint", flat=True).first()
+            warmed += hotspots_store(node).fingerprint != before
+        except Exception:  # one scope's failure must not stop the others
             log.exception("widespread problems for %s failed", node.pk)
     return warmed

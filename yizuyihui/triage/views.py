@@ -15,6 +15,7 @@ from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases.models import OPEN_STATUSES, Case
 from yizuyihui.org.models import OrgNode
 from yizuyihui.triage import selectors, services
+from yizuyihui.triage.models import WidespreadCluster
 from yizuyihui.triage.rules import may_view_widespread
 
 
@@ -78,7 +79,6 @@ def _widespread_node(request) -> OrgNode:
 
 WIDESPREAD_PAGE = 5  # problems per page
 WIDESPREAD_MEMBERS = 8  # matters listed per problem (all of them are escalated together)
-WIDESPREAD_COMPUTE_NOW = 300  # open matters below which a cache miss is clustered on the request
 
 
 @login_required
@@ -86,24 +86,40 @@ def widespread(request):
     """民众普遍性问题: similar open matters across units under a street/township, district or
     community, for tier-3 handling."""
     node = _widespread_node(request)
-    # The page reads the clustering the periodic job precomputed (triage.tasks, every 5 minutes);
-    # it computes on the request only for a small scope, so a first visit stays under a second.
-    problems = selectors.widespread_problems(user=request.user, node=node, compute=False)
-    preparing = False
-    if problems is None:
-        small = Case.objects.filter(unit__node__path__startswith=node.path, status__in=OPEN_STATUSES).count() \
-            <= WIDESPREAD_COMPUTE_NOW
-        problems = selectors.widespread_problems(user=request.user, node=node) if small else []
-        preparing = not small
-    page = Paginator(problems, WIDESPREAD_PAGE).get_page(request.GET.get("page"))
-    for p in page:  # only the shown problems: the permission check walks their members
+    # The page reads the clusters the periodic job stored (triage.tasks, every 5 minutes), one page
+    # of them; a scope the job does not keep (a community, a village) reads its street's clusters
+    # narrowed to its matters, and is clustered on the request only when there are none and it is small.
+    scan = selectors.hotspots_scan(node, compute=False)
+    if scan is not None and scan.open_matters <= selectors.COMPUTE_ON_REQUEST:
+        scan = selectors.hotspots_scan(node)  # a small scope: made again when its matters changed
+    above = selectors.ancestor_scan(node) if scan is None else None
+    if scan is None and above is None and _open_count(node) <= selectors.COMPUTE_ON_REQUEST:
+        scan = selectors.hotspots_scan(node)
+    if above is not None:  # at most HOTSPOT_TOP clusters: narrowed, then paginated
+        narrowed = selectors.problems_from(request.user, node, above.clusters.all())
+        for rank, p in enumerate(narrowed, start=1):
+            p.rank = rank
+        page = Paginator(narrowed, WIDESPREAD_PAGE).get_page(request.GET.get("page"))
+        problems = list(page.object_list)
+    else:
+        page = Paginator(scan.clusters.all() if scan else WidespreadCluster.objects.none(),
+                         WIDESPREAD_PAGE).get_page(request.GET.get("page"))
+        problems = selectors.problems_from(request.user, node, page.object_list)
+    for p in problems:  # only the shown problems: the permission check walks their members
         p.can_escalate = p.below_tier3 > 0 and all(request.user.has_perm("cases.manage_case", c)
                                                     for c in p.members if c.tier < 3)
         p.shown, p.more = p.members[:WIDESPREAD_MEMBERS], max(0, len(p.members) - WIDESPREAD_MEMBERS)
     return render(request, "triage/widespread.html", {
-        "node": node, "problems": page, "page": page, "preparing": preparing,
+        "node": node, "problems": problems, "page": page, "preparing": scan is None and above is None,
+        "scan": scan or above,
         "choices": selectors.widespread_choices(request.user), "max_matters": selectors.HOTSPOT_MAX_MATTERS,
     })
+
+
+def _open_count(node) -> int:
+    """Open matters under `node`, counted up to just past the on-request limit (never the whole city)."""
+    limit = selectors.COMPUTE_ON_REQUEST + 1
+    return Case.objects.filter(unit__node__path__startswith=node.path, status__in=OPEN_STATUSES)[:limit].count()
 
 
 @login_required

@@ -5,12 +5,12 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    # The services use the real models; the tables exist at this point of the migration plan.
+    # The services use the real models (the policy rows the historical one: later columns don't exist yet).
     from yizuyihui.cases import deadlines, services
 
     services.categories_load()
     deadlines.calendar_seed()
-    deadlines.policy_seed()
+    deadlines.policy_seed(model=apps.get_model("cases", "DeadlinePolicy"))
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +48,10 @@ def sweep_overdue(*, now=None) -> dict[str, int]:
             counts["respond_overdue"] += _sweep_respond_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now)
         kind = f"overdue_resolve_t{tier}"
         late = Case.objects.filter(status__in=late_statuses, tier=tier, resolve_due__lt=now).exclude(supervised_q(Case, kind))
-        if deadlines.agenda_pauses_clock():  # the policy's pause, in SQL (urgent matters never wait)
-            late = late.exclude(~Q(urgency="urgent"), status=CaseStatus.DELIBERATING, agenda_at__isnull=False)
+        # The policies' pause on the agenda: in SQL for the urgencies whose every policy pauses,
+        # matter by matter (below, in the batch) for the others.
+        late = late.exclude(status=CaseStatus.DELIBERATING, agenda_at__isnull=False,
+                            urgency__in=deadlines.agenda_pausing_urgencies())
         ids = list(late.order_by("pk").values_list("pk", flat=True))
         for i in range(0, len(ids), SWEEP_BATCH):
             late, escalated = _sweep_resolve_batch(ids[i:i + SWEEP_BATCH], tier=tier, kind=kind, ct=ct, now=now,
