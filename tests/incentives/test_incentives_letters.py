@@ -85,19 +85,19 @@ def test_a_quarter_not_yet_ended_is_refused(cast, recorded):
 
 
 def test_the_cadre_issues_from_the_page_and_downloads_the_letter(cast, recorded, client):
-    client.force_login(cast.users["community_cadre"])
     with time_machine.travel(ISSUE_AT, tick=False):
+        client.force_login(cast.users["community_cadre"])
         page = client.get(reverse("incentives:letters"))
-        assert page.status_code == 200
+        assert page.status_code == 200 and "王建国" in page.content.decode()  # due
         response = client.post(reverse("incentives:letters_issue"), {"node": cast.community.pk, "quarter": "2026Q3"})
-    assert response.status_code == 302
-    letter = ThankYouLetter.objects.get()
-    register = client.get(reverse("incentives:letters")).content.decode()
-    assert "王建国" in register and "东区住建局" in register
-    pdf = client.get(reverse("incentives:letter_pdf", args=[letter.pk]))
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    client.force_login(cast.users["outsider"])
-    assert client.get(reverse("incentives:letter_pdf", args=[letter.pk])).status_code == 403
+        assert response.status_code == 302
+        letter = ThankYouLetter.objects.get()
+        register = client.get(response["Location"]).content.decode()
+        assert "王建国" in register and "东区住建局" in register and letter.number in register
+        pdf = client.get(reverse("incentives:letter_pdf", args=[letter.pk]))
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        client.force_login(cast.users["outsider"])
+        assert client.get(reverse("incentives:letter_pdf", args=[letter.pk])).status_code == 403
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
