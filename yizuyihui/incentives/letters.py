@@ -120,7 +120,8 @@ def letters_issue(*, actor, node: OrgNode, quarter: str, now=None) -> list[Thank
         # One batch per issuer at a time: the numbers run on, and a double click waits and finds
         # every letter already issued.
         OrgNode.objects.select_for_update().filter(pk=node.pk).first()
-        due, _no_employer = letters_due(node=node, period=period)
+        with translation.override("zh-hans"):  # the lines are kept as sent: a Chinese letter
+            due, _no_employer = letters_due(node=node, period=period)
         year = period.key[:4]
         seq = ThankYouLetter.objects.filter(node=node, quarter__startswith=year).count()
         made = []

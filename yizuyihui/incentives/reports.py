@@ -93,7 +93,9 @@ def report_build(*, node, period: Period) -> list[Group]:
     for pid in ids:
         reg = regs.get(pid)
         employer = (reg.employer.strip() if reg and reg.employer.strip() else employer_of.get(pid)) or NO_EMPLOYER
-        subject = Subject(person=persons[pid], sent_down=pid in seated or (reg is not None and reg.kind in SENT_DOWN_KINDS),
+        # The registration says who they are; a seat as "official sent down" only for the unregistered.
+        sent_down = reg.kind in SENT_DOWN_KINDS if reg is not None else pid in seated
+        subject = Subject(person=persons[pid], sent_down=sent_down,
                           registration=reg, employer=employer, record=recs.get(pid) or Record(pid),
                           assessment=assessed.get(pid))
         groups.setdefault(employer, Group(employer)).subjects.append(subject)
