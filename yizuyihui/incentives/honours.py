@@ -113,7 +113,7 @@ def _period_for(title: HonourTitle, key: str) -> Period:
     except PeriodError as exc:
         raise HonourError(str(exc)) from exc
     if period.is_quarter != (title.period == HonourPeriod.QUARTER):
-        raise HonourError(_("%(title)s is awarded per %(period)s") % {"title": title.name,
+        raise HonourError(_("%(title)s is awarded %(period)s") % {"title": title.name,
                                                                      "period": title.get_period_display()})
     if period.first > timezone.localdate():
         raise HonourError(_("That period has not begun"))

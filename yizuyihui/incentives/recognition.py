@@ -29,8 +29,8 @@ HOUSEHOLD_MEASURES = frozenset({HonourMeasure.HOUSEHOLD_POINTS})
 
 
 class HonourPeriod(models.TextChoices):
-    QUARTER = "quarter", _("Quarter")
-    YEAR = "year", _("Year")
+    QUARTER = "quarter", _("Each quarter")
+    YEAR = "year", _("Each year")
 
 
 class HonourTitle(models.Model):
@@ -60,8 +60,8 @@ class HonourTitle(models.Model):
 
 class HonourStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+    CONFIRMED = "confirmed", _("Awarded")
+    REJECTED = "rejected", _("Not awarded")
 
 
 class Honour(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.core.pdf import html_to_pdf
@@ -139,8 +140,8 @@ def report_pdf(*, node, period: Period) -> bytes:
     return html_to_pdf(html)
 
 
-COLUMNS = ("Name", "Category", "Registered at", "Registered on", "Hours", "Matters", "Meetings",
-           "Households paired", "Other activities", "Grade", "Community's assessment")
+COLUMNS = (N_("Name"), N_("Category"), N_("Registered at"), N_("Registered on"), N_("Hours"), N_("Matters"),
+           N_("Meetings"), N_("Households paired"), N_("Other activities"), N_("Grade"), N_("Community's assessment"))
 
 
 def report_xlsx(*, node, period: Period) -> bytes:
@@ -150,10 +151,11 @@ def report_xlsx(*, node, period: Period) -> bytes:
 
     with translation.override("zh-hans"):
         ctx = _context(node, period)
+        heading = _("Report on officials sent down and registered Party members")
         wb = Workbook()
         summary = wb.active
-        summary.title = _("Summary")
-        summary.append([f"{ctx['issuer']} {period.label} {_('Report on officials sent down and registered Party members')}"])
+        summary.title = _("Summary by employer")[:31]
+        summary.append([f"{ctx['issuer']} {period.label} {heading}"])
         summary.append([_("Employer"), _("People"), _("Hours"), _("Matters"), _("Meetings"), _("Households paired")])
         used = {summary.title}
         for g in ctx["groups"]:
@@ -164,7 +166,7 @@ def report_xlsx(*, node, period: Period) -> bytes:
                 name = f"{name[:26]}{len(used)}"
             used.add(name)
             ws = wb.create_sheet(name)
-            ws.append([f"{g.employer}：{ctx['issuer']} {period.label} {_('Report on officials sent down and registered Party members')}"])
+            ws.append([f"{g.employer}：{ctx['issuer']} {period.label} {heading}"])
             ws.append([_(c) for c in COLUMNS])
             for s in g.subjects:
                 reg = s.registration
