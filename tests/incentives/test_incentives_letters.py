@@ -110,5 +110,5 @@ def test_the_letter_pdf_embeds_a_simplified_chinese_font_and_carries_the_record(
     assert cjk and all("CJKSC" in line.split()[0].replace("-", "").upper() for line in cjk), fonts
     assert all(" yes " in f" {line} " for line in cjk)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for expected in ("感谢信", "东区住建局", "王建国", "幸福社区居民委员会", "二〇二六年十月八日", "盖章", "调研加装电梯意愿"):
+    for expected in ("感谢信", "东区住建局", "王建国", "幸福社区居民委员会", "二〇二六年十月八日", "盖章处", "调研加装电梯意愿"):
         assert expected in text.replace(" ", ""), expected
