@@ -51,9 +51,10 @@ def _registered(c):
 
 
 def _honour(c):
-    from yizuyihui.incentives.models import Honour, HonourTitle
+    from yizuyihui.incentives.honours import honour_titles_default
+    from yizuyihui.incentives.models import Honour
 
-    title = HonourTitle.objects.get(name="优秀议事会成员")
+    title = honour_titles_default()[2]  # 优秀议事会成员
     return Honour.objects.create(title=title, period=str(timezone.localdate().year), unit=c.unit_a,
                                  person=c.residents["council_member"], value=3, rank=1, proposed_at=timezone.now())
 

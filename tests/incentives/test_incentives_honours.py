@@ -48,6 +48,7 @@ def year(cast):
     volunteer hours: resident 9 (5 + 4); council_member 6.
     council meetings attended (unit A): unit_leader 4, council_member 3, building_head 2 ("+" seats do not count).
     """
+    honours.honour_titles_default()
     r = cast.residents
     _points(r["grid_worker"], 40, at(5, 3))
     _points(r["grid_worker"], -30, at(6, 3), kind="redemption")

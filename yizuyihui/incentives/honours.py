@@ -210,6 +210,23 @@ def honour_title_save(*, actor, pk=None, name: str, measure: str, period: str, m
     return HonourTitle.objects.create(**values)
 
 
+# The city's titles as shipped (a data migration adds them too; tests and the demo call this, as
+# a transactional test's flush empties the table).
+DEFAULT_TITLES = [
+    # name, measure, period, at least, per unit
+    ("星级文明户", HonourMeasure.HOUSEHOLD_POINTS, HonourPeriod.YEAR, 30, 3),
+    ("优秀志愿者", HonourMeasure.VOLUNTEER_HOURS, HonourPeriod.YEAR, 8, 3),
+    ("优秀议事会成员", HonourMeasure.COUNCIL_MEETINGS, HonourPeriod.YEAR, 3, 2),
+    ("积分之星", HonourMeasure.POINTS, HonourPeriod.QUARTER, 10, 1),
+]
+
+
+def honour_titles_default() -> list[HonourTitle]:
+    return [HonourTitle.objects.get_or_create(name=name, defaults={"measure": measure, "period": period,
+                                                                   "minimum": minimum, "per_unit": per_unit})[0]
+            for name, measure, period, minimum, per_unit in DEFAULT_TITLES]
+
+
 # --- selectors -------------------------------------------------------------------------------------
 def household_names(household_ids) -> dict[int, str]:
     """The household's name: its head's (与户主关系 户主), else its first registered member's."""

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yizuyihui.incentives.periods import period_parse
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household, Person
 
@@ -37,7 +38,7 @@ class HonourTitle(models.Model):
     """A title the city awards per period (星级文明户, 优秀志愿者, 优秀议事会成员 …), as data: which
     measure proposes it, the least a candidate needs, and how many per unit."""
 
-    name = models.CharField(_("title"), max_length=50, unique=True)
+    name = models.CharField(_("title of honour"), max_length=50, unique=True)
     measure = models.CharField(_("measure"), max_length=20, choices=HonourMeasure.choices)
     period = models.CharField(_("period"), max_length=10, choices=HonourPeriod.choices, default=HonourPeriod.YEAR)
     minimum = models.DecimalField(_("at least"), max_digits=8, decimal_places=1, default=1)
@@ -80,7 +81,7 @@ class Honour(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason = models.CharField(_("reason not awarded"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("honour")
@@ -109,9 +110,13 @@ class ThankYouLetter(models.Model):
     employer = models.CharField(_("employer"), max_length=100)
     number = models.CharField(_("number"), max_length=40)
     lines = models.JSONField(default=list)
-    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=0)
+    hours = models.DecimalField(_("hours served"), max_digits=7, decimal_places=1, default=0)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     issued_at = models.DateTimeField(_("issued at"))
+
+    @property
+    def quarter_label(self) -> str:
+        return period_parse(self.quarter).label
 
     class Meta:
         verbose_name = _("thank-you letter")

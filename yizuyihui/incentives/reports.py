@@ -140,8 +140,8 @@ def report_pdf(*, node, period: Period) -> bytes:
     return html_to_pdf(html)
 
 
-COLUMNS = (N_("Name"), N_("Category"), N_("Registered at"), N_("Registered on"), N_("Hours"), N_("Matters"),
-           N_("Meetings"), N_("Households paired"), N_("Other activities"), N_("Grade"), N_("Community's assessment"))
+COLUMNS = (N_("Full name"), N_("Category"), N_("Registered at"), N_("Registered on"), N_("Hours served"), N_("Matters taken part in"),
+           N_("Meetings attended"), N_("Households paired"), N_("Other activities"), N_("Grade"), N_("Community's assessment"))
 
 
 def report_xlsx(*, node, period: Period) -> bytes:
@@ -156,7 +156,7 @@ def report_xlsx(*, node, period: Period) -> bytes:
         summary = wb.active
         summary.title = _("Summary by employer")[:31]
         summary.append([f"{ctx['issuer']} {period.label} {heading}"])
-        summary.append([_("Employer"), _("People"), _("Hours"), _("Matters"), _("Meetings"), _("Households paired")])
+        summary.append([_("Employer"), _("People"), _("Hours served"), _("Matters taken part in"), _("Meetings attended"), _("Households paired")])
         used = {summary.title}
         for g in ctx["groups"]:
             summary.append([g.employer, len(g.subjects), float(g.hours), sum(s.record.matters for s in g.subjects),

@@ -56,4 +56,8 @@ ZH_RECOGNITION = {
     "%(n)s letters issued": "已出具 %(n)s 封感谢信", "%(n)s candidates proposed": "已提名 %(n)s 名候选",
     "Report on officials sent down and registered Party members": "下沉干部和在职党员报到服务情况报告",
     "Confirmed": "已确认", "Rejected": "未通过", "Category": "类别", "Registered on": "报到日期", "Other activities": "其他服务", "Quarter": "季度", "Period": "期间",
+    "Full name": "姓名", "Title of honour": "称号", "Grid or natural village": "网格/自然村", "Hours served": "服务时长（小时）",
+    "Matters taken part in": "参与事项", "Meetings attended": "参加会议", "%(n)s hours": "%(n)s 小时",
+    "title of honour": "称号", "hours served": "服务时长（小时）", "issued": "出具", "Download PDF": "下载 PDF",
+    "reason not awarded": "未授予理由",
 }
