@@ -92,3 +92,9 @@ def default_letter_quarter(today: dt.date | None = None) -> Period:
     """Letters are issued after a quarter ends: the quarter before today's."""
     today = today or timezone.localdate()
     return quarter_of(quarter_of(today).first - dt.timedelta(days=1))
+
+
+def honour_periods(today: dt.date | None = None) -> list[Period]:
+    """For the honours chooser: this year and the last first (most titles are yearly), then quarters."""
+    today = today or timezone.localdate()
+    return [period_parse(str(today.year)), period_parse(str(today.year - 1))] + recent_quarters(5, today)

@@ -17,6 +17,7 @@ from yizuyihui.incentives import honours, letters, reports, rules
 from yizuyihui.incentives.periods import (
     PeriodError,
     default_letter_quarter,
+    honour_periods,
     period_parse,
     recent_periods,
     recent_quarters,
@@ -163,7 +164,7 @@ def honour_list(request):
         raise PermissionDenied
     node = _chosen_node(request, nodes, request.GET)
     return render(request, "incentives/honours.html", {
-        "nodes": nodes, "node": node, "periods": recent_periods(), "titles": HonourTitle.objects.filter(active=True),
+        "nodes": nodes, "node": node, "periods": honour_periods(), "titles": HonourTitle.objects.filter(active=True),
         "rows": honours.honours_under(node=node)})
 
 

@@ -60,4 +60,5 @@ ZH_RECOGNITION = {
     "Matters taken part in": "参与事项", "Meetings attended": "参加会议", "%(n)s hours": "%(n)s 小时",
     "title of honour": "称号", "hours served": "服务时长（小时）", "issued": "出具", "Download PDF": "下载 PDF",
     "reason not awarded": "未授予理由",
+    "rank %(r)s": "第%(r)s名",
 }
