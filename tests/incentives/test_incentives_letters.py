@@ -112,3 +112,33 @@ def test_the_letter_pdf_embeds_a_simplified_chinese_font_and_carries_the_record(
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("感谢信", "东区住建局", "王建国", "幸福社区居民委员会", "二〇二六年十月八日", "盖章处", "调研加装电梯意愿"):
         assert expected in text.replace(" ", ""), expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_cadres_issuing_the_quarter_at_once_make_one_letter_each_person(cast):
+    """The community cadre and the street official press 'issue' together (and the cadre twice):
+    the issuer's row lock serialises the batches, so each person has one letter, numbered once."""
+    import threading
+
+    from django.db import connection
+
+    build(cast)
+    barrier = threading.Barrier(3)
+    made = []
+
+    def go(who):
+        try:
+            barrier.wait()
+            made.append(len(letters.letters_issue(actor=cast.users[who], node=cast.community, quarter="2026Q3")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go, args=(w,)) for w in ("community_cadre", "street_official", "community_cadre")]
+    with time_machine.travel(ISSUE_AT, tick=False):  # once, for every thread (the clock is the process's)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(made) == [0, 0, 1]
+    assert list(ThankYouLetter.objects.values_list("number", flat=True)) == ["幸福社区感字〔2026〕001号"]
