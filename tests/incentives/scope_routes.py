@@ -48,3 +48,8 @@ ROUTES = {
               data={"node": c.community.pk, "name": "大米", "cost": "5", "stock": "3"}),
     ],
 }
+
+# Honours, thank-you letters and reports to the organisation department.
+from incentives.scope_routes_recognition import ROUTES as _RECOGNITION  # noqa: E402  (tests/ is on sys.path)
+
+ROUTES.update(_RECOGNITION)

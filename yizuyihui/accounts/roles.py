@@ -45,6 +45,11 @@ NEARBY_MANAGER_ROLES = MANAGER_ROLES - {Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN}
                                            PERSONAL_DATA_ROLES, RECEIVER_ROLES))
 
 
+# The community (or village) and the street (or township) over it: they confirm honours, issue
+# thank-you letters (感谢信) and report to the organisation department — not the levels above.
+COMMUNITY_STREET_ROLES = frozenset(str(r) for r in (Role.COMMUNITY_CADRE, Role.STREET_OFFICIAL))
+
+
 def is_staff(user) -> bool:
     """Any active post other than resident (or a superuser). Uses the same cached post list as
     the role checks, so filing (a role check plus this) reads the posts once."""

@@ -49,3 +49,12 @@ def mask_address(text: str, addresses: tuple[str, ...] = ()) -> str:
         if address and len(address) >= 4:
             text = text.replace(address, "（地址已隐去）")
     return _DOOR_RE.sub(lambda m: _MASK * 2 + m.group(1), text)
+
+
+# --- people named in public ------------------------------------------------------------------------
+def public_name(name: str, *, household: bool = False) -> str:
+    """How a person (or their household) is named on a public board — the honours board (光荣榜):
+    the name alone, which is the honour, and nothing that finds or reaches them (no phone, ID
+    number, address, door or household number). Numbers typed into a name field are masked."""
+    name = mask_text((name or "").strip())[:20]
+    return f"{name}家" if household and name else name

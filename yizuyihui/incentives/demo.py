@@ -7,7 +7,7 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from yizuyihui.incentives import services
+from yizuyihui.incentives import demo_recognition, services
 from yizuyihui.incentives.models import PointAccount, PointEntry, PointRule, Redemption, Reward
 from yizuyihui.org.models import Level, OrgNode
 from yizuyihui.people.models import Role
@@ -44,10 +44,11 @@ def generate(*, seed: int, progress) -> dict[str, int]:
             continue
         for name, cost, stock in rng.sample(REWARDS, 3):
             services.reward_create(actor=admin, node=node, name=name, cost=cost, stock=stock)
+    demo_recognition.generate(admin=admin, progress=progress)
     return totals()
 
 
 def totals() -> dict[str, int]:
     return {"point rules": PointRule.objects.count(), "point entries": PointEntry.objects.count(),
             "point holders": PointAccount.objects.count(), "rewards": Reward.objects.count(),
-            "redemptions": Redemption.objects.count()}
+            "redemptions": Redemption.objects.count(), **demo_recognition.totals()}

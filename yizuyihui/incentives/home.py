@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from yizuyihui.accounts.roles import is_staff
 from yizuyihui.core.plugins import Card, NavItem
+from yizuyihui.incentives.home_recognition import recognition_cards
 from yizuyihui.incentives.models import PointAccount
 
 
@@ -15,6 +16,10 @@ def nav_items(request):
 
 
 def home_cards(request):
+    return _points_cards(request) + recognition_cards(request)
+
+
+def _points_cards(request):
     person = getattr(request.user, "person", None)
     if person is None:
         return []

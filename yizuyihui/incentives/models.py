@@ -155,3 +155,16 @@ class PublicNotice(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["unit", "-at"], name="notice_unit_at")]
+
+
+# Honours, thank-you letters and the community's assessments live in their own module.
+from yizuyihui.incentives.recognition import (  # noqa: E402,F401
+    AssessmentGrade,
+    Honour,
+    HonourMeasure,
+    HonourPeriod,
+    HonourStatus,
+    HonourTitle,
+    OfficialAssessment,
+    ThankYouLetter,
+)

@@ -10,3 +10,8 @@ urlpatterns = [
     path("rewards/", views.rewards, name="rewards"),
     path("board/<int:unit_id>/", views.board, name="board"),
 ]
+
+# Honours, thank-you letters and reports to the organisation department.
+from yizuyihui.incentives.urls_recognition import urlpatterns as _recognition  # noqa: E402
+
+urlpatterns += _recognition

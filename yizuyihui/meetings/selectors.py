@@ -203,3 +203,28 @@ def mobilisation(*, paths: tuple[str, ...], start: dt.datetime | None = None, en
 def item_for(*, meeting: Meeting, item_id) -> AgendaItem:
     # An unknown item (a stale page, a crafted form) is a 404, not a 500.
     return get_object_or_404(meeting.items.select_related("topic", "meeting__unit__node"), pk=item_id)
+
+
+# --- attendance, for the incentives app (thank-you letters, reports, honours) ---------------------
+def _attended(path: str, start, end, body: str | None):
+    seats = Participant.objects.filter(attended=True, meeting__status=MeetingStatus.HELD,
+                                       meeting__unit__node__path__startswith=path,
+                                       meeting__held_at__gte=start, meeting__held_at__lt=end)
+    return seats.filter(body=body) if body else seats
+
+
+def attendance_of(*, person_ids, path: str, start, end) -> list[Participant]:
+    """The held meetings under `path` these people attended in [start, end)."""
+    return list(_attended(path, start, end, None).filter(person_id__in=list(person_ids))
+                .select_related("meeting", "meeting__unit").order_by("person_id", "meeting__held_at", "pk"))
+
+
+def attendance_counts(*, path: str, start, end, body: str | None = None) -> dict[tuple[int, int], int]:
+    """(person id, unit id) → held meetings of that unit attended in [start, end), in `body` if given."""
+    rows = (_attended(path, start, end, body).values("person_id", "meeting__unit_id").annotate(n=Count("pk"))
+            .values_list("person_id", "meeting__unit_id", "n"))
+    return {(pid, uid): n for pid, uid, n in rows}
+
+
+def plus_attendee_ids(*, path: str, start, end) -> set[int]:
+    return set(_attended(path, start, end, Body.PLUS).values_list("person_id", flat=True))

@@ -273,3 +273,50 @@ def hours_by_team(*, path: str, start, end, limit: int = 20) -> list[dict]:
                 .values("team_id", "team__name", "team__service_type").annotate(h=Sum("hours"), n=Count("volunteer_id",
                                                                                                       distinct=True))
                 .order_by("-h")[:limit])
+
+
+# --- a person's record, for the incentives app (thank-you letters, reports, honours) ---------------
+def hours_by_person(*, home_path: str, first, after) -> dict[int, Decimal]:
+    """Volunteer hours served on days [first, after) by the people living under `home_path`."""
+    rows = (ServiceHours.objects.filter(volunteer__person__node__path__startswith=home_path, on__gte=first, on__lt=after)
+            .values("volunteer__person_id").annotate(h=Sum("hours")).values_list("volunteer__person_id", "h"))
+    return {pid: h or Decimal("0") for pid, h in rows}
+
+
+def plus_matters_of(*, person_ids, path: str, start, end) -> list[PlusMember]:
+    """The matters under `path` these people were drawn into as "+" members in [start, end)."""
+    return list(PlusMember.objects.filter(person_id__in=list(person_ids), case__unit__node__path__startswith=path,
+                                          drawn_at__gte=start, drawn_at__lt=end)
+                .select_related("case", "case__unit").order_by("person_id", "drawn_at", "pk"))
+
+
+def plus_person_ids(*, path: str, start, end) -> set[int]:
+    return set(PlusMember.objects.filter(case__unit__node__path__startswith=path, drawn_at__gte=start,
+                                         drawn_at__lt=end).values_list("person_id", flat=True))
+
+
+def activities_of(*, person_ids, path: str, first, after) -> list[Activity]:
+    """What registered officials recorded (research, service, pairing, "+") on days [first, after)
+    on their registrations at `path` or under it."""
+    return list(Activity.objects.filter(registration__person_id__in=list(person_ids),
+                                        registration__node__path__startswith=path,
+                                        registration__terms__status=RegistrationStatus.CONFIRMED,
+                                        on__gte=first, on__lt=after)
+                .select_related("registration", "case").order_by("registration__person_id", "on", "pk"))
+
+
+def service_hours_of(*, person_ids, path: str, first, after) -> list[ServiceHours]:
+    """Volunteer hours these people served for teams under `path` on days [first, after)."""
+    return list(ServiceHours.objects.filter(volunteer__person_id__in=list(person_ids), path__startswith=path,
+                                            on__gte=first, on__lt=after)
+                .select_related("team", "volunteer").order_by("volunteer__person_id", "on", "pk"))
+
+
+def confirmed_registrations(*, path: str = "", person_ids=None) -> list[Registration]:
+    """Confirmed 三报到 registrations at `path` or under it (or of these people, anywhere)."""
+    qs = Registration.objects.filter(terms__status=RegistrationStatus.CONFIRMED)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=list(person_ids))
+    else:
+        qs = qs.filter(node__path__startswith=path)
+    return list(qs.select_related("person", "node", "terms").order_by("person_id", "-registered_on", "-pk"))

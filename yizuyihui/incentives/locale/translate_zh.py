@@ -8,6 +8,7 @@ Unknown strings are reported, not guessed.
 from pathlib import Path
 
 import polib
+from translate_zh_recognition import ZH_RECOGNITION
 
 ZH = {
     "Incentives": "反馈激励", "My points": "我的积分", "积分 · rewards of your community": "积分 · 社区兑换",
@@ -44,6 +45,9 @@ ZH = {
 }
 
 
+ZH.update(ZH_RECOGNITION)
+
+
 def main() -> None:
     po_path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
     po = polib.pofile(str(po_path))
@@ -54,7 +58,9 @@ def main() -> None:
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
     for entry in po:
-        if entry.msgid in ZH:
+        if entry.msgid in ZH and entry.msgid_plural:
+            entry.msgstr_plural = {0: ZH[entry.msgid]}
+        elif entry.msgid in ZH:
             entry.msgstr = ZH[entry.msgid]
         else:
             missing.append(entry.msgid)
