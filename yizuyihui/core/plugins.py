@@ -2,7 +2,9 @@
 
 An app may provide, in `<app>/home.py`:
 - `home_cards(request) -> list[Card]`: cards on the role's home page;
-- `nav_items(request) -> list[NavItem]`: links in the top navigation.
+- `nav_items(request) -> list[NavItem]`: links in the top navigation;
+- `worklist_sections(request) -> list[WorklistSection]`: sections of other apps' work on the staff
+  worklist (e.g. the signup app's residents waiting to be confirmed), each rendered by its template.
 An app's `api.py` may define `router` (a ninja Router) mounted at /api/<app>/.
 An app's `dashboard.py` may define `dashboard_panels(request, *, node, start, end) -> list[Panel]`
 (insights collects them onto the measures dashboard).
@@ -94,6 +96,19 @@ class Card:
     order: int = 50
     tone: str = ""  # "", "warn", "alert"
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+
+
+@dataclass
+class WorklistSection:
+    """A block on the staff worklist: `template` is rendered with `context` (plus the request's);
+    `anchor` is its id on the page, `count` shown beside the title (sections with 0 are hidden)."""
+
+    title: str
+    template: str
+    count: int
+    anchor: str = ""
+    context: dict = field(default_factory=dict)
+    order: int = 50
 
 
 def project_apps() -> list[str]:
