@@ -34,6 +34,9 @@ The answering app registers a function in its `AppConfig.ready()`:
   Provided by triage (the routing model).
 - `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
   sweep). Provided by insights (its rollups queue the matters' buckets).
+- `phone_accounts(phone) -> list[User]`: accounts behind a mobile number that the register does
+  not know yet. Asked by accounts' SMS login besides `Person.objects.with_phone`. Provided by
+  signup: residents who signed up and wait for their grid worker.
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.

@@ -8,6 +8,7 @@ import polib
 
 ZH = {
     'Full name': '姓名',
+    'Grid or village': '网格/自然村',
     'Finish joining': '完成注册',
     'Choose the grid or village you live in': '请选择您居住的网格或自然村',
     'Waiting for your grid worker': '等待网格员确认',
