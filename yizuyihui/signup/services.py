@@ -96,7 +96,7 @@ def signup_complete(*, phone: str, code: str, name: str, id_number: str) -> Join
     with transaction.atomic():
         if phone_taken(phone):
             raise _taken_error()
-        person = Person.objects.with_id_number(id_number).select_for_update().select_related("user", "node").first()
+        person = Person.objects.with_id_number(id_number).select_for_update(of=("self",)).select_related("user", "node").first()
         if person is not None:
             if person.user_id and person.user.is_active:
                 raise SignupError(_("A resident with this ID number already has an account. "
@@ -158,7 +158,7 @@ def join_request_confirm(*, join_request: JoinRequest, actor, household: Househo
     """Add the resident to the register in the unit (and household, if one is picked) and link
     their account: from now on they may file and rate as residents of that unit."""
     with transaction.atomic():
-        join_request = JoinRequest.objects.select_for_update().select_related("unit__node", "user").get(pk=join_request.pk)
+        join_request = JoinRequest.objects.select_for_update(of=("self",)).select_related("unit__node", "user").get(pk=join_request.pk)
         _decidable(join_request, actor)
         unit = join_request.unit
         if household is not None and household.unit_id != unit.pk:
@@ -198,7 +198,7 @@ def join_request_reject(*, join_request: JoinRequest, actor, reason: str) -> Joi
     if not reason:
         raise SignupError(_("Say why, so the resident knows what to do."))
     with transaction.atomic():
-        join_request = JoinRequest.objects.select_for_update().select_related("unit__node", "user").get(pk=join_request.pk)
+        join_request = JoinRequest.objects.select_for_update(of=("self",)).select_related("unit__node", "user").get(pk=join_request.pk)
         _decidable(join_request, actor)
         join_request.status, join_request.reason = JoinStatus.REJECTED, reason
         join_request.decided_at, join_request.decided_by = timezone.now(), actor
