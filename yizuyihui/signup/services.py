@@ -96,9 +96,11 @@ def signup_complete(*, phone: str, code: str, name: str, id_number: str) -> Join
     with transaction.atomic():
         if phone_taken(phone):
             raise _taken_error()
-        person = Person.objects.with_id_number(id_number).select_for_update(of=("self",)).select_related("user", "node").first()
+        # No join to the account here: after waiting for the lock PostgreSQL re-reads the person row
+        # but not the joined one, and a racing sign-up's new account would read as none.
+        person = Person.objects.with_id_number(id_number).select_for_update().first()
         if person is not None:
-            if person.user_id and person.user.is_active:
+            if person.user_id and get_user_model().objects.filter(pk=person.user_id, is_active=True).exists():
                 raise SignupError(_("A resident with this ID number already has an account. "
                                     "Log in with the SMS code sent to the number on it."))
             if person.name.strip() != name:
