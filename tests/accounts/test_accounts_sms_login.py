@@ -141,3 +141,15 @@ def test_the_login_audit_records_an_sms_login(cast, client):
     _send(client, phone)
     _login(client, phone, _code(phone))
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor_id=cast.users["resident"].pk).exists()
+
+
+def test_old_codes_are_purged_and_fresh_ones_kept(cast):
+    from yizuyihui.accounts.smscodes import sms_code_send, sms_codes_purge
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 4, 0, tzinfo=dt.UTC), tick=False) as clock:
+        sms_code_send(phone="13912345678", purpose="login", ip="10.0.4.1")
+        clock.shift(dt.timedelta(days=1, minutes=4))
+        assert sms_codes_purge() == 0
+        sms_code_send(phone="13912345679", purpose="login", ip="10.0.4.1")
+        clock.shift(dt.timedelta(minutes=2))
+        assert sms_codes_purge() == 1 and SmsCode.objects.count() == 1

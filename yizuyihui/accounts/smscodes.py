@@ -154,3 +154,9 @@ def sms_code_check(*, phone: str, purpose: str, code: str) -> None:
 def sent_note(phone: str) -> str:
     return _("A code was sent to %(phone)s. It is valid for %(minutes)d minutes.") % {
         "phone": mask_phone(phone), "minutes": max(1, settings.YZYH_SMS_CODE_TTL_SECONDS // 60)}
+
+
+def sms_codes_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete codes that expired more than `older_than` ago; returns how many."""
+    deleted, _counts = SmsCode.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
+    return deleted
