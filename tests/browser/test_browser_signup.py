@@ -128,3 +128,28 @@ def test_a_resident_not_on_the_register_picks_their_grid_and_the_grid_worker_con
     page.get_by_role("button", name="确认该居民").click()
     expect(page.locator(".messages")).to_contain_text("赵新来 已成为幸福一网格的居民")
     assert Person.objects.get(name="赵新来").node == cast.unit_a.node
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("browser_page", [{"width": 390, "height": 844}], indirect=True)
+def test_a_resident_logs_in_with_an_sms_code_from_the_login_page(live_server, browser_page):
+    from yizuyihui.demo.cast import build_cast
+
+    MemorySMSBackend.outbox.clear()
+    cast = build_cast()
+    phone = cast.residents["resident"].phone
+    page, shots = browser_page, _shots()
+    page.goto(f"{live_server.url}/")
+    page.get_by_test_id("sms-login").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("短信验证码登录")
+    page.get_by_label("手机号").fill("1380000")  # one digit short of nothing: a clear error
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator(".messages")).to_contain_text("手机号格式不正确")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator(".messages")).to_contain_text("验证码已发送至 138****")
+    page.get_by_label("短信验证码").fill(_code(phone))
+    page.screenshot(path=str(shots / "sms-login.png"), full_page=True)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("您好，resident")
