@@ -86,6 +86,33 @@ def test_a_matched_resident_can_file_and_rate(on_register, client, last_code, ca
     assert case.status == CaseStatus.CLOSED and case.rating == "satisfied", response.status_code
 
 
+def test_a_resident_whose_register_entry_has_this_number_is_matched_at_once(on_register, client, last_code):
+    on_register.phone = PHONE
+    on_register.save()
+    _send(client)
+    assert _join(client, last_code(PHONE)).url == "/"
+    assert JoinRequest.objects.get().status == JoinStatus.MATCHED
+
+
+def test_another_number_on_the_register_needs_the_grid_worker_and_links_the_register_entry(on_register, client,
+                                                                                          last_code, cast, login):
+    on_register.phone = "13800009999"
+    on_register.save()
+    _send(client)
+    response = _join(client, last_code(PHONE))
+    assert response.status_code == 302 and response.url == "/join/status/"
+    join = JoinRequest.objects.get()
+    on_register.refresh_from_db()
+    assert join.status == JoinStatus.PENDING and join.unit == cast.unit_a and on_register.user is None
+    assert client.get("/cases/new/").status_code == 403  # not yet
+    assert Notification.objects.filter(user=cast.users["grid_worker"], url=f"/join/review/{join.pk}/").exists()
+    login("grid_worker").post(f"/join/review/{join.pk}/", {"action": "confirm"})
+    on_register.refresh_from_db()
+    assert on_register.user == join.user and on_register.phone == PHONE
+    assert Person.objects.filter(name="王小梅").count() == 1  # linked, not duplicated
+    assert on_register.household.address == "幸福一网格20号"  # kept
+
+
 @pytest.mark.parametrize("wrong", ["000000", "12345", "abcdef", ""])
 def test_a_wrong_code_creates_nothing(on_register, client, last_code, wrong):
     _send(client)

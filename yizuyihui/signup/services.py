@@ -2,8 +2,9 @@
 
 1. `signup_send_code`: a mainland mobile number not yet used by an account gets an SMS code.
 2. `signup_complete`: the code, the name and the ID number. An ID number on the register whose
-   name agrees links the new account to that person (and their household) at once: they may file
-   and rate right away. Otherwise the account is made but holds no person: the resident names
+   name agrees, with no phone or this phone on the register, links the new account to that person
+   (and their household) at once: they may file and rate right away. With another phone on the
+   register the unit's grid worker confirms first. Otherwise the account is made but holds no person: the resident names
    their unit (`join_request_choose_unit`) and its grid worker is told.
 3. `join_request_confirm` / `join_request_reject`: the grid worker (or a unit leader or community
    cadre over the unit) confirms — the person is added to the register in that unit, optionally in
@@ -89,7 +90,8 @@ def _home_unit(person: Person) -> Unit | None:
 
 def signup_complete(*, phone: str, code: str, name: str, id_number: str) -> JoinRequest:
     """Check the code, then match the ID number. Returns the request: MATCHED (the account is
-    linked to the register and may file) or CHOOSING (the resident must name their unit)."""
+    linked to the register and may file), PENDING (on the register, but with another phone number:
+    the grid worker confirms) or CHOOSING (not on the register: the resident names their unit)."""
     phone = smscodes.phone_normalise(phone)
     name, id_number = _clean_identity(name, id_number)
     smscodes.sms_code_check(phone=phone, purpose=SmsPurpose.SIGNUP, code=code)
@@ -107,6 +109,14 @@ def signup_complete(*, phone: str, code: str, name: str, id_number: str) -> Join
                 raise SignupError(_("The name does not agree with the register for this ID number. "
                                     "Check it, or ask your grid worker."))
             unit = _home_unit(person)
+            if person.phone and person.phone != phone and unit is not None:
+                # The register knows another number for this person: knowing a name and an ID number
+                # does not make one the person, so their grid worker confirms (the register's entry
+                # is linked then, not duplicated).
+                join = JoinRequest.objects.create(user=_new_account(name), name=name, id_number=id_number,
+                                                  phone=phone, unit=unit, status=JoinStatus.PENDING)
+                _tell_reviewers(join)  # the inbox rows now; their SMS copies go after commit
+                return join
             user = _new_account(name)
             person.user, person.phone = user, phone  # the number just proved by the code
             person.save(update_fields=["user", "phone"])
@@ -139,13 +149,17 @@ def join_request_choose_unit(*, join_request: JoinRequest, unit: Unit, address: 
     join_request.unit, join_request.address = unit, (address or "").strip()[:200]
     join_request.status = JoinStatus.PENDING
     join_request.save(update_fields=["unit", "address", "status"])
-    url = reverse("signup:review", args=[join_request.pk])
+    _tell_reviewers(join_request)
+    return join_request
+
+
+def _tell_reviewers(join_request: JoinRequest) -> None:
+    unit, url = join_request.unit, reverse("signup:review", args=[join_request.pk])
     notify_many([(user, getattr(user, "person", None),
                   _("A resident asks to join %(unit)s") % {"unit": unit.name},
                   _("%(name)s says they live in %(unit)s. Check and confirm or turn down the request.")
                   % {"name": join_request.name, "unit": unit.name}, url)
                  for user in reviewers_for(unit)])
-    return join_request
 
 
 def _decidable(join_request: JoinRequest, actor) -> JoinRequest:

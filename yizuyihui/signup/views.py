@@ -46,6 +46,10 @@ def start(request):
                     messages.success(request, _("Welcome! You are registered in %(unit)s: you can report matters now.")
                                      % {"unit": join.unit.name if join.unit else ""})
                     return redirect(settings.LOGIN_REDIRECT_URL)
+                if join.status == JoinStatus.PENDING:
+                    messages.info(request, _("The register has another phone number for you: your grid worker "
+                                             "will confirm you."))
+                    return redirect("signup:status")
                 messages.info(request, _("Your ID number is not on your community's register yet. "
                                          "Choose where you live; its grid worker will confirm you."))
                 return redirect("signup:unit")

@@ -8,6 +8,7 @@ import polib
 
 ZH = {
     'Full name': '姓名',
+    'The register has another phone number for you: your grid worker will confirm you.': '名册中登记的是您的另一个手机号，需由网格员为您确认。',
     'Grid or village': '网格/自然村',
     'Finish joining': '完成注册',
     'Choose the grid or village you live in': '请选择您居住的网格或自然村',
