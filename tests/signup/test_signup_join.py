@@ -352,7 +352,12 @@ def test_only_the_grid_worker_unit_leader_or_community_cadre_decide(cast, client
 
     other = Client()
     other.force_login(cast.users[persona])
+    from yizuyihui.audit.models import AuditAction, AuditEvent
+
     assert (other.get(f"/join/review/{join.pk}/").status_code == 200) is allowed
+    # the full numbers shown are recorded; a refused look shows and records nothing
+    assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_SHOWN, object_id=str(join.pk),
+                                     actor_id=cast.users[persona].pk).exists() is allowed
     response = other.post(f"/join/review/{join.pk}/", {"action": "confirm"})
     join.refresh_from_db()
     assert (join.status == JoinStatus.CONFIRMED) is allowed

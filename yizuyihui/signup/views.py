@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts import smscodes
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
 from yizuyihui.core.errors import ServiceConflict, ServiceError, ServiceForbidden
 from yizuyihui.core.masking import mask_phone
 from yizuyihui.org.models import OrgNode, Unit
@@ -131,6 +133,8 @@ def review(request, pk: int):
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
             return redirect(next_url)
         return redirect(reverse("signup:review", args=[join.pk]))
+    # The page shows the ID and phone numbers in full: recorded, as the people API records it.
+    audit_record(action=AuditAction.PERSONAL_DATA_SHOWN, request=request, obj=join)
     return render(request, "signup/review.html", _review_context(join))
 
 
