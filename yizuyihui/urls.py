@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from yizuyihui.accounts.config_site import config_site
 from yizuyihui.api.api import api
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("config/admin/", config_site.urls),
 ]
 # Open311 GeoReport v2 lives in the cases app when present.
 try:

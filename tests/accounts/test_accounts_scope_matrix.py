@@ -51,6 +51,7 @@ ROUTES: dict[str, Callable] = {
         Probe(reverse("org:unit_detail", args=[c.unit_d.pk]), OVER_UNIT_D),
     ],
     "org:import": lambda c: [Probe(reverse("org:import"), frozenset({"city_admin"}))],
+    "accounts:config": lambda c: [Probe(reverse("accounts:config"), frozenset({"city_admin"}))],
 }
 
 
@@ -90,7 +91,9 @@ def _names(patterns, prefix=""):
 
 
 def all_route_names() -> set[str]:
-    return {n for n in _names(get_resolver().url_patterns) if not n.startswith("admin:")}
+    # The two Django admin sites: "admin" for superusers, "config" for city administrators
+    # (accounts/config_site.py; its refusals are tested in tests/accounts/test_accounts_config.py).
+    return {n for n in _names(get_resolver().url_patterns) if not n.startswith(("admin:", "config:"))}
 
 
 def test_every_route_is_covered():

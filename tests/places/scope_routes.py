@@ -15,6 +15,8 @@ ROUTES = {
                                      Probe(reverse("places:case_points") + f"?node={c.street.pk}", OVER_STREET)],
     "places:board_map": lambda c: [Probe(reverse("places:board_map", args=[c.unit_a.pk]), RESIDENT_OF_A),
                                    Probe(reverse("places:board_map", args=[c.unit_d.pk]), OVER_UNIT_D)],
+    "places:case_pins": lambda c: [Probe(reverse("places:case_pins"), STAFF),
+                                   Probe(reverse("places:case_pins") + f"?node={c.street.pk}", OVER_STREET)],
     "places:board_points": lambda c: [Probe(reverse("places:board_points", args=[c.unit_a.pk]), RESIDENT_OF_A),
                                       Probe(reverse("places:board_points", args=[c.unit_d.pk]), OVER_UNIT_D)],
     "places:measures_map": lambda c: [Probe(reverse("places:measures_map"), STAFF)],

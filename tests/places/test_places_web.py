@@ -92,3 +92,24 @@ def test_the_choropleth_values_are_per_unit_shares(mapped, login):
     values = login("street_official").get("/places/measures.json?measure=resolution").json()["values"]
     assert values == {str(mapped.unit_a.pk): 0.0}
     assert login("street_official").get("/places/measures.json?measure=nonsense").status_code == 400
+
+
+def test_the_compact_pins_carry_the_same_matters_in_scope_with_their_place_and_status(mapped, login):
+    a = case_file(unit=mapped.unit_a, actor=mapped.users["grid_worker"], title="A 的事" * 20, description="",
+                  channel="phone", lat=30.655, long=117.485)
+    d = case_file(unit=mapped.unit_d, actor=mapped.users["city_admin"], title="D 的事", description="",
+                  channel="phone", lat=30.665, long=117.485)
+
+    def pins(persona):
+        body = login(persona).get("/places/matters.json").json()
+        p, scale = body["p"], body["scale"]
+        return {p[i]: (round(p[i + 1] / scale, 3), round(p[i + 2] / scale, 3), body["labels"][p[i + 3] >> 1],
+                       bool(p[i + 3] & 1), p[i + 4]) for i in range(0, len(p), 5)}
+
+    assert set(pins("grid_worker")) == {a.pk}
+    assert set(pins("outsider")) == {d.pk}
+    both = pins("city_admin")
+    assert set(both) == {a.pk, d.pk}
+    lat, long, status, overdue, title = both[a.pk]
+    assert (lat, long, overdue) == (30.655, 117.485, False)
+    assert status == str(a.get_status_display()) and title == a.title[:30]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/keys/", views.api_keys, name="api_keys"),
     path("me/keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("config/", views.config, name="config"),
 ]

@@ -14,7 +14,7 @@ from yizuyihui.accounts import apikeys, smscodes
 from yizuyihui.accounts.models import SmsPurpose
 from yizuyihui.accounts.rules import is_city_admin
 from yizuyihui.core.errors import ServiceError
-from yizuyihui.core.plugins import provider_call
+from yizuyihui.core.plugins import collect, provider_call
 from yizuyihui.people.models import Person
 
 
@@ -123,3 +123,12 @@ def api_key_revoke(request, pk: int):
     apikeys.apikey_revoke(key=key, actor=request.user)
     messages.success(request, _("Key revoked"))
     return redirect("accounts:api_keys")
+
+
+@login_required
+def config(request):
+    """配置: the city administrator's configuration pages, gathered from every app
+    (`home.config_items`, core/plugins.py)."""
+    if not is_city_admin(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/config.html", {"items": collect("home", "config_items", request)})

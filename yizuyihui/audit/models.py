@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_SHOWN = "personal_data_shown", _("Personal data shown in full")
     EXPORT = "export", _("Export")
     CONFIDENTIAL_READ = "confidential_read", _("Confidential note read")
+    ROSTER_CHANGED = "roster_changed", _("Roster or post changed")
+    CONFIG_CHANGED = "config_changed", _("Configuration changed")
 
 
 class AuditEvent(models.Model):

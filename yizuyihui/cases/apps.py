@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "yizuyihui.cases"
     label = "cases"
+    verbose_name = _("Matters and deadlines")  # its heading on the configuration site
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -41,3 +41,19 @@ def home_cards(request):
             Card(_("Public board"), reverse("cases:public_board", args=[unit.pk]), note=unit.name, order=3),
         ]
     return cards
+
+
+def config_items(request):
+    """配置: the taxonomy, the deadline policies and the working-day calendar (accounts.config_site)."""
+    from yizuyihui.accounts.roles import is_city_admin
+
+    if not is_city_admin(request.user):
+        return []
+    return [
+        NavItem(_("Taxonomy of matters"), reverse("config:cases_category_changelist"), order=10,
+                note=_("Categories and their default handlers per tier")),
+        NavItem(_("Deadline policies"), reverse("config:cases_deadlinepolicy_changelist"), order=11,
+                note=_("Time to respond and to resolve, by category, tier, urgency and mode")),
+        NavItem(_("Working-day calendar"), reverse("config:cases_workingday_changelist"), order=12,
+                note=_("Public holidays and make-up working days (调休)")),
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -80,6 +81,14 @@ class WorkingDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {'work' if self.is_working else 'holiday'}"
 
+    def clean(self):
+        # An exception must differ from the Monday–Friday rule, or it says nothing (and a
+        # "holiday" on a Saturday would hide a typo in the date).
+        if self.date is not None and (self.date.weekday() < 5) == bool(self.is_working):
+            raise ValidationError(
+                _("%(date)s is already a working day") if self.is_working else _("%(date)s is already a day off"),
+                params={"date": self.date})
+
 
 class Urgency(models.TextChoices):
     NORMAL = "normal", pgettext_lazy("urgency", "Ordinary")  # not the household category 一般户
@@ -114,6 +123,25 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category or '*'} t{self.tier or '*'} {self.urgency} {self.mode}"
+
+    def clean(self):
+        errors = {}
+        if self.tier is not None and not 1 <= self.tier <= 3:
+            errors["tier"] = _("The tier is 1, 2 or 3 (blank: any)")
+        if self.respond_hours is not None and self.respond_hours <= 0:
+            errors["respond_hours"] = _("Give a positive number of hours")
+        for field in ("resolve_hours", "resolve_working_days"):
+            if (getattr(self, field) or 0) < 0:
+                errors[field] = _("A duration cannot be negative")
+        if not errors and not (self.resolve_hours or 0) > 0 and not (self.resolve_working_days or 0) > 0:
+            errors["resolve_hours"] = _("Give the time to resolve, in hours or in working days")
+        if not errors:
+            same = DeadlinePolicy.objects.filter(category=self.category, tier=self.tier, urgency=self.urgency,
+                                                 mode=self.mode).exclude(pk=self.pk)
+            if same.exists():
+                errors["urgency"] = _("A policy for this category, tier, urgency and mode exists already")
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- the matter ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from yizuyihui.cases.models import (
     CaseEvent,
     CaseStatus,
 )
+from yizuyihui.core.plugins import provider_call
 
 LIST_RELATED = ("unit", "node", "category", "handler")
 
@@ -109,6 +110,16 @@ def public_board(*, unit, limit: int = 100) -> QuerySet[Case]:
 def timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:
     qs = case.events.select_related("actor").prefetch_related("attachments")
     return qs.filter(public=True) if public_only else qs
+
+
+def timeline_entries(*, case: Case, user, public_only: bool = False) -> list:
+    """The history on the matter's page: its events, merged in time order with what other apps add
+    for this viewer (`case_timeline_extra`: the "+" members' progress notes …)."""
+    events = list(timeline(case=case, public_only=public_only))
+    extra = provider_call("case_timeline_extra", user, case, default=None) or []
+    if not extra:
+        return events
+    return sorted(events + list(extra), key=lambda e: e.at)
 
 
 def due_state(case: Case, now=None) -> str:

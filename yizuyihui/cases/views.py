@@ -20,7 +20,7 @@ from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import public, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, arrange_steps
 from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
-from yizuyihui.core.plugins import collect
+from yizuyihui.core.plugins import collect, provider_call
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point
@@ -67,11 +67,12 @@ def detail(request, pk: int):
     return render(request, "cases/detail.html", {
         "case": case, "due": selectors.due_state(case), "actions": actions,
         "primary": primary, "secondary": secondary, "rare": rare,
-        "events": selectors.timeline(case=case, public_only=not staff),
+        "events": selectors.timeline_entries(case=case, user=request.user, public_only=not staff),
         "handlers": selectors.handler_choices(case=case) if "dispatch" in actions else [],
         "categories": Category.objects.filter(active=True).order_by("code") if "recategorize" in actions else [],
         "urgencies": Urgency.choices, "ratings": RESIDENT_RATINGS,
         "attachments": case.attachments.all(),
+        "extra_links": provider_call("case_extra_links", request.user, case, default=None) or [],
     })
 
 

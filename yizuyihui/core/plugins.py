@@ -4,7 +4,9 @@ An app may provide, in `<app>/home.py`:
 - `home_cards(request) -> list[Card]`: cards on the role's home page;
 - `nav_items(request) -> list[NavItem]`: links in the top navigation;
 - `worklist_sections(request) -> list[WorklistSection]`: sections of other apps' work on the staff
-  worklist (e.g. the signup app's residents waiting to be confirmed), each rendered by its template.
+  worklist (e.g. the signup app's residents waiting to be confirmed), each rendered by its template;
+- `config_items(request) -> list[NavItem]`: the city administrator's configuration pages, listed
+  on 配置 (/accounts/config/); `NavItem.note` says what the page sets.
 An app's `api.py` may define `router` (a ninja Router) mounted at /api/<app>/.
 An app's `dashboard.py` may define `dashboard_panels(request, *, node, start, end) -> list[Panel]`
 (insights collects them onto the measures dashboard).
@@ -27,6 +29,12 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `case_fed_back(case, *, feedback, now)`: a matter was fed back (反馈). Asked by
   `cases.case_feed_back` after telling the reporter. Provided by incentives: tells supporters
   (附议) and "+" members, posts a council-decided matter's result on the unit's public board.
+- `case_timeline_extra(user, case) -> list[TimelineEntry]`: entries other apps add to a matter's
+  history on its page, for this viewer. Asked by `cases.selectors.timeline_entries`. Provided by
+  resources: the progress notes of "+" members and dispatched teams, property companies' answers.
+- `case_extra_links(user, case) -> list[(label, url)]`: links other apps add to a matter's page
+  for this viewer. Asked by the cases detail view. Provided by resources: the matter's "+" page
+  (draw people in, dispatch teams, notes) for those who manage the matter or were drawn into it.
 - `edge_error(path, status, message) -> HttpResponse | None`: the error answer for input refused
   by the edge middleware (core/validation.py) on a channel with its own format. Provided by cases
   (Open311 XML/JSON errors).
@@ -84,10 +92,23 @@ def provider_call(name: str, *args, default=None, **kwargs):
 
 
 @dataclass
+class TimelineEntry:
+    """A line another app adds to a matter's history (`case_timeline_extra`)."""
+
+    at: object  # datetime
+    label: str
+    who: str = ""
+    text: str = ""
+    url: str = ""
+    is_extra: bool = True
+
+
+@dataclass
 class NavItem:
     label: str
     url: str
     order: int = 50
+    note: str = ""
 
 
 @dataclass

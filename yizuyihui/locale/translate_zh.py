@@ -9,6 +9,12 @@ from pathlib import Path
 import polib
 
 ZH = {
+    # configuration and rosters (issue 16)
+    "Configuration": "配置",
+    "Keys for other systems to use the API and Open311; a new key is shown once": "供其他系统调用 API 和 Open311 的密钥；新密钥只显示一次",
+    "What the whole city works by. Every change is recorded in the audit log.": "全市统一的工作规则。每项修改都记入审计日志。",
+    "Manage members and posts": "管理成员和岗位", "Roster or post changed": "成员或岗位变动",
+    "Configuration changed": "配置变更",
     "Home": "首页", "Organisation": "组织架构", "Units": "一组一会", "Units in my scope": "辖区内的一组一会",
     "一组一会": "一组一会", "My unit": "我的一组一会", "Cannot read the file: %s": "无法读取文件：%s",
     "Unknown header; expected %(a)s or %(b)s": "表头无法识别，应为 %(a)s 或 %(b)s", "code is empty": "编码为空",

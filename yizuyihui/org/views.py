@@ -13,6 +13,7 @@ from yizuyihui.audit.services import audit_record
 from yizuyihui.org import selectors
 from yizuyihui.org.imports import ImportRejected, import_file
 from yizuyihui.org.models import OrgNode, Unit
+from yizuyihui.people.rules import may_manage_roster
 from yizuyihui.people.selectors import unit_roster
 
 
@@ -94,6 +95,7 @@ def unit_detail(request, pk: int):
             "unit": unit,
             "roster": unit_roster(unit=unit),
             "advice": selectors.embedding_advice(unit),
+            "may_manage": may_manage_roster(request.user, unit),
             "crumbs": selectors.breadcrumbs(user=request.user, node=unit.node),
         },
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from yizuyihui.accounts.roles import PERSONAL_DATA_ROLES
-from yizuyihui.accounts.scope import has_role_over, scope_q
+from yizuyihui.accounts.roles import BRANCH_ROLES, PERSONAL_DATA_ROLES
+from yizuyihui.accounts.scope import has_role_over, paths_q, role_paths, scope_q
+from yizuyihui.audit.models import AuditAction, AuditEvent
 from yizuyihui.people.masking import mask_id_number, mask_phone
-from yizuyihui.people.models import Body, Household, Membership, Person, Role
+from yizuyihui.people.models import Body, Household, Membership, Person, Post, Role
 
 
 def can_see_personal_data(*, user, person: Person) -> bool:
@@ -73,3 +75,44 @@ def unit_roster(*, unit) -> dict[str, list[Membership]]:
     for body in (Body.PARTY_GROUP, Body.COUNCIL):
         roster[body].sort(key=lambda m: (m.role not in ("leader", "head"), m.person.name))
     return roster
+
+
+# --- the roster page ------------------------------------------------------------------------------
+
+
+def unit_posts(*, unit) -> list[Post]:
+    """Active posts at the unit's node and its buildings, with the holder's name."""
+    posts = list(Post.objects.filter(node__path__startswith=unit.node.path, active=True)
+                 .select_related("node", "user").order_by("role", "pk"))
+    names = dict(Person.objects.filter(user_id__in=[p.user_id for p in posts]).values_list("user_id", "name"))
+    for post in posts:
+        post.holder = names.get(post.user_id) or post.user.get_username()
+    return posts
+
+
+def roster_history(*, unit, limit: int = 30) -> list:
+    """The unit's roster and post changes, newest first (from the audit log, where they are kept)."""
+    events = list(AuditEvent.objects.filter(action=AuditAction.ROSTER_CHANGED, object_type="org.unit",
+                                            object_id=str(unit.pk)).order_by("-pk")[:limit])
+    names = dict(Person.objects.filter(user_id__in={e.actor_id for e in events if e.actor_id})
+                 .values_list("user_id", "name"))
+    for e in events:
+        e.actor_label = names.get(e.actor_id) or e.actor_name or _("The system")
+    return events
+
+
+def person_search(*, user, q: str, with_account: bool = False, limit: int = 20) -> list[Person]:
+    """Persons whose name contains `q`, among those living where the user keeps rosters (the
+    roster page's search as you type: never a list of the whole city)."""
+    q = (q or "").strip()[:50]
+    if not q:
+        return []
+    qs = Person.objects.filter(paths_q(role_paths(user, BRANCH_ROLES), "node"), name__contains=q)
+    if with_account:
+        qs = qs.filter(user__isnull=False, user__is_active=True)
+    return list(qs.select_related("node").order_by("name", "pk")[:limit])
+
+
+def person_search_covers(*, user, person: Person) -> bool:
+    """May the roster pages name this person to `user` (the same area person_search searches)?"""
+    return has_role_over(user, person.node, BRANCH_ROLES)

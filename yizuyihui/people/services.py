@@ -9,18 +9,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yizuyihui.core.errors import ServiceError
-from yizuyihui.org.models import OrgNode, Unit
+from yizuyihui.audit.models import AuditAction
+from yizuyihui.audit.services import audit_record
+from yizuyihui.core.errors import ServiceConflict, ServiceError, ServiceForbidden
+from yizuyihui.org.models import Level, OrgNode, Unit
+from yizuyihui.org.services import unit_refresh_measures
 from yizuyihui.people.models import (
     Body,
     Household,
     HouseholdCategory,
+    Identity,
     MemberRole,
     Membership,
     Person,
     Post,
     Registration,
+    Role,
 )
+from yizuyihui.people.rosters import Seat, current_seats, roster_warnings
+from yizuyihui.people.rules import ROLE_LEVELS, may_grant_post, may_manage_roster
 
 
 class PeopleError(ServiceError):
@@ -117,27 +124,248 @@ def memberships_bulk_create(*, memberships: list[Membership], step_down_previous
     return fast_insert(Membership, MEMBERSHIP_COLUMNS, ([getattr(m, c) for c in MEMBERSHIP_COLUMNS] for m in memberships))
 
 
-def membership_add(
-    *, person: Person, unit: Unit, body: str, role: str = MemberRole.MEMBER, identity: str = "", purpose: str = "",
-    started: dt.date | None = None,
-) -> Membership:
-    """Seat a person in the unit's Party group or council, or draw them in as a "+" member."""
+# --- rosters: the unit's Party group, council and "+" pool ------------------------------------------
+# With an `actor` (a cadre on the roster page) a change is checked against the actor's scope
+# (people.rules.may_manage_roster) and the paper's rules (people.rosters): a change that breaks
+# one raises RosterNeedsConfirmation, with the warnings, and writes nothing unless `confirmed`.
+# Without an actor (the demo cast, "+" seats opened by other services) the caller is trusted.
+# Every change is recorded in the audit log (AuditAction.ROSTER_CHANGED) with the unit as its object.
+
+
+class RosterNeedsConfirmation(PeopleError):
+    """The change breaks a rule of the paper: show the warnings, ask again with confirmed=True."""
+
+    def __init__(self, warnings):
+        self.warnings = list(warnings)
+        super().__init__("; ".join(w.message for w in self.warnings))
+
+
+def _roster_check(*, actor, units, change, confirmed: bool) -> list:
+    """Scope and rules for a change of the rosters of `units`; `change(seats_by_unit)` applies the
+    change to the seat lists in memory. Returns the warnings the actor confirmed."""
+    if actor is None:
+        return []
+    for unit in units:
+        if not may_manage_roster(actor, unit):
+            raise ServiceForbidden(_("You may not change the roster of %s") % unit.name)
+    before = {u.pk: current_seats(u) for u in units}
+    after = change({pk: list(seats) for pk, seats in before.items()})
+    warnings = [w for u in units for w in roster_warnings(unit=u, before=before[u.pk], after=after[u.pk])]
+    if warnings and not confirmed:
+        raise RosterNeedsConfirmation(warnings)
+    return warnings
+
+
+def _roster_record(*, actor, unit: Unit, change: str, membership: Membership, warnings=(), extra=None) -> None:
+    audit_record(action=AuditAction.ROSTER_CHANGED, actor=actor, object_type="org.unit", object_id=unit.pk,
+                 detail={"change": change, "membership": membership.pk, "person": membership.person_id,
+                         "name": membership.person.name, "body": membership.body, "role": membership.role,
+                         "warnings": [w.message for w in warnings], **(extra or {})})
+
+
+def _seat_rules(*, person: Person, body: str, role: str, purpose: str) -> None:
+    if body not in Body.values:
+        raise PeopleError(_("Unknown body: %s") % body)
     if body == Body.PARTY_GROUP and not person.is_party_member:
         raise PeopleError(_("Only Party members can sit in the Party group"))
     if body == Body.PARTY_GROUP and role == MemberRole.HEAD:
         raise PeopleError(_("The Party group has a leader, not a head"))
     if body == Body.COUNCIL and role == MemberRole.LEADER:
         raise PeopleError(_("The council has a head, not a leader"))
+    if body == Body.PLUS and role != MemberRole.MEMBER:
+        raise PeopleError(_("A “+” member is a member, not a leader or head"))
     if body == Body.PLUS and not purpose:
         raise PeopleError(_("A “+” member is drawn in for a purpose; give it"))
+
+
+def _seat(person: Person, body: str):
+    return Seat(person.pk, body, person.is_party_member)
+
+
+def membership_add(
+    *, person: Person, unit: Unit, body: str, role: str = MemberRole.MEMBER, identity: str = "", purpose: str = "",
+    started: dt.date | None = None, actor=None, confirmed: bool = False,
+) -> Membership:
+    """Seat a person in the unit's Party group or council, or draw them in as a "+" member."""
+    _seat_rules(person=person, body=body, role=role, purpose=purpose)
+    if identity and identity not in Identity.values:
+        raise PeopleError(_("Unknown identity: %s") % identity)
+    if body != Body.PLUS and Membership.objects.filter(person=person, unit=unit, body=body, ended__isnull=True).exists():
+        raise PeopleError(_("%(name)s already sits in this body") % {"name": person.name})
+
+    def change(seats):
+        if body != Body.PLUS:
+            seats[unit.pk].append(_seat(person, body))
+        return seats
+
     with transaction.atomic():
+        warnings = _roster_check(actor=actor, units=[unit], change=change, confirmed=confirmed)
         if role in (MemberRole.LEADER, MemberRole.HEAD):
             # One leader per Party group, one head per council: the previous one steps down.
             Membership.objects.filter(unit=unit, body=body, role=role, ended__isnull=True).update(role=MemberRole.MEMBER)
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             person=person, unit=unit, body=body, role=role, identity=identity, purpose=purpose,
             started=started or timezone.localdate(),
         )
+        _roster_record(actor=actor, unit=unit, change="add", membership=membership, warnings=warnings)
+        if actor is not None:
+            unit_refresh_measures(units=[unit])
+    return membership
+
+
+def membership_end(*, membership: Membership, actor=None, confirmed: bool = False, on: dt.date | None = None) -> Membership:
+    """A member leaves the body (the row stays, with its end date: the roster's history)."""
+    if membership.ended is not None:
+        raise PeopleError(_("This membership has already ended"))
+    unit = membership.unit
+
+    def change(seats):
+        seats[unit.pk] = [s for s in seats[unit.pk] if (s.person_id, s.body) != (membership.person_id, membership.body)]
+        return seats
+
+    with transaction.atomic():
+        warnings = _roster_check(actor=actor, units=[unit], change=change, confirmed=confirmed)
+        ended = on or timezone.localdate()
+        if not Membership.objects.filter(pk=membership.pk, ended__isnull=True).update(ended=ended):
+            raise ServiceConflict(_("This membership has already ended"))
+        membership.ended = ended
+        _roster_record(actor=actor, unit=unit, change="end", membership=membership, warnings=warnings)
+        if actor is not None:
+            unit_refresh_measures(units=[unit])
+    return membership
+
+
+def membership_move(
+    *, membership: Membership, actor=None, unit: Unit | None = None, body: str | None = None, role: str | None = None,
+    purpose: str | None = None, confirmed: bool = False,
+) -> Membership:
+    """Move a member to another body of the unit ("+" → council, council → Party group) or to the
+    same body of another unit: the old seat ends today, a new one starts (both stay in history)."""
+    if membership.ended is not None:
+        raise PeopleError(_("This membership has already ended"))
+    person, source = membership.person, membership.unit
+    target = unit or source
+    body = body or membership.body
+    role = role or (MemberRole.MEMBER if body != membership.body else membership.role)
+    purpose = membership.purpose if purpose is None else purpose
+    if target.pk == source.pk and body == membership.body:
+        raise PeopleError(_("Choose another unit or another body"))
+    _seat_rules(person=person, body=body, role=role, purpose=purpose)
+    if body != Body.PLUS and Membership.objects.filter(person=person, unit=target, body=body, ended__isnull=True).exists():
+        raise PeopleError(_("%(name)s already sits in this body") % {"name": person.name})
+    units = [source] if target.pk == source.pk else [source, target]
+
+    def change(seats):
+        seats[source.pk] = [s for s in seats[source.pk] if (s.person_id, s.body) != (person.pk, membership.body)]
+        if body != Body.PLUS:
+            seats[target.pk].append(_seat(person, body))
+        return seats
+
+    with transaction.atomic():
+        warnings = _roster_check(actor=actor, units=units, change=change, confirmed=confirmed)
+        today = timezone.localdate()
+        if not Membership.objects.filter(pk=membership.pk, ended__isnull=True).update(ended=today):
+            raise ServiceConflict(_("This membership has already ended"))
+        membership.ended = today
+        if role in (MemberRole.LEADER, MemberRole.HEAD):
+            Membership.objects.filter(unit=target, body=body, role=role, ended__isnull=True).update(role=MemberRole.MEMBER)
+        moved = Membership.objects.create(person=person, unit=target, body=body, role=role, identity=membership.identity,
+                                          purpose=purpose if body == Body.PLUS else "", started=today)
+        detail = {"from_unit": source.pk, "from_unit_name": source.name, "from_body": membership.body,
+                  "to_unit": target.pk, "to_unit_name": target.name, "to_body": body, "new_membership": moved.pk}
+        for u in units:
+            _roster_record(actor=actor, unit=u, change="move", membership=membership, warnings=warnings, extra=detail)
+        if actor is not None:
+            unit_refresh_measures(units=units)
+    return moved
+
+
+# --- posts: roles held at a node ------------------------------------------------------------------
+
+
+def _forget_user_caches(user) -> None:
+    for attr in ("_yzyh_scope", "_yzyh_role_paths", "_yzyh_resident_unit"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def _post_record(*, actor, post: Post, change: str, extra=None) -> None:
+    unit_id = Unit.objects.filter(node_id=post.node_id).values_list("pk", flat=True).first()
+    audit_record(action=AuditAction.ROSTER_CHANGED, actor=actor,
+                 object_type="org.unit" if unit_id else "org.orgnode", object_id=unit_id or post.node_id,
+                 detail={"change": change, "post": post.pk, "user": post.user_id, "role": post.role,
+                         "name": _user_display(post.user), "node": post.node_id, **(extra or {})})
+
+
+def _user_display(user) -> str:
+    person = Person.objects.filter(user=user).values_list("name", flat=True).first()
+    return person or user.get_username()
+
+
+def _may_grant(actor, role: str, node: OrgNode) -> None:
+    if actor is not None and not may_grant_post(actor, role, node):
+        raise ServiceForbidden(_("You may not give this post here"))
+
+
+def post_add(*, user, role: str, node: OrgNode, department: str = "", actor=None) -> Post:
+    """Give `user` a post (a role at a node); a cadre gives only posts below their own, in their scope."""
+    if role not in Role.values:
+        raise PeopleError(_("Unknown role: %s") % role)
+    _may_grant(actor, role, node)  # first: a post above the actor is refused, wherever it was asked for
+    if node.level not in ROLE_LEVELS[role]:
+        raise PeopleError(_("A %(role)s post is held at a %(levels)s") % {
+            "role": Role(role).label, "levels": " / ".join(str(Level(lv).label) for lv in sorted(ROLE_LEVELS[role]))})
+    with transaction.atomic():
+        if Post.objects.filter(user=user, role=role, node=node, active=True).exists():
+            raise PeopleError(_("%(name)s already holds this post") % {"name": _user_display(user)})
+        post = post_grant(user=user, role=role, node=node, department=department)
+        _post_record(actor=actor, post=post, change="add")
+    return post
+
+
+def post_end(*, post: Post, actor=None) -> Post:
+    _may_grant(actor, post.role, post.node)
+    if not post.active:
+        raise PeopleError(_("This post has already ended"))
+    with transaction.atomic():
+        post.active = False
+        post.save(update_fields=["active"])  # save(): the scope cache and the audit signal follow
+        _forget_user_caches(post.user)
+        _post_record(actor=actor, post=post, change="end")
+    return post
+
+
+def post_move(*, post: Post, node: OrgNode, actor=None) -> Post:
+    """The same person takes the same role at another node (a grid worker moves to the next grid)."""
+    if not post.active:
+        raise PeopleError(_("This post has already ended"))
+    if node.pk == post.node_id:
+        raise PeopleError(_("Choose another place"))
+    if node.level not in ROLE_LEVELS[post.role]:
+        raise PeopleError(_("A %(role)s post is held at a %(levels)s") % {
+            "role": post.get_role_display(),
+            "levels": " / ".join(str(Level(lv).label) for lv in sorted(ROLE_LEVELS[post.role]))})
+    _may_grant(actor, post.role, post.node)
+    _may_grant(actor, post.role, node)
+    with transaction.atomic():
+        from_node = post.node_id
+        existing = Post.objects.filter(user_id=post.user_id, role=post.role, node=node).first()
+        if existing is not None:  # held there before: take that row up again, end this one
+            if existing.active:
+                raise PeopleError(_("%(name)s already holds this post") % {"name": _user_display(post.user)})
+            existing.active = True
+            existing.department = post.department
+            existing.save(update_fields=["active", "department"])
+            post.active = False
+            post.save(update_fields=["active"])
+            moved = existing
+        else:
+            post.node = node
+            post.save(update_fields=["node"])
+            moved = post
+        _forget_user_caches(post.user)
+        _post_record(actor=actor, post=moved, change="move", extra={"from_node": from_node, "to_node": node.pk})
+    return moved
 
 
 def post_grant(*, user, role: str, node: OrgNode, department: str = "") -> Post:

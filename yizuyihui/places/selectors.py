@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import chain
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models.functions import Cast, Left
 from django.utils import timezone
 
 from yizuyihui.accounts.scope import paths_q, user_scope
@@ -44,10 +48,7 @@ def unit_boundaries(*, paths: tuple[str, ...]) -> str:
     return text
 
 
-def case_points(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
-    """The worklist's map: matters in scope that carry a point (open ones, or all of the last
-    90 days), with what a pin shows. One query over (unit→node path, lat) of up to 20,000 rows."""
-    now = now or timezone.now()
+def _case_point_rows(*, user, under: OrgNode | None, include_closed: bool, now):
     qs = Case.objects.filter(paths_q(user_scope(user).paths, "unit__node"), lat__isnull=False, long__isnull=False)
     if under is not None:
         qs = qs.filter(unit__node__path__startswith=under.path)
@@ -55,9 +56,46 @@ def case_points(*, user, under: OrgNode | None = None, include_closed: bool = Fa
         qs = qs.filter(filed_at__gte=now - dt.timedelta(days=90)).exclude(status=CaseStatus.MERGED)
     else:
         qs = qs.filter(status__in=OPEN_STATUSES)
-    rows = qs.order_by().annotate(o=_overdue(now)).values_list("pk", "lat", "long", "title", "status", "o")[:POINT_LIMIT]
-    labels = dict(CaseStatus.choices)
-    return _points(rows, labels, with_link=True)
+    return qs.order_by().annotate(o=_overdue(now))
+
+
+def case_points(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
+    """The worklist's matters as GeoJSON (for GIS tools): matters in scope that carry a point (open
+    ones, or all of the last 90 days). The map itself reads the compact `case_pins`."""
+    now = now or timezone.now()
+    rows = _case_point_rows(user=user, under=under, include_closed=include_closed, now=now).values_list(
+        "pk", "lat", "long", "title", "status", "o")[:POINT_LIMIT]
+    return _points(rows, dict(CaseStatus.choices), with_link=True)
+
+
+PIN_SCALE = 100_000  # coordinates as integers of 1e-5 degree (about 1 m): short, and no float formatting
+PIN_TITLE = 30
+
+
+def case_pins(*, user, under: OrgNode | None = None, include_closed: bool = False, now=None) -> str:
+    """The worklist map's pins, compact: `{"scale", "labels", "p"}` where `p` is flat
+    [id, lat·scale, long·scale, status index·2 + overdue, title] per pin.
+
+    One query of up to 20,000 rows that computes everything a pin carries (integer coordinates,
+    the status index with the overdue flag, the cut title), read with the driver's cursor so no
+    per-row Python runs (Django's per-row converters were a third of the time), and one
+    C-encoder JSON call. GeoJSON built per feature cost 55 ms of CPU and 1.5 MB for 10,000 pins."""
+    now = now or timezone.now()
+    codes = list(CaseStatus.values)
+    status_code = SqlCase(*[When(status=code, then=Value(2 * i)) for i, code in enumerate(codes)],
+                       default=Value(0), output_field=IntegerField())
+    overdue = SqlCase(When(Q(status__in=OPEN_STATUSES, resolve_due__lt=now), then=Value(1)), default=Value(0),
+                   output_field=IntegerField())
+    qs = (_case_point_rows(user=user, under=under, include_closed=include_closed, now=now)
+          .annotate(pin_code=status_code + overdue)
+          .values_list("pk", Cast(F("lat") * PIN_SCALE, IntegerField()), Cast(F("long") * PIN_SCALE, IntegerField()),
+                       "pin_code", Left("title", PIN_TITLE))[:POINT_LIMIT])
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        flat = list(chain.from_iterable(cursor.fetchall()))
+    labels = [str(label) for label in CaseStatus.labels]  # translated once per response
+    return json.dumps({"scale": PIN_SCALE, "labels": labels, "p": flat}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _overdue(now) -> ExpressionWrapper:

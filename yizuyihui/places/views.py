@@ -61,6 +61,16 @@ def case_points(request):
                                           include_closed=request.GET.get("all") == "1"))
 
 
+@login_required
+@require_GET
+def case_pins(request):
+    """The worklist map's pins in the compact form (selectors.case_pins)."""
+    _staff_or_403(request)
+    return HttpResponse(selectors.case_pins(user=request.user, under=_under(request),
+                                            include_closed=request.GET.get("all") == "1"),
+                        content_type="application/json")
+
+
 def _board_unit(request, unit_id: int) -> Unit:
     unit = get_object_or_404(Unit.objects.select_related("node"), pk=unit_id)
     own = resident_unit(request.user)

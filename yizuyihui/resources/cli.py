@@ -26,14 +26,21 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _recreate_pg(base: str) -> str:
+    """A scratch database beside the one named in the URL (`<name>_bench_resources`, so engineers
+    sharing a server do not drop each other's), or `yzyh_bench_resources` for a bare server URL."""
+    import re
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_PG_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_PG_NAME}"')
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_PG_NAME}"))
+    parts = urlsplit(base)
+    given = parts.path.strip("/")
+    name = f"{given}_bench_resources" if re.fullmatch(r"[A-Za-z0-9_]{1,40}", given or "") else BENCH_PG_NAME
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def build_district(*, volunteers: int, teams: int, seed: int = 14) -> dict:
@@ -156,8 +163,8 @@ def run_bench(*, volunteers: int, teams: int, needs: int) -> dict:
 @click.option("--volunteers", default=50_000, show_default=True)
 @click.option("--teams", default=2_000, show_default=True)
 @click.option("--needs", default=300, show_default=True)
-@click.option("--pg-url", default="", help="PostgreSQL server URL: bench in a scratch database there "
-                                           f"({BENCH_PG_NAME}), else SQLite in a temporary folder.")
+@click.option("--pg-url", default="", help="PostgreSQL URL: bench in a scratch database there (<db>_bench_resources, "
+                                           f"or {BENCH_PG_NAME}), else SQLite in a temporary folder.")
 def bench_resources(volunteers: int, teams: int, needs: int, pg_url: str) -> None:
     """Match needs against a district's volunteers, teams and professionals; print p50/p95."""
     scratch = tempfile.mkdtemp(prefix="yzyh-bench-resources-")

@@ -331,6 +331,10 @@ class OutsideMember(models.Model):
     can_offer = models.CharField(_("can offer"), max_length=200, blank=True)
     consent_at = models.DateTimeField(_("consent given at"))
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Their personal link (sent by SMS or WeChat by the village): they post offers and see their
+    # matches without an account. Only the SHA-256 of the token is kept; a new link kills the old.
+    link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    link_expires = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outside member")

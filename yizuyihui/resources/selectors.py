@@ -102,6 +102,27 @@ def team_dispatches(*, team: VolunteerTeam, limit: int = 30) -> list[tuple[Dispa
     return [(d, need_view(need=d.need, dispatched=True) if d.need_id else None) for d in rows]
 
 
+def keepable_nodes(*, user, levels, q: str = "", limit: int = 60) -> list:
+    """Nodes in the user's scope, of these levels, where they may keep teams, needs and
+    professionals (rules.can_keep_resources); a name search narrows a wide scope."""
+    from yizuyihui.org.models import OrgNode
+
+    qs = OrgNode.objects.filter(paths_q(_scope_paths(user), ""), level__in=list(levels)).order_by("path")
+    if q:
+        qs = qs.filter(name__contains=q[:30])
+    return [n for n in qs[: limit * 3] if rules.can_keep_resources(user, n)][:limit]
+
+
+def people_search(*, user, q: str, limit: int = 20) -> list:
+    """People of the user's scope by name (the pickers of the management pages); nothing without a query."""
+    from yizuyihui.people.selectors import persons_visible_to
+
+    q = (q or "").strip()[:20]
+    if not q:
+        return []
+    return list(persons_visible_to(user).filter(name__contains=q).order_by("name", "pk")[:limit])
+
+
 def needs_visible_to(user) -> QuerySet[Need]:
     return Need.objects.filter(paths_q(_scope_paths(user), "")).select_related("unit", "case").order_by("-created_at")
 
@@ -114,6 +135,12 @@ def _scope_paths(user):
 def professionals_visible_to(user) -> QuerySet[Professional]:
     return (Professional.objects.filter(paths_q(_scope_paths(user), "")).select_related("node", "person")
             .prefetch_related("estates").order_by("kind", "path", "name"))
+
+
+def professional_matters(*, professional: Professional, limit: int = 30) -> list[Case]:
+    """The matters a professional was drawn into (still open seats first, then the latest)."""
+    ids = PlusMember.objects.filter(professional=professional).values("case_id")
+    return list(Case.objects.filter(pk__in=ids).select_related("unit").order_by("-filed_at")[:limit])
 
 
 def registrations_for_community(*, user, status: str = "") -> QuerySet[Registration]:
@@ -169,13 +196,14 @@ def registration_reports(*, user, start=None, end=None) -> list[OrgReport]:
 class MemberView:
     member: OutsideMember
     contact: str  # full only for the village's cadres
+    cadre: bool = False  # the viewer is one of the village's cadres (issues personal links)
 
 
 def outside_members(*, user, village) -> list[MemberView]:
     cadre = rules.is_village_cadre(user, village)
     rows = (OutsideMember.objects.filter(path__startswith=village.path, withdrawn_at__isnull=True)
             .select_related("person").order_by("pk"))
-    return [MemberView(m, m.contact if cadre else mask_phone(m.contact)) for m in rows]
+    return [MemberView(m, m.contact if cadre else mask_phone(m.contact), cadre) for m in rows]
 
 
 def board_posts(*, village) -> dict:
@@ -185,6 +213,16 @@ def board_posts(*, village) -> dict:
                .select_related("need", "offer", "offer__member__person").order_by("-matched_at"))
     return {"needs": [p for p in posts if not p.is_offer], "offers": [p for p in posts if p.is_offer],
             "matches": list(matches)}
+
+
+def outside_member_page(*, member: OutsideMember) -> dict:
+    """What an outside member sees by their link: the village's open needs (kind and title, nobody's
+    data), their own offers and the matches with outcomes."""
+    needs = (BoardPost.objects.filter(path=member.village.path, is_offer=False, status__in=["open", "matched"])
+             .order_by("-created_at")[:50])
+    offers = member.offers.exclude(status="closed").order_by("-created_at")[:50]
+    matches = (BoardMatch.objects.filter(offer__member=member).select_related("need", "offer").order_by("-matched_at")[:50])
+    return {"needs": list(needs), "offers": list(offers), "matches": list(matches)}
 
 
 # --- measures --------------------------------------------------------------------------------------

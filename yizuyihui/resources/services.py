@@ -303,6 +303,43 @@ def team_create(*, actor, node: OrgNode, name: str, service_type: str) -> Volunt
                                         service_type=service_type)
 
 
+def team_update(*, team: VolunteerTeam, actor, name: str | None = None, active: bool | None = None) -> VolunteerTeam:
+    """Rename a team, or stand it down (inactive teams are not suggested nor dispatched) and back."""
+    _require(rules.can_keep_resources(actor, team.node))
+    fields = []
+    if name is not None:
+        team.name = _text(name, _("Name the team"), 100)
+        fields.append("name")
+    if active is not None:
+        team.active = bool(active)
+        fields.append("active")
+    if fields:
+        team.save(update_fields=fields)
+    return team
+
+
+def team_leader_set(*, team: VolunteerTeam, actor, volunteer: Volunteer) -> VolunteerTeam:
+    """The team's leader is one of its active members."""
+    _require(rules.can_manage_team(actor, team))
+    if volunteer.team_id != team.pk or not volunteer.active:
+        raise ResourceError(_("The leader is an active member of the team"))
+    team.leader_id = volunteer.person_id
+    team.save(update_fields=["leader"])
+    return team
+
+
+def volunteer_times_set(*, volunteer: Volunteer, actor, availability: int) -> Volunteer:
+    """When a member can serve (the team's times are the union of its members')."""
+    _require(rules.can_manage_team(actor, volunteer.team))
+    if not 0 < availability <= ALL_SLOTS:
+        raise ResourceError(_("Choose the times the volunteer can serve"))
+    with transaction.atomic():
+        volunteer.availability = availability
+        volunteer.save(update_fields=["availability"])
+        _team_refresh(volunteer.team)
+    return volunteer
+
+
 def _team_refresh(team: VolunteerTeam) -> None:
     """Keep the rollups the ranking reads (member count, union of members' times)."""
     masks = list(team.members.filter(active=True).values_list("availability", flat=True))
@@ -356,7 +393,11 @@ def volunteer_leave(*, volunteer: Volunteer, actor) -> Volunteer:
     with transaction.atomic():
         volunteer.active = False
         volunteer.save(update_fields=["active"])
-        _team_refresh(volunteer.team)
+        team = volunteer.team
+        if team.leader_id == volunteer.person_id:  # a leader who leaves leaves the team leaderless
+            team.leader = None
+            team.save(update_fields=["leader"])
+        _team_refresh(team)
     return volunteer
 
 
@@ -388,9 +429,13 @@ def team_dispatch(*, team: VolunteerTeam, actor, case=None, need: Need | None = 
     _require(rules.can_draw_in(actor, case) if case is not None else rules.can_keep_resources(actor, need.unit.node))
     if not team.active:
         raise ResourceError(_("This team is not active"))
+    path = case.unit.node.path if case is not None else need.path
+    if team.district_path != district_of(path):
+        raise ResourceError(_("Teams are sent within their own district"))
     if case is not None and Dispatch.objects.filter(case=case, team=team, ended_at__isnull=True).exists():
         raise ResourceError(_("This team is already on the matter"))
-    path = case.unit.node.path if case is not None else need.path
+    if need is not None and Dispatch.objects.filter(need=need, team=team, ended_at__isnull=True).exists():
+        raise ResourceError(_("This team is already on the need"))
     with transaction.atomic():
         dispatch = Dispatch.objects.create(team=team, case=case, need=need, path=path, dispatched_by=actor, at=now)
         VolunteerTeam.objects.filter(pk=team.pk).update(dispatch_count=F("dispatch_count") + 1)
@@ -434,10 +479,17 @@ def need_close(*, need: Need, actor, done: bool = True) -> Need:
 
 # --- professionals --------------------------------------------------------------------------------
 def professional_register(*, actor, kind: str, name: str, node: OrgNode, person: Person | None = None,
-                          estates=(), staff=()) -> Professional:
+                          estates=(), staff=(), person_name: str = "", person_phone: str = "") -> Professional:
+    """A community police officer or legal adviser (a person: one of the register, or a newcomer
+    by name and phone), or a property company with its estates (units in the area) and staff."""
     _require(rules.can_keep_resources(actor, node))
     if kind not in ProfessionalKind.values:
         raise ResourceError(_("Choose the kind of professional"))
+    if node.level not in TEAM_LEVELS | {Level.DISTRICT, Level.COUNTY}:
+        raise ResourceError(_("A professional serves a district, street, community or village"))
+    if kind != ProfessionalKind.PROPERTY and person is None and (person_name or "").strip():
+        person = person_create(name=_text(person_name, _("Give the name"), 50), gender="", node=node,
+                               phone=(person_phone or "").strip()[:20])
     if kind != ProfessionalKind.PROPERTY and person is None:
         raise ResourceError(_("A police officer or legal adviser is a person: choose them"))
     estates = list(estates)
@@ -451,6 +503,34 @@ def professional_register(*, actor, kind: str, name: str, node: OrgNode, person:
         if staff:
             pro.staff.set(list(staff))
     return pro
+
+
+def professional_staff_add(*, company: Professional, actor, person: Person) -> Professional:
+    """Someone who answers for the property company (they then see the matters of its estates)."""
+    _require(rules.can_keep_resources(actor, company.node))
+    if company.kind != ProfessionalKind.PROPERTY:
+        raise ResourceError(_("Only a property company has staff here"))
+    company.staff.add(person)
+    return company
+
+
+def professional_estates_set(*, company: Professional, actor, estates) -> Professional:
+    _require(rules.can_keep_resources(actor, company.node))
+    estates = list(estates)
+    if company.kind != ProfessionalKind.PROPERTY:
+        raise ResourceError(_("Only a property company has estates"))
+    if any(not u.node.path.startswith(company.path) for u in estates):
+        raise ResourceError(_("Estates must lie in the area served"))
+    company.estates.set(estates)
+    return company
+
+
+def professional_deactivate(*, professional: Professional, actor, active: bool = False) -> Professional:
+    """Stood down (or back): not suggested any more; matters already shared stay where they are."""
+    _require(rules.can_keep_resources(actor, professional.node))
+    professional.active = active
+    professional.save(update_fields=["active"])
+    return professional
 
 
 def supervisor_appoint(*, company: Professional, unit: Unit, person: Person, actor, on: dt.date | None = None
@@ -500,8 +580,76 @@ def outside_member_withdraw(*, member: OutsideMember, actor, now=None) -> Outsid
     own = _actor_person(actor) is not None and _actor_person(actor).pk == member.person_id
     _require(own or rules.can_keep_board(actor, member.village))
     with transaction.atomic():
-        member.withdrawn_at = _now(now)
-        member.save(update_fields=["withdrawn_at"])
+        member.withdrawn_at, member.link_hash, member.link_expires = _now(now), "", None
+        member.save(update_fields=["withdrawn_at", "link_hash", "link_expires"])
+        member.offers.filter(status=BoardStatus.OPEN).update(status=BoardStatus.CLOSED)
+    return member
+
+
+LINK_DAYS = 180
+
+
+def _link_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def outside_member_link_issue(*, member: OutsideMember, actor, days: int = LINK_DAYS, now=None) -> str:
+    """A personal link for someone of the village who lives elsewhere: with it they publish offers
+    and follow their matches from their phone, without an account or password. The village's own
+    cadres issue it (they hold the contact to send it to); it returns the token once — only its
+    hash is kept — and replaces any earlier link. It lasts `days` and dies with their consent."""
+    _require(rules.is_village_cadre(actor, member.village))
+    if member.withdrawn_at is not None:
+        raise ResourceError(_("This person withdrew their consent"))
+    import secrets
+
+    token = secrets.token_urlsafe(24)
+    member.link_hash, member.link_expires = _link_hash(token), _now(now) + dt.timedelta(days=days)
+    member.save(update_fields=["link_hash", "link_expires"])
+    return token
+
+
+def outside_member_link_revoke(*, member: OutsideMember, actor) -> OutsideMember:
+    _require(rules.is_village_cadre(actor, member.village) or rules.can_keep_board(actor, member.village))
+    member.link_hash, member.link_expires = "", None
+    member.save(update_fields=["link_hash", "link_expires"])
+    return member
+
+
+def outside_member_by_link(token: str, *, now=None) -> OutsideMember | None:
+    """The member a personal link belongs to, or None (unknown, expired, consent withdrawn)."""
+    token = (token or "").strip()
+    if not 16 <= len(token) <= 64:
+        return None
+    member = (OutsideMember.objects.select_related("village", "person")
+              .filter(link_hash=_link_hash(token), withdrawn_at__isnull=True).first())
+    if member is None or member.link_expires is None or member.link_expires <= _now(now):
+        return None
+    return member
+
+
+def board_offer_by_link(*, token: str, kind: str, title: str, detail: str = "", now=None) -> BoardPost:
+    """An outside member publishes an offer or opportunity for their own village, by their link."""
+    member = outside_member_by_link(token, now=now)
+    if member is None:
+        raise ResourceForbidden(_("This link is not valid any more: ask your village for a new one"))
+    if kind not in BoardKind.values:
+        raise ResourceError(_("Choose the kind"))
+    return BoardPost.objects.create(village=member.village, path=member.village.path, is_offer=True, member=member,
+                                    kind=kind, title=_text(title, _("Give a title")), detail=(detail or "")[:2000],
+                                    created_at=_now(now))
+
+
+def outside_member_withdraw_by_link(*, token: str, now=None) -> OutsideMember:
+    """They withdraw their consent themselves: off the board, their open offers closed, the link dead."""
+    member = outside_member_by_link(token, now=now)
+    if member is None:
+        raise ResourceForbidden(_("This link is not valid any more: ask your village for a new one"))
+    with transaction.atomic():
+        member.withdrawn_at, member.link_hash, member.link_expires = _now(now), "", None
+        member.save(update_fields=["withdrawn_at", "link_hash", "link_expires"])
         member.offers.filter(status=BoardStatus.OPEN).update(status=BoardStatus.CLOSED)
     return member
 

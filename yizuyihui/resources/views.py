@@ -7,7 +7,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +19,7 @@ from yizuyihui.accounts.scope import paths_q, user_scope
 from yizuyihui.cases.models import Case
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.org.models import Level, OrgNode, Unit
-from yizuyihui.org.selectors import scope_root_nodes
+from yizuyihui.org.selectors import scope_root_nodes, units_visible_to
 from yizuyihui.people.models import Person, Registration, RegistrationKind
 from yizuyihui.resources import matching, rules, selectors, services
 from yizuyihui.resources.models import (
@@ -30,10 +32,12 @@ from yizuyihui.resources.models import (
     BoardPost,
     Dispatch,
     Need,
+    NeedStatus,
     OutsideMember,
     PlusMember,
     PlusRole,
     Professional,
+    ProfessionalKind,
     RegistrationStatus,
     ServiceType,
     Source,
@@ -174,8 +178,25 @@ def teams(request):
     st = request.GET.get("type", "")
     if st in ServiceType.values:
         rows = rows.filter(service_type=st)
-    return render(request, "resources/teams.html", {"teams": rows[:200], "service_types": ServiceType.choices,
-                                                    "type": st})
+    return render(request, "resources/teams.html", {
+        "teams": rows[:200], "service_types": ServiceType.choices, "type": st,
+        "nodes": selectors.keepable_nodes(user=request.user, levels=services.TEAM_LEVELS, q=request.GET.get("nq", "")),
+    })
+
+
+@login_required
+@require_POST
+def team_create(request):
+    """A new volunteer team at a community, village, street or township the user keeps."""
+    p = request.POST
+    node = get_object_or_404(OrgNode, pk=_int(p.get("node")))
+    if not user_scope(request.user).covers(node.path):
+        raise PermissionDenied
+    made = []
+    ok = _done(request, lambda: made.append(services.team_create(actor=request.user, node=node, name=p.get("name", ""),
+                                                                 service_type=p.get("service_type", ""))),
+               _("Team created"))
+    return redirect("resources:team", pk=made[0].pk) if ok else redirect("resources:teams")
 
 
 def _team(user, pk: int) -> VolunteerTeam:
@@ -185,14 +206,22 @@ def _team(user, pk: int) -> VolunteerTeam:
     return team
 
 
+def _mask_bits(mask: int) -> list[int]:
+    return [b for b in range(DAYS * SLOTS) if mask >> b & 1]
+
+
 @login_required
 def team(request, pk: int):
     t = _team(request.user, pk)
+    can_manage = rules.can_manage_team(request.user, t)
+    q = request.GET.get("q", "").strip()
+    members = list(t.members.filter(active=True).select_related("person").order_by("-hours_total", "pk")[:300])
     return render(request, "resources/team.html", {
-        "team": t, "members": t.members.filter(active=True).select_related("person").order_by("-hours_total")[:300],
-        "can_manage": rules.can_manage_team(request.user, t),
+        "team": t, "members": [(m, _mask_bits(m.availability)) for m in members],
+        "can_manage": can_manage, "can_keep": rules.can_keep_resources(request.user, t.node),
         "needs": selectors.open_needs_for_team(team=t), "dispatches": selectors.team_dispatches(team=t),
-        "slots": _slot_grid(),
+        "slots": _slot_grid(), "q": q,
+        "found": selectors.people_search(user=request.user, q=q) if can_manage else [],
     })
 
 
@@ -210,6 +239,17 @@ def team_act(request, pk: int, action: str):
     elif action == "leave":
         v = get_object_or_404(Volunteer, pk=_int(p.get("volunteer")), team=t)
         _done(request, lambda: services.volunteer_leave(volunteer=v, actor=user), _("Volunteer left the team"))
+    elif action == "leader":
+        v = get_object_or_404(Volunteer, pk=_int(p.get("volunteer")), team=t)
+        _done(request, lambda: services.team_leader_set(team=t, actor=user, volunteer=v), _("Leader chosen"))
+    elif action == "times":
+        v = get_object_or_404(Volunteer, pk=_int(p.get("volunteer")), team=t)
+        _done(request, lambda: services.volunteer_times_set(volunteer=v, actor=user, availability=_slots(p)),
+              _("Times saved"))
+    elif action == "edit":
+        _done(request, lambda: services.team_update(team=t, actor=user, name=p.get("name") or None,
+                                                    active={"1": True, "0": False}.get(p.get("active", ""))),
+              _("Saved"))
     elif action == "hours":
         d = get_object_or_404(Dispatch, pk=_int(p.get("dispatch")), team=t)
         v = get_object_or_404(Volunteer, pk=_int(p.get("volunteer")), team=t)
@@ -221,10 +261,61 @@ def team_act(request, pk: int, action: str):
 
 
 @login_required
-def need(request, pk: int):
-    n = get_object_or_404(Need.objects.select_related("unit__node", "case", "contact"), pk=pk)
-    if not user_scope(request.user).covers(n.path):
+def needs(request):
+    """The needs of the units in scope (from matters and from the units themselves), and a form
+    for a unit's own need (a recurring elder-care round, a clean-up …)."""
+    if not user_scope(request.user).paths:
         raise PermissionDenied
+    status = request.GET.get("status", "open")
+    rows = selectors.needs_visible_to(request.user)
+    if status in NeedStatus.values:
+        rows = rows.filter(status=status)
+    units = [u for u in units_visible_to(request.user).order_by("node__path")[:200]
+             if rules.can_keep_resources(request.user, u.node)][:100]
+    return render(request, "resources/needs.html", {
+        "rows": rows[:200], "status": status, "statuses": NeedStatus.choices, "units": units,
+        "service_types": ServiceType.choices, "slots": _slot_grid()})
+
+
+@login_required
+@require_POST
+def need_create(request):
+    p = request.POST
+    unit = get_object_or_404(Unit.objects.select_related("node"), pk=_int(p.get("unit")))
+    if not user_scope(request.user).covers(unit.node.path):
+        raise PermissionDenied
+    made = []
+    ok = _done(request, lambda: made.append(services.need_create(
+        unit=unit, actor=request.user, service_type=p.get("service_type", ""), title=p.get("title", ""),
+        address=p.get("address", ""), when=_slots(p))), _("Need recorded"))
+    return redirect("resources:need", pk=made[0].pk) if ok else redirect("resources:needs")
+
+
+def _need(user, pk: int) -> Need:
+    n = get_object_or_404(Need.objects.select_related("unit__node", "case", "contact"), pk=pk)
+    if not user_scope(user).covers(n.path):
+        raise PermissionDenied
+    return n
+
+
+@login_required
+@require_POST
+def need_act(request, pk: int, action: str):
+    n = _need(request.user, pk)
+    user = request.user
+    if action == "dispatch":
+        team = get_object_or_404(VolunteerTeam, pk=_int(request.POST.get("team")))
+        _done(request, lambda: services.team_dispatch(team=team, need=n, case=n.case, actor=user), _("Team dispatched"))
+    elif action in ("done", "cancel"):
+        _done(request, lambda: services.need_close(need=n, actor=user, done=action == "done"), _("Saved"))
+    else:
+        raise PermissionDenied
+    return redirect("resources:need", pk=n.pk)
+
+
+@login_required
+def need(request, pk: int):
+    n = _need(request.user, pk)
     can_dispatch = rules.can_keep_resources(request.user, n.unit.node) or (
         n.case_id is not None and rules.can_draw_in(request.user, n.case))
     return render(request, "resources/need.html", {
@@ -233,12 +324,99 @@ def need(request, pk: int):
     })
 
 
+PRO_LEVELS = {Level.DISTRICT, Level.COUNTY, Level.STREET, Level.TOWNSHIP, Level.COMMUNITY, Level.VILLAGE}
+
+
 @login_required
 def professionals(request):
     if not user_scope(request.user).paths:
         raise PermissionDenied
+    q = request.GET.get("q", "").strip()
     return render(request, "resources/professionals.html", {
-        "rows": selectors.professionals_visible_to(request.user)[:300]})
+        "rows": selectors.professionals_visible_to(request.user)[:300], "kinds": ProfessionalKind.choices,
+        "nodes": selectors.keepable_nodes(user=request.user, levels=PRO_LEVELS, q=request.GET.get("nq", "")),
+        "q": q, "found": selectors.people_search(user=request.user, q=q)})
+
+
+def _person_in_scope(user, pk) -> Person | None:
+    """A person picked on a management page: only from the user's scope."""
+    if not _int(pk):
+        return None
+    person = Person.objects.select_related("node").filter(pk=_int(pk)).first()
+    if person is None or not user_scope(user).covers(person.node.path):
+        raise PermissionDenied
+    return person
+
+
+@login_required
+@require_POST
+def professional_create(request):
+    p, user = request.POST, request.user
+    node = get_object_or_404(OrgNode, pk=_int(p.get("node")))
+    if not user_scope(user).covers(node.path):
+        raise PermissionDenied
+    person = _person_in_scope(user, p.get("person"))
+    made = []
+    ok = _done(request, lambda: made.append(services.professional_register(
+        actor=user, kind=p.get("kind", ""), name=p.get("name", ""), node=node, person=person,
+        person_name=p.get("person_name", ""), person_phone=p.get("person_phone", ""))), _("Registered"))
+    return redirect("resources:professional", pk=made[0].pk) if ok else redirect("resources:professionals")
+
+
+def _professional(user, pk: int) -> Professional:
+    pro = get_object_or_404(Professional.objects.select_related("node", "person"), pk=pk)
+    if not user_scope(user).covers(pro.path):
+        raise PermissionDenied
+    return pro
+
+
+@login_required
+def professional(request, pk: int):
+    pro = _professional(request.user, pk)
+    q = request.GET.get("q", "").strip()
+    can_keep = rules.can_keep_resources(request.user, pro.node)
+    estates = list(pro.estates.select_related("node").order_by("node__path"))
+    return render(request, "resources/professional.html", {
+        "pro": pro, "can_keep": can_keep, "estates": estates,
+        "staff": pro.staff.order_by("name"), "supervisors": pro.supervisors.select_related("unit", "person"),
+        "units": units_visible_to(request.user).filter(node__path__startswith=pro.path).order_by("node__path")[:100]
+        if can_keep and pro.kind == ProfessionalKind.PROPERTY else [],
+        "estate_people": [(u, list(Person.objects.filter(node__path__startswith=u.node.path).order_by("name")[:60]))
+                          for u in estates] if can_keep else [],
+        "q": q, "found": selectors.people_search(user=request.user, q=q) if can_keep else [],
+        "matters": selectors.professional_matters(professional=pro),
+    })
+
+
+@login_required
+@require_POST
+def professional_act(request, pk: int, action: str):
+    pro = _professional(request.user, pk)
+    p, user = request.POST, request.user
+    if action == "staff":
+        person = _person_in_scope(user, p.get("person"))
+        if person is None:
+            messages.error(request, _("Choose a person"))
+        else:
+            _done(request, lambda: services.professional_staff_add(company=pro, actor=user, person=person), _("Saved"))
+    elif action == "estates":
+        units = list(Unit.objects.filter(pk__in=[_int(v) for v in p.getlist("unit")]).select_related("node"))
+        if any(not user_scope(user).covers(u.node.path) for u in units):
+            raise PermissionDenied
+        _done(request, lambda: services.professional_estates_set(company=pro, actor=user, estates=units), _("Saved"))
+    elif action == "supervisor":
+        unit = get_object_or_404(Unit.objects.select_related("node"), pk=_int(p.get("unit")))
+        person = _person_in_scope(user, p.get("person"))
+        if person is None:
+            raise PermissionDenied
+        _done(request, lambda: services.supervisor_appoint(company=pro, unit=unit, person=person, actor=user),
+              _("Supervisor appointed"))
+    elif action in ("deactivate", "activate"):
+        _done(request, lambda: services.professional_deactivate(professional=pro, actor=user,
+                                                                active=action == "activate"), _("Saved"))
+    else:
+        raise PermissionDenied
+    return redirect("resources:professional", pk=pro.pk)
 
 
 @login_required
@@ -350,6 +528,16 @@ def board_act(request, node_id: int, action: str):
     elif action == "withdraw":
         m = get_object_or_404(OutsideMember, pk=_int(p.get("member")), village=village)
         _done(request, lambda: services.outside_member_withdraw(member=m, actor=user), _("Withdrawn"))
+    elif action == "link":
+        m = get_object_or_404(OutsideMember, pk=_int(p.get("member")), village=village)
+        tokens = []
+        if _done(request, lambda: tokens.append(services.outside_member_link_issue(member=m, actor=user)),
+                 _("Personal link made: send it to them (it replaces any earlier link)")):
+            url = request.build_absolute_uri(reverse("resources:outside_link", args=[tokens[0]]))
+            messages.info(request, _("Link for %(name)s: %(url)s") % {"name": m.person.name, "url": url})
+    elif action == "unlink":
+        m = get_object_or_404(OutsideMember, pk=_int(p.get("member")), village=village)
+        _done(request, lambda: services.outside_member_link_revoke(member=m, actor=user), _("Link revoked"))
     elif action in ("need", "offer"):
         member = None
         if action == "offer":
@@ -368,6 +556,32 @@ def board_act(request, node_id: int, action: str):
     else:
         raise PermissionDenied
     return redirect("resources:board", node_id=village.pk)
+
+
+def outside_link(request, token: str):
+    """An outside member's own page, opened from the personal link their village sent: their
+    village's open needs (titles only), their offers and matches; they publish an offer or
+    withdraw their consent. No login: the link is the key (only its hash is stored)."""
+    member = services.outside_member_by_link(token)
+    if member is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        if p.get("action") == "withdraw":
+            if _done(request, lambda: services.outside_member_withdraw_by_link(token=token),
+                     _("Your consent is withdrawn: you are off the board")):
+                return render(request, "resources/outside_gone.html", {"village": member.village})
+        else:
+            _done(request, lambda: services.board_offer_by_link(token=token, kind=p.get("kind", ""),
+                                                                title=p.get("title", ""), detail=p.get("detail", "")),
+                  _("Published: your village will be in touch"))
+        return redirect("resources:outside_link", token=token)
+    response = render(request, "resources/outside_link.html", {
+        "member": member, "village": member.village, "kinds": BoardKind.choices,
+        **selectors.outside_member_page(member=member)})
+    response["Referrer-Policy"] = "same-origin"  # the token never leaks to other sites (no-referrer breaks CSRF: Origin null)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _date(value: str, default: dt.date) -> dt.date:

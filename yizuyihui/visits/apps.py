@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _replan_on_category_change(sender, *, household, **_kwargs) -> None:
@@ -10,6 +11,7 @@ def _replan_on_category_change(sender, *, household, **_kwargs) -> None:
 
 class VisitsConfig(AppConfig):
     name = "yizuyihui.visits"
+    verbose_name = _("Visits and duties")  # its heading on the configuration site
     label = "visits"
 
     def ready(self) -> None:

@@ -41,3 +41,10 @@ def home_cards(request):
         cards.append(Card(_("Register an event"), reverse("visits:event_new"), note=_("六必到"), order=40))
         cards.append(Card(_("Report"), reverse("visits:report_new"), note=_("六必报"), order=41))
     return cards
+
+
+def config_items(request):
+    if not can_edit_policy(request.user):
+        return []
+    return [NavItem(_("Visit and duty policy"), reverse("visits:policy"), order=20,
+                    note=_("三必访 cadences by household category; 六必到 time to be on site by event type"))]

@@ -38,28 +38,45 @@
     });
   }
 
+  // Pins from either form: GeoJSON (the public board) or the worklist's compact form
+  // {"scale", "labels", "p": [id, lat·scale, long·scale, status·2 + overdue, title, …]}.
+  var PIN_STRIDE = 5;
+  function pinsOf(body) {
+    var out = [], i;
+    if (body.type === "FeatureCollection") {
+      (body.features || []).forEach(function (f) {
+        var c = f.geometry.coordinates;
+        out.push({ lat: c[1], lng: c[0], t: f.properties.t, s: f.properties.s, o: f.properties.o, id: f.properties.id });
+      });
+      return out;
+    }
+    var p = body.p || [], scale = body.scale || 1;
+    for (i = 0; i + PIN_STRIDE <= p.length; i += PIN_STRIDE) {
+      out.push({ id: p[i], lat: p[i + 1] / scale, lng: p[i + 2] / scale,
+                 s: body.labels[p[i + 3] >> 1], o: (p[i + 3] & 1) === 1, t: p[i + 4] });
+    }
+    return out;
+  }
+
   function pointsMap(el) {
     var map = baseMap(el);
     var count = document.querySelector("[data-testid=map-count]");
     drawBoundaries(map, el.dataset.boundaries).then(function () { return getJSON(el.dataset.points); }).then(function (res) {
       var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
-      var n = 0;
-      L.geoJSON(res.body, {
-        pointToLayer: function (f, latlng) {
-          n += 1;
-          var m = L.marker(latlng, { title: f.properties.t });
-          var html = escapeHtml(f.properties.t) + "<br>" + escapeHtml(f.properties.s) +
-            (f.properties.o ? " · <b>" + escapeHtml(el.dataset.overdue) + "</b>" : "");
-          if (f.properties.id && el.dataset.detail) {
-            html = '<a href="' + el.dataset.detail.replace("/0/", "/" + f.properties.id + "/") + '">' + html + "</a>";
-          }
-          m.bindPopup(html);
-          if (f.properties.o) { m.on("add", function () { if (m._icon) { m._icon.classList.add("pin-overdue"); } }); }
-          return m;
+      var markers = pinsOf(res.body).map(function (pin) {
+        var m = L.marker([pin.lat, pin.lng], { title: pin.t });
+        var html = escapeHtml(pin.t) + "<br>" + escapeHtml(pin.s) +
+          (pin.o ? " · <b>" + escapeHtml(el.dataset.overdue) + "</b>" : "");
+        if (pin.id && el.dataset.detail) {
+          html = '<a href="' + el.dataset.detail.replace("/0/", "/" + pin.id + "/") + '">' + html + "</a>";
         }
-      }).eachLayer(function (l) { cluster.addLayer(l); });
+        m.bindPopup(html);
+        if (pin.o) { m.on("add", function () { if (m._icon) { m._icon.classList.add("pin-overdue"); } }); }
+        return m;
+      });
+      cluster.addLayers(markers);
       map.addLayer(cluster);
-      if (count) { count.textContent = n; count.dataset.count = n; }
+      if (count) { count.textContent = markers.length; count.dataset.count = markers.length; }
       el.dataset.ready = "1";
     });
   }
