@@ -312,3 +312,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # sets all three in the environment; the demo keeps generated ones in the data folder.
 SALT_KEY = persistent_secret(DATA_DIR, env="YZYH_FIELD_SALT", filename="field_salt")
 YZYH_LOOKUP_KEY = persistent_secret(DATA_DIR, env="YZYH_LOOKUP_KEY", filename="lookup_key")
+
+# --- residents join themselves: SMS codes (accounts/smscodes.py, signup app) ----------------------------
+# Kept in one block so it merges apart from other settings changes. Counters live in the cache
+# (Redis when REDIS_URL is set, so every web process shares them).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("yizuyihui.notifications") + 1, "yizuyihui.signup")
+YZYH_SMS_CODE_TTL_SECONDS = env_int("YZYH_SMS_CODE_TTL_SECONDS", 300, minimum=30)  # a code lives 5 minutes
+YZYH_SMS_CODE_MAX_ATTEMPTS = env_int("YZYH_SMS_CODE_MAX_ATTEMPTS", 5, minimum=1)  # wrong tries before it dies
+YZYH_SMS_RESEND_SECONDS = env_int("YZYH_SMS_RESEND_SECONDS", 60, minimum=0)  # one code a minute per number
+YZYH_SMS_PER_NUMBER_HOURLY = env_int("YZYH_SMS_PER_NUMBER_HOURLY", 5, minimum=1)
+# Per IP: higher, since a village or an estate may share one carrier NAT address.
+YZYH_SMS_PER_IP_HOURLY = env_int("YZYH_SMS_PER_IP_HOURLY", 20, minimum=1)

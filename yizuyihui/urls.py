@@ -8,6 +8,7 @@ from yizuyihui.api.api import api
 urlpatterns = [
     path("", include("yizuyihui.core.urls")),
     path("accounts/", include("yizuyihui.accounts.urls")),
+    path("join/", include("yizuyihui.signup.urls")),
     path("org/", include("yizuyihui.org.urls")),
     path("people/", include("yizuyihui.people.urls")),
     path("cases/", include("yizuyihui.cases.urls")),

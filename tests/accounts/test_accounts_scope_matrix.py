@@ -31,6 +31,7 @@ ROUTES: dict[str, Callable] = {
     "core:home": lambda c: [Probe(reverse("core:home"), ALL)],
     "core:healthz": lambda c: [Probe(reverse("core:healthz"), ALL, anonymous_ok=True)],
     "accounts:login": lambda c: [Probe(reverse("accounts:login"), ALL, anonymous_ok=True)],
+    "accounts:sms_login": lambda c: [Probe(reverse("accounts:sms_login"), ALL, anonymous_ok=True)],
     "accounts:logout": lambda c: [],  # POST only, logs the caller out: covered by tests/accounts/test_accounts_login.py
     "accounts:profile": lambda c: [Probe(reverse("accounts:profile"), ALL)],
     "accounts:api_keys": lambda c: [Probe(reverse("accounts:api_keys"), ALL)],  # each sees their own keys
@@ -101,7 +102,7 @@ def test_every_route_is_covered():
 
 
 PROJECT_APPS = ("org", "people", "accounts", "cases", "visits", "meetings", "emergency", "insights", "triage", "resources",
-                "incentives")
+                "incentives", "signup")
 
 
 def snapshot() -> str:

@@ -41,3 +41,27 @@ class ApiKey(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class SmsPurpose(models.TextChoices):
+    SIGNUP = "signup", _("Sign up")
+    LOGIN = "login", _("Log in")
+
+
+class SmsCode(models.Model):
+    """A one-time SMS code (accounts/smscodes.py). Neither the number nor the code is stored in
+    clear: the number as its lookup hash (people/crypto.py), the code as a keyed HMAC, so a
+    database dump neither lists who signed up nor lets anyone try the six digits offline."""
+
+    phone_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=10, choices=SmsPurpose.choices)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"], name="smscode_latest")]

@@ -20,7 +20,7 @@ from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import public, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, arrange_steps
 from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
-from yizuyihui.core.plugins import provider_call
+from yizuyihui.core.plugins import collect, provider_call
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
 from yizuyihui.places.geometry import PlaceError, form_point
@@ -49,9 +49,11 @@ def worklist(request):
     claims = selectors.handler_claims(user=request.user)
     feedback = selectors.feedback_due(user=request.user)[:100]
     closable = selectors.closable_unrated(user=request.user)[:100]
+    # Other apps' work for the same people (residents waiting to be confirmed, …): core.plugins.
+    sections = [sec for sec in collect("home", "worklist_sections", request) if sec.count]
     return render(request, "cases/worklist.html", {
         "inbox": _badge(inbox), "board": _badge(board), "claims": _badge(claims),
-        "feedback": _badge(feedback), "closable": _badge(closable),
+        "feedback": _badge(feedback), "closable": _badge(closable), "sections": sections,
         "supervisions": supervision_open_count(user=request.user),
     })
 

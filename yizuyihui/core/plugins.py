@@ -3,6 +3,8 @@
 An app may provide, in `<app>/home.py`:
 - `home_cards(request) -> list[Card]`: cards on the role's home page;
 - `nav_items(request) -> list[NavItem]`: links in the top navigation;
+- `worklist_sections(request) -> list[WorklistSection]`: sections of other apps' work on the staff
+  worklist (e.g. the signup app's residents waiting to be confirmed), each rendered by its template;
 - `config_items(request) -> list[NavItem]`: the city administrator's configuration pages, listed
   on 配置 (/accounts/config/); `NavItem.note` says what the page sets.
 An app's `api.py` may define `router` (a ninja Router) mounted at /api/<app>/.
@@ -40,6 +42,9 @@ The answering app registers a function in its `AppConfig.ready()`:
   Provided by triage (the routing model).
 - `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
   sweep). Provided by insights (its rollups queue the matters' buckets).
+- `phone_accounts(phone) -> list[User]`: accounts behind a mobile number that the register does
+  not know yet. Asked by accounts' SMS login besides `Person.objects.with_phone`. Provided by
+  signup: residents who signed up and wait for their grid worker.
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.
@@ -115,6 +120,19 @@ class Card:
     order: int = 50
     tone: str = ""  # "", "warn", "alert"
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+
+
+@dataclass
+class WorklistSection:
+    """A block on the staff worklist: `template` is rendered with `context` (plus the request's);
+    `anchor` is its id on the page, `count` shown beside the title (sections with 0 are hidden)."""
+
+    title: str
+    template: str
+    count: int
+    anchor: str = ""
+    context: dict = field(default_factory=dict)
+    order: int = 50
 
 
 def project_apps() -> list[str]:

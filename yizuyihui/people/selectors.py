@@ -33,7 +33,8 @@ def user_name(user) -> str:
         person = user.person
     except ObjectDoesNotExist:  # an account without a person (bench, admin)
         person = None
-    return getattr(person, "name", "") or user.get_username()
+    # A resident who signed up and waits for the grid worker has no person yet, only their name.
+    return getattr(person, "name", "") or user.get_full_name() or user.get_username()
 
 
 def user_label(user) -> str:
