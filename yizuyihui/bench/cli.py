@@ -2,8 +2,9 @@
 imports them)."""
 
 from yizuyihui.bench.cases import bench_cases, bench_step
+from yizuyihui.bench.incentives import bench_incentives
 from yizuyihui.bench.people import bench_import
 from yizuyihui.bench.places import bench_geo, bench_map
 from yizuyihui.bench.visits import bench_visits
 
-bench_commands = [bench_cases, bench_step, bench_visits, bench_geo, bench_map, bench_import]
+bench_commands = [bench_cases, bench_step, bench_visits, bench_geo, bench_map, bench_import, bench_incentives]

@@ -155,3 +155,14 @@ class PublicNotice(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["unit", "-at"], name="notice_unit_at")]
+
+
+# Staff performance (考核) lives in its own module; imported here so Django registers its models.
+from yizuyihui.incentives.performance_models import (  # noqa: E402,F401
+    Appeal,
+    AppealState,
+    Measure,
+    PerformanceScore,
+    PerformanceWeight,
+    SubjectKind,
+)
