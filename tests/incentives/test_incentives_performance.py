@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from yizuyihui.core.errors import ServiceConflict, ServiceForbidden
 from yizuyihui.incentives import performance
-from yizuyihui.incentives.performance_models import Appeal, AppealState, PerformanceScore, PerformanceWeight, SubjectKind
+from yizuyihui.incentives.performance_models import (
+    Appeal,
+    AppealState,
+    PerformanceScore,
+    PerformanceWeight,
+    SubjectKind,
+)
 from yizuyihui.incentives.performance_services import (
     WeightsRefused,
     appeal_answer,
@@ -202,7 +208,8 @@ def test_the_export_has_the_scope_rows_and_their_reasons(record, login, client):
     assert names == {record.unit_a.node.name, record.unit_b.node.name, record.unit_c.node.name}  # not unit D
     a = next(r for r in rows if r[4] == record.unit_a.node.name)
     assert a[:2] == ["幸福社区", 2] and a[5] == 83.0
-    assert a[header.index("响应率 · 值（%）")] == 80.0
+    assert a[header.index("响应率 · 指标值")] == 0.8
+    assert ws.cell(row=3 + rows.index(a), column=header.index("响应率 · 指标值") + 1).number_format == "0.0%"
     assert a[header.index("响应率 · 权重")] == 15
     assert a[header.index("响应率 · 得分")] == 12.0
 

@@ -82,8 +82,10 @@ def league_xlsx(*, user, period: str, kind: str) -> bytes:
     ws.title = str(dict(SubjectKind.choices)[kind])[:31]
     measures = Measure.choices
     header = [_("Peer group"), _("Rank"), _("Peers"), _("Name"), _("Unit / place"), _("Score")]
+    # (Labels the page's template has too: the same words in the catalogue.)
+    value_label, weight_label, points_label = _("Value"), _("Weight"), _("Score")
     for _m, label in measures:
-        header += [f"{label} · {_('value (%)')}", f"{label} · {_('weight')}", f"{label} · {_('points')}"]
+        header += [f"{label} · {value_label}", f"{label} · {weight_label}", f"{label} · {points_label}"]
     ws.append([f"{_('Performance')} {period} · {dict(SubjectKind.choices)[kind]}"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(header)
@@ -95,9 +97,11 @@ def league_xlsx(*, user, period: str, kind: str) -> bytes:
         for m, _label in measures:
             c = by.get(m, {})
             value = c.get("value")
-            line += [None if value is None else round(float(value) * 100, 2), c.get("weight"),
+            line += [None if value is None else float(value), c.get("weight"),
                      None if c.get("contribution") is None else float(c["contribution"])]
         ws.append(line)
+        for col in range(7, len(line) + 1, 3):  # the values are shares: shown as percentages
+            ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
     ws.freeze_panes = "A3"
     buf = io.BytesIO()
     wb.save(buf)
