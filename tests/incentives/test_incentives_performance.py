@@ -199,6 +199,7 @@ def test_the_export_has_the_scope_rows_and_their_reasons(record, login, client):
     from openpyxl import load_workbook
 
     login("street_official")
+    assert client.get(reverse("incentives:performance_xlsx"), {"period": PERIOD, "kind": "community"}).status_code == 200
     resp = client.get(reverse("incentives:performance_xlsx"), {"period": PERIOD, "kind": "unit"})
     assert resp.status_code == 200
     ws = load_workbook(io.BytesIO(resp.content)).active

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ def league_xlsx(*, user, period: str, kind: str) -> bytes:
     names = peer_names(rows)
     wb = Workbook()
     ws = wb.active
-    ws.title = str(dict(SubjectKind.choices)[kind])[:31]
+    ws.title = re.sub(r"[\[\]:*?/\\]", "·", str(dict(SubjectKind.choices)[kind]))[:31]  # Excel refuses these
     measures = Measure.choices
     header = [_("Peer group"), _("Rank"), _("Peers"), _("Name"), _("Unit / place"), _("Score")]
     # (Labels the page's template has too: the same words in the catalogue.)
