@@ -33,7 +33,8 @@ def _score(c, kind="unit", user=None):
 
     from yizuyihui.incentives.models import PerformanceScore
 
-    return PerformanceScore.objects.create(period="2025", kind=kind, node=c.unit_a.node, user=user, name="幸福一网格",
+    return PerformanceScore.objects.create(period="2025", kind=kind, node=c.unit_a.node, user=user,
+                                           person=getattr(user, "person", None), name="幸福一网格",
                                            peers=c.community.path, score="80.00", rank=1, computed_at=timezone.now())
 
 

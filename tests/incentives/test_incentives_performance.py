@@ -91,7 +91,7 @@ def record(cast):
 
 
 def score(kind, node, user=None):
-    return PerformanceScore.objects.get(period=PERIOD, kind=kind, node=node, user=user)
+    return PerformanceScore.objects.get(period=PERIOD, kind=kind, node=node, person=getattr(user, "person", None))
 
 
 def test_scores_equal_the_hand_computed_example(record):
@@ -268,3 +268,20 @@ def test_my_assessment_shows_on_the_league_page(record, login, client):
 def test_periods_are_years_quarters_and_months(period, start, end):
     assert performance.period_bounds(period) == (start, end)
     assert not performance.valid_period("2026Q5") and not performance.valid_period("2026-13")
+
+
+def test_party_group_leaders_and_grid_workers_are_assessed_with_or_without_a_login(record):
+    """Staff come from the Party group (组长, grid-worker members) as well as from posts; a person
+    with both is assessed once."""
+    from yizuyihui.people.models import Person
+    from yizuyihui.people.services import membership_add
+
+    c = record
+    worker = Person.objects.create(name="二网格员", gender="F", node=c.unit_b.node, is_party_member=True)
+    membership_add(person=worker, unit=c.unit_b, body="party_group", identity="grid_worker", started=dt.date(2024, 1, 1))
+    performance.scores_compute(period=PERIOD)
+    s = PerformanceScore.objects.get(period=PERIOD, kind=SubjectKind.GRID_WORKER, person=worker)
+    assert (s.user_id, s.node_id, s.score) == (None, c.unit_b.node.pk, Decimal("85.00"))
+    assert PerformanceScore.objects.filter(period=PERIOD, kind=SubjectKind.GRID_WORKER, node=c.unit_a.node).count() == 1
+    leader = PerformanceScore.objects.get(period=PERIOD, kind=SubjectKind.UNIT_LEADER, node=c.unit_a.node)
+    assert leader.person == c.residents["unit_leader"] and leader.user == c.users["unit_leader"]

@@ -43,7 +43,7 @@ from yizuyihui.insights import rollups
 from yizuyihui.insights.models import CaseDayUnit
 from yizuyihui.meetings.models import Action, ActionStatus
 from yizuyihui.org.models import UNIT_LEVELS, Level, OrgNode, Unit
-from yizuyihui.people.models import Post, Role
+from yizuyihui.people.models import Body, Identity, MemberRole, Membership, Post, Role
 from yizuyihui.supervision.models import Supervision
 from yizuyihui.visits.models import Duty, PlannedVisit
 
@@ -237,10 +237,35 @@ def unit_tallies(start: dt.date, end: dt.date, *, now=None) -> tuple[dict[int, T
 class Subject:
     kind: str
     node_id: int
+    person_id: int | None
     user_id: int | None
     name: str
     peers: str
     tally: Tally
+
+
+def _staff(start: dt.date, end: dt.date, by_node: dict) -> dict[tuple[str, int, int], tuple[str, int | None]]:
+    """The staff of every unit: the Party group's leader (组长) and its grid workers by membership
+    in the period, and whoever holds a grid-worker or unit-leader post at the unit (a login) —
+    {(kind, unit node, person): (name, user)}, once per person."""
+    out: dict[tuple[str, int, int], tuple[str, int | None]] = {}
+    members = (Membership.objects.filter(body=Body.PARTY_GROUP)
+               .filter(Q(role=MemberRole.LEADER) | Q(identity=Identity.GRID_WORKER))
+               .filter(Q(started__isnull=True) | Q(started__lt=end), Q(ended__isnull=True) | Q(ended__gte=start))
+               .values_list("role", "identity", "unit__node_id", "person_id", "person__name", "person__user__id")
+               .order_by())
+    for role, identity, node_id, person_id, name, user_id in members.iterator(chunk_size=20000):
+        kind = SubjectKind.UNIT_LEADER if role == MemberRole.LEADER else SubjectKind.GRID_WORKER
+        out[(kind, node_id, person_id)] = (name, user_id)
+        if role == MemberRole.LEADER and identity == Identity.GRID_WORKER:
+            out[(SubjectKind.GRID_WORKER, node_id, person_id)] = (name, user_id)
+    posts = (Post.objects.filter(active=True, role__in=list(STAFF_KINDS), node__level__in=list(UNIT_LEVELS),
+                                 user__person__isnull=False)
+             .values_list("role", "node_id", "user__person__id", "user__person__name", "user_id").order_by())
+    for role, node_id, person_id, name, user_id in posts:
+        if node_id in by_node:
+            out[(STAFF_KINDS[role], node_id, person_id)] = (name, user_id)
+    return out
 
 
 def subjects(start: dt.date, end: dt.date, *, now=None) -> list[Subject]:
@@ -250,20 +275,15 @@ def subjects(start: dt.date, end: dt.date, *, now=None) -> list[Subject]:
     by_node = {node_id: (pk, path) for pk, node_id, path, _n in unit_rows}
     out: list[Subject] = []
     for pk, node_id, path, name in unit_rows:
-        out.append(Subject(SubjectKind.UNIT, node_id, None, name, path[:-STEP], units.get(pk, Tally())))
-    posts = (Post.objects.filter(active=True, role__in=list(STAFF_KINDS), node__level__in=list(UNIT_LEVELS))
-             .values_list("user_id", "role", "node_id", "user__person__name", "user__username").order_by())
-    for user_id, role, node_id, person_name, username in posts:
-        unit = by_node.get(node_id)
-        if unit is None:
-            continue
-        pk, path = unit
+        out.append(Subject(SubjectKind.UNIT, node_id, None, None, name, path[:-STEP], units.get(pk, Tally())))
+    for (kind, node_id, person_id), (name, user_id) in _staff(start, end, by_node).items():
+        pk, path = by_node[node_id]
         t = units.get(pk, Tally()).copy()
-        # Personal parts: the person's own assigned households and own duties, where they have any.
+        # Personal parts: the person's own assigned households and own duties (by their login).
         if (user_id, pk) in visits_by_staff:
             t.visits_done, t.visits_started = visits_by_staff[(user_id, pk)]
         t.duties_on_time, t.duties_due = duties_by_staff.get((user_id, pk), (0, 0))
-        out.append(Subject(STAFF_KINDS[role], node_id, user_id, person_name or username, path[:-STEP], t))
+        out.append(Subject(kind, node_id, person_id, user_id, name, path[:-STEP], t))
     # Communities and streets: the sums of their units (one pass over the units by path prefix).
     sums: dict[str, Tally] = defaultdict(Tally)
     for pk, _node_id, path, _n in unit_rows:
@@ -272,7 +292,7 @@ def subjects(start: dt.date, end: dt.date, *, now=None) -> list[Subject]:
                 sums[path[:cut]].add(units[pk])
     for kind, levels in ((SubjectKind.COMMUNITY, COMMUNITY_LEVELS), (SubjectKind.STREET, STREET_LEVELS)):
         for node_id, path, name in OrgNode.objects.filter(level__in=levels).values_list("pk", "path", "name"):
-            out.append(Subject(kind, node_id, None, name, path[:-STEP], sums.get(path, Tally())))
+            out.append(Subject(kind, node_id, None, None, name, path[:-STEP], sums.get(path, Tally())))
     return out
 
 
@@ -294,19 +314,19 @@ def scores_compute(*, period: str, now=None, weights: dict[str, int] | None = No
             rank[i], peer_count[i] = r, len(members)
     with transaction.atomic():
         existing = {(k, n, u): pk for pk, k, n, u in
-                    PerformanceScore.objects.filter(period=period).values_list("pk", "kind", "node_id", "user_id")}
+                    PerformanceScore.objects.filter(period=period).values_list("pk", "kind", "node_id", "person_id")}
         updates, inserts, kept = [], [], set()
         for i, (s, score, components) in enumerate(scored):
-            values = (s.name[:100], s.peers, peer_count[i], score, rank[i], json.dumps(components), now)
-            pk = existing.get((s.kind, s.node_id, s.user_id))
+            values = (s.user_id, s.name[:100], s.peers, peer_count[i], score, rank[i], json.dumps(components), now)
+            pk = existing.get((s.kind, s.node_id, s.person_id))
             if pk is None:
-                inserts.append((period, s.kind, s.node_id, s.user_id, *values))
+                inserts.append((period, s.kind, s.node_id, s.person_id, *values))
             else:
                 kept.add(pk)
                 updates.append((pk, *values))
-        columns = ("name", "peers", "peer_count", "score", "rank", "components", "computed_at")
+        columns = ("user_id", "name", "peers", "peer_count", "score", "rank", "components", "computed_at")
         fast_update(PerformanceScore, columns, updates)
-        fast_insert(PerformanceScore, ("period", "kind", "node_id", "user_id", *columns), inserts)
+        fast_insert(PerformanceScore, ("period", "kind", "node_id", "person_id", *columns), inserts)
         gone = set(existing.values()) - kept
         if gone:
             PerformanceScore.objects.filter(pk__in=list(gone)).delete()

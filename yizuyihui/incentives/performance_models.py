@@ -52,14 +52,16 @@ class PerformanceWeight(models.Model):
 
 
 class PerformanceScore(models.Model):
-    """One assessed subject's score in one period: a staff member at a unit (user + the unit's
-    node), or a unit, community or street (node only). `peers` is the path of the parent scope:
+    """One assessed subject's score in one period: a staff member at a unit (the person + the
+    unit's node; `user` their login, if any), or a unit, community or street (node only). `peers` is the path of the parent scope:
     the rank is among the same kind under the same parent."""
 
     period = models.CharField(_("period"), max_length=7)  # "2026", "2026Q3", "2026-05"
     kind = models.CharField(_("assessed as"), max_length=12, choices=SubjectKind.choices)
     node = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="performance_scores")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="performance_scores")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="performance_scores")
     name = models.CharField(_("name"), max_length=100)  # the person's or the node's name when computed
     peers = models.CharField(max_length=255)
@@ -74,8 +76,8 @@ class PerformanceScore(models.Model):
         verbose_name = _("performance score")
         ordering = ["period", "kind", "peers", "rank", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "kind", "node", "user"], name="perf_score_once"),
-            models.UniqueConstraint(fields=["period", "kind", "node"], condition=models.Q(user__isnull=True),
+            models.UniqueConstraint(fields=["period", "kind", "node", "person"], name="perf_score_once"),
+            models.UniqueConstraint(fields=["period", "kind", "node"], condition=models.Q(person__isnull=True),
                                     name="perf_score_node_once"),
         ]
         indexes = [models.Index(fields=["period", "kind", "peers", "rank"], name="perf_score_league")]

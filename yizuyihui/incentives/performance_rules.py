@@ -18,15 +18,20 @@ def can_edit_weights(user) -> bool:
     return is_city_admin(user)
 
 
+def _person_id(user):
+    person = getattr(user, "person", None)
+    return person.pk if person is not None else None
+
+
 def can_view_score(user, score) -> bool:
     """Staff see the scores in their scope; the assessed person always sees their own."""
-    return score.user_id == getattr(user, "pk", None) or in_scope(user, score.node)
+    return is_assessed(user, score) or in_scope(user, score.node)
 
 
 def is_assessed(user, score) -> bool:
     """The person a score is about: the staff member, or a holder of the node's own post."""
-    if score.user_id is not None:
-        return score.user_id == getattr(user, "pk", None)
+    if score.person_id is not None:
+        return score.person_id == _person_id(user) or (score.user_id is not None and score.user_id == user.pk)
     return score.node.path in role_paths(user, NODE_HOLDERS.get(score.kind, frozenset()))
 
 

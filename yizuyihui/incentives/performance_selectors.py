@@ -52,7 +52,8 @@ def peer_names(rows) -> dict[str, str]:
 def my_scores(*, user, period: str):
     """The scores the user is assessed by: their own as staff, and their node's own if they hold
     its post (a community cadre: the community; a street official: the street)."""
-    q = Q(user_id=user.pk)
+    person = getattr(user, "person", None)
+    q = Q(user_id=user.pk) | (Q(person_id=person.pk) if person is not None else Q(pk__in=[]))
     for kind, roles in NODE_HOLDERS.items():
         paths = [p for p in role_paths(user, roles) if p]
         if paths:

@@ -65,7 +65,7 @@ def league_xlsx(request):
 
 
 def _score(request, pk: int) -> PerformanceScore:
-    score = get_object_or_404(PerformanceScore.objects.select_related("node", "user"), pk=pk)
+    score = get_object_or_404(PerformanceScore.objects.select_related("node", "user", "person"), pk=pk)
     if not performance_rules.can_view_score(request.user, score):
         raise PermissionDenied
     return score
