@@ -109,7 +109,7 @@ def appeal_answer(request, pk: int):
     if not performance_rules.can_view_score(request.user, item.score):
         raise PermissionDenied
     _run(request, lambda: performance_services.appeal_answer(appeal=item, actor=request.user,
-                                                             answer=request.POST.get("answer", "")), _("Answered"))
+                                                             answer=request.POST.get("answer", "")), _("Answer sent"))
     return redirect("incentives:performance_detail", pk=item.score_id)
 
 

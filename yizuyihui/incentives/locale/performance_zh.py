@@ -34,7 +34,7 @@ ZH_PERFORMANCE = {
     "Weight": "权重", "n/a": "不适用",
     "A measure with nothing to count (n/a) shares its weight among the others in proportion.":
         "无可计量内容的指标（不适用）其权重按比例分配给其他指标。",
-    "Appeals": "申诉", "Answer": "答复", "Send the answer": "提交答复", "Appeal note": "申诉说明", "File the appeal": "提交申诉",
+    "Appeals": "申诉", "Answer": "答复", "Points scored": "得分", "Reply": "答复", "Your answer": "答复内容", "Answer sent": "已答复", "Send the answer": "提交答复", "Appeal note": "申诉说明", "File the appeal": "提交申诉",
     "Whole numbers, none negative, adding up to %(total)s: a score is out of %(total)s.":
         "权重为非负整数，合计%(total)s：满分为%(total)s分。",
     "Recompute": "重新计算", "Recompute the scores": "重新计算考核得分",
