@@ -33,15 +33,15 @@ from django.db.models import Count
 BENCH_PG_NAME = "yzyh_bench_incentives"
 
 
-def _recreate_pg(base: str) -> str:
+def _recreate_pg(base: str, name: str = BENCH_PG_NAME) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_PG_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_PG_NAME}"')
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_PG_NAME}"))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
 
 
 def build_year(*, households: int, matters: int, hours: int, units: int, seed: int = 15) -> dict:
@@ -79,10 +79,11 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
                     ((h, unit_rows[h % len(unit_rows)][1], unit_rows[h % len(unit_rows)][0], f"{h}号", "ordinary", 3)
                      for h in hh_ids))
         p_ids = reserve_ids(Person, households * 3)
-        fast_insert(Person, ("id", "name", "gender", "id_number", "phone", "is_party_member", "is_migrant", "node_id",
-                             "household_id", "occupation", "outside_kind", "outside_place"),
-                    ((p, f"居民{p}", "F", "", "", False, False, unit_rows[(p // 3) % len(unit_rows)][1],
-                      hh_ids[(p - p_ids[0]) // 3], "", "", "") for p in p_ids))
+        fast_insert(Person, ("id", "name", "gender", "id_number", "phone", "id_number_hash", "phone_hash",
+                             "is_party_member", "is_migrant", "node_id", "household_id", "relation", "occupation",
+                             "outside_kind", "outside_place"),
+                    ((p, f"居民{p}", "F", "", "", "", "", False, False, unit_rows[(p // 3) % len(unit_rows)][1],
+                      hh_ids[(p - p_ids[0]) // 3], "", "", "", "") for p in p_ids))
 
     def when():
         return year0 + dt.timedelta(seconds=rng.randrange(365 * 86400))
@@ -97,7 +98,7 @@ def build_year(*, households: int, matters: int, hours: int, units: int, seed: i
         for c in case_ids:
             u = unit_rows[c % len(unit_rows)]
             at = when()
-            rows.append((c, uuid.uuid4(), u[0], u[1], 1, "received", "normal", "calm", "web", "resident", "", "事",
+            rows.append((c, uuid.uuid4().hex, u[0], u[1], 1, "received", "normal", "calm", "web", "resident", "", "事",
                          "", "", "", at, at, at, at, None, None, None, False, False, False, "", "", "", "", 0, False,
                          rng.choice(p_ids)))
             events.append((c, "receive", "filed", "received", 1, "", at + dt.timedelta(hours=2), True, "{}"))
@@ -259,14 +260,15 @@ def run_demo(*, period: str, pages: int) -> dict:
 @click.option("--units", default=200, show_default=True, help="synthetic")
 @click.option("--pages", default=200, show_default=True)
 @click.option("--pg-url", default="", help="synthetic: PostgreSQL server URL: bench in a scratch database there "
-                                           f"({BENCH_PG_NAME}), else SQLite in a temporary folder.")
+                                           "(--pg-name, dropped and made again), else SQLite in a temporary folder.")
+@click.option("--pg-name", default=BENCH_PG_NAME, show_default=True, help="synthetic: the scratch database's name")
 def bench_incentives(synthetic: bool, period: str, households: int, matters: int, hours: int, units: int, pages: int,
-                     pg_url: str) -> None:
+                     pg_url: str, pg_name: str) -> None:
     """Performance scores and points of the demo city's year (or --synthetic points); balance page p95."""
     if synthetic:
         os.environ["YZYH_DATA_DIR"] = tempfile.mkdtemp(prefix="yzyh-bench-incentives-")
         if pg_url:
-            os.environ["DATABASE_URL"] = _recreate_pg(pg_url)
+            os.environ["DATABASE_URL"] = _recreate_pg(pg_url, pg_name)
         else:
             os.environ.pop("DATABASE_URL", None)
     from yizuyihui.core.cli import setup_django
