@@ -46,7 +46,7 @@ def test_a_cadre_reads_the_league_and_answers_an_appeal_on_a_phone(live_server, 
     _login(page, url, "grid_worker")
     page.get_by_role("link", name="考核").click()
     expect(page.get_by_role("heading", level=2, name="我的考核")).to_be_visible()
-    page.get_by_role("link", name="网格员 · 幸福一网格").click()
+    page.get_by_role("link", name="网格员个人 · 幸福一网格").click()
     expect(page.get_by_test_id("components")).to_contain_text("响应率")
     page.get_by_label("申诉说明").fill("三月两次走访漏记，请核实")
     page.get_by_role("button", name="提交申诉").click()

@@ -26,8 +26,8 @@ class Measure(models.TextChoices):
 
 
 class SubjectKind(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    UNIT_LEADER = "unit_leader", _("Unit leader")
+    GRID_WORKER = "grid_worker", _("Grid worker (person)")
+    UNIT_LEADER = "unit_leader", _("Unit leader (person)")
     UNIT = "unit", _("Unit (一组一会)")
     COMMUNITY = "community", _("Community / village")
     STREET = "street", _("Street / township")
@@ -93,7 +93,7 @@ class PerformanceScore(models.Model):
 
 class AppealState(models.TextChoices):
     OPEN = "open", _("Awaiting an answer")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", _("Appeal answered")
 
 
 class Appeal(models.Model):

@@ -4,7 +4,7 @@ ZH_PERFORMANCE = {
     "Performance": "考核", "Response rate (响应率)": "响应率", "Resolution rate (解决率)": "解决率",
     "Satisfaction rate (满意率)": "满意率", "Matters never overdue": "事项未超期率", "Items without 督办": "未被督办率",
     "Visit compliance (三必访)": "三必访完成率", "Duties attended on time (六必到)": "六必到按时到场率",
-    "Resolutions carried out": "议事决议落实率", "Grid worker": "网格员", "Unit leader": "一组一会负责人",
+    "Resolutions carried out": "议事决议落实率", "Grid worker (person)": "网格员个人", "Unit leader (person)": "党小组组长个人", "Appeal answered": "申诉已答复",
     "Unit (一组一会)": "一组一会", "Community / village": "社区/行政村", "Street / township": "街道/乡镇",
     "measure": "指标", "weight": "权重", "performance weight": "考核权重", "assessed as": "考核对象类别",
     "name": "名称", "score": "得分", "rank": "排名", "performance score": "考核得分", "Awaiting an answer": "待答复",
