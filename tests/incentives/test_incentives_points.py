@@ -133,3 +133,14 @@ def test_the_resident_sees_balance_and_history_on_the_phone(cast, point_rules, l
     page = client.get("/incentives/points/").content.decode()
     assert 'data-testid="balance">5<' in page
     assert "2026-06-03" in page
+
+
+def test_derivation_in_windows_inside_one_cap_period_equals_recomputation(cast, point_rules):
+    """Deriving March in three windows (as the five-minute job does) reads what the ledger already
+    holds for the month: the cap (10) is not granted again in each window."""
+    for day in (2, 12, 22):
+        file_and_accept(cast, f"三月{day}", at(2026, 3, day))
+    for a, b in ((1, 10), (10, 20), (20, 31)):
+        services.points_derive(start=at(2026, 3, a, 0), end=at(2026, 3, b, 0))
+    ledger = {x.person_id: x.balance for x in PointAccount.objects.all() if x.balance}
+    assert ledger == points.balances_recomputed() == {cast.residents["resident"].pk: 10}

@@ -7,7 +7,7 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from yizuyihui.incentives import demo_recognition, services
+from yizuyihui.incentives import demo_recognition, performance, services
 from yizuyihui.incentives.models import PointAccount, PointEntry, PointRule, Redemption, Reward
 from yizuyihui.org.models import Level, OrgNode
 from yizuyihui.people.models import Role
@@ -45,6 +45,8 @@ def generate(*, seed: int, progress) -> dict[str, int]:
         for name, cost, stock in rng.sample(REWARDS, 3):
             services.reward_create(actor=admin, node=node, name=name, cost=cost, stock=stock)
     demo_recognition.generate(admin=admin, progress=progress)
+    # 考核: this year's scores for every grid worker, unit leader, unit, community and street.
+    progress("incentives performance", performance.scores_compute(period=performance.current_period()))
     return totals()
 
 

@@ -11,7 +11,8 @@ from yizuyihui.incentives.models import PointAccount
 
 def nav_items(request):
     if is_staff(request.user):
-        return [NavItem(_("Incentives"), reverse("incentives:rewards"), order=38)]
+        return [NavItem(_("Incentives"), reverse("incentives:rewards"), order=38),
+                NavItem(_("Performance"), reverse("incentives:performance"), order=39)]
     return []
 
 

@@ -157,7 +157,16 @@ class PublicNotice(models.Model):
         indexes = [models.Index(fields=["unit", "-at"], name="notice_unit_at")]
 
 
-# Honours, thank-you letters and the community's assessments live in their own module.
+# Honours, thank-you letters and the community's assessments (recognition.py) and staff performance
+# (考核, performance_models.py) live in their own modules; imported here so Django registers their models.
+from yizuyihui.incentives.performance_models import (  # noqa: E402,F401
+    Appeal,
+    AppealState,
+    Measure,
+    PerformanceScore,
+    PerformanceWeight,
+    SubjectKind,
+)
 from yizuyihui.incentives.recognition import (  # noqa: E402,F401
     AssessmentGrade,
     Honour,

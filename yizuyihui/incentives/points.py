@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,6 +35,11 @@ class Occurrence:
     person_id: int
     event: str
     quantity: Decimal = Decimal(1)  # volunteer hours; 1 for everything else
+
+
+# The fixed order awards are made in. A key of C-compared tuples, not the dataclass's own
+# ordering: sorting a city's year (2.5 M occurrences) by `Occurrence.__lt__` took 3× as long.
+ORDER = attrgetter("at", "source", "person_id")
 
 
 def period_key(at: dt.datetime, period: str) -> str:
@@ -139,7 +145,7 @@ def events_between(start=None, end=None, *, rules: dict | None = None) -> list[O
     for event, fn in SOURCES.items():
         if event in rules:
             out.extend(fn(start, end))
-    out.sort()
+    out.sort(key=ORDER)
     return out
 
 
@@ -161,7 +167,7 @@ def award(occurrences: Iterable[Occurrence], rules: dict[str, PointRule], *, use
     used = defaultdict(int) if used is None else used
     done = set() if done is None else done
     out = []
-    for occ in sorted(occurrences):
+    for occ in sorted(occurrences, key=ORDER):
         rule = rules.get(occ.event)
         if rule is None or (occ.person_id, occ.source) in done:
             continue

@@ -11,27 +11,33 @@ from django.utils import timezone
 
 from yizuyihui.accounts.scope import scope_q
 from yizuyihui.cases.models import Case, CaseEvent
-from yizuyihui.incentives.models import PointAccount, PointEntry, PointRule, PublicNotice, Redemption, Reward
+from yizuyihui.incentives.models import PointEntry, PointRule, PublicNotice, Redemption, Reward
 from yizuyihui.meetings.models import Resolution
 from yizuyihui.org.models import Level
 from yizuyihui.people.masking import redact_text
+from yizuyihui.people.models import Person
 
 
 def my_points(*, user, limit: int = 50) -> dict:
-    """The resident's balance, history and the rewards of their community (three short queries)."""
-    person = getattr(user, "person", None)
+    """The resident's balance, history and the rewards of their community: four short queries
+    (the person with their node and account; the history; the rewards with whether each was
+    redeemed) — the phone page's p95 budget is 100 ms on a loaded server."""
+    # One query for the person, their home node and unit and their account; kept on the user, so
+    # the layout (name, the resident's unit in the navigation) asks nothing more.
+    person = Person.objects.select_related("node__unit", "point_account").filter(user_id=user.pk).first()
     if person is None:
         return {"person": None}
-    account = PointAccount.objects.filter(person=person).first()
+    user.person = person
+    account = getattr(person, "point_account", None)
     entries = list(PointEntry.objects.filter(person=person).order_by("-at", "-pk")[:limit])
     # The community (or village) is the home node's ancestor at that level: its path prefix.
     ancestors = [person.node.path[:i] for i in range(4, len(person.node.path) + 1, 4)]
     rewards = list(Reward.objects.filter(node__path__in=ancestors, node__level__in=(Level.COMMUNITY, Level.VILLAGE),
-                                         active=True).select_related("node"))
-    redeemed = set(Redemption.objects.filter(person=person).values_list("reward_id", flat=True))
+                                         active=True).annotate(
+        taken=Exists(Redemption.objects.filter(reward=OuterRef("pk"), person=person))))
     return {"person": person, "balance": account.balance if account else 0,
             "earned": account.earned if account else 0, "entries": entries, "rewards": rewards,
-            "redeemed": redeemed}
+            "redeemed": {r.pk for r in rewards if r.taken}}
 
 
 def rules_all() -> list[PointRule]:

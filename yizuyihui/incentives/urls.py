@@ -15,3 +15,15 @@ urlpatterns = [
 from yizuyihui.incentives.urls_recognition import urlpatterns as _recognition  # noqa: E402
 
 urlpatterns += _recognition
+
+# Staff performance (考核)
+from yizuyihui.incentives import performance_views  # noqa: E402
+
+urlpatterns += [
+    path("performance/", performance_views.league, name="performance"),
+    path("performance/export.xlsx", performance_views.league_xlsx, name="performance_xlsx"),
+    path("performance/weights/", performance_views.weights, name="performance_weights"),
+    path("performance/<int:pk>/", performance_views.detail, name="performance_detail"),
+    path("performance/<int:pk>/appeal/", performance_views.appeal, name="performance_appeal"),
+    path("performance/appeals/<int:pk>/answer/", performance_views.appeal_answer, name="performance_answer"),
+]

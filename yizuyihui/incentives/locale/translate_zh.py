@@ -8,6 +8,7 @@ Unknown strings are reported, not guessed.
 from pathlib import Path
 
 import polib
+from performance_zh import ZH_PERFORMANCE
 from translate_zh_recognition import ZH_RECOGNITION
 
 ZH = {
@@ -43,6 +44,8 @@ ZH = {
     "council": "议事会", "on the spot": "现场解决", "Public notices": "公示", "Supporter (附议)": "附议人",
     "“+” member": "“+”成员", "A matter you are concerned with has a result": "您关注的事项已有结果", "Redeemed: collect it at the community": "兑换成功，请到社区领取", "Saved": "已保存",
 }
+
+ZH.update(ZH_PERFORMANCE)
 
 
 ZH.update(ZH_RECOGNITION)

@@ -24,7 +24,7 @@ def titles_add(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incentives', '0002_feedbacksent_publicnotice'),
+        ('incentives', '0003_performance'),
         ('org', '0001_initial'),
         ('people', '0003_household_number_relation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

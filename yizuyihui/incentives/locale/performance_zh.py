@@ -1,0 +1,41 @@
+"""zh-Hans of the staff performance (考核) strings; translate_zh.py merges them into the catalogue."""
+
+ZH_PERFORMANCE = {
+    "Performance": "考核", "Response rate (响应率)": "响应率", "Resolution rate (解决率)": "解决率",
+    "Satisfaction rate (满意率)": "满意率", "Matters never overdue": "事项未超期率", "Items without 督办": "未被督办率",
+    "Visit compliance (三必访)": "三必访完成率", "Duties attended on time (六必到)": "六必到按时到场率",
+    "Resolutions carried out": "议事决议落实率", "Grid worker (person)": "网格员个人", "Unit leader (person)": "党小组组长个人", "Appeal answered": "申诉已答复",
+    "Unit (一组一会)": "一组一会", "Community / village": "社区/行政村", "Street / township": "街道/乡镇",
+    "measure": "指标", "weight": "权重", "performance weight": "考核权重", "assessed as": "考核对象类别",
+    "name": "名称", "score": "得分", "rank": "排名", "performance score": "考核得分", "Awaiting an answer": "待答复",
+    "Answered": "已答复", "appeal": "申诉", "answer": "答复", "Peer group": "同级范围", "Rank": "排名",
+    "Peers": "同级数", "Name": "名称", "Unit / place": "所在单元/地方", "Score": "得分",
+    "Only the city's administrators edit the weighting": "只有市级管理员可以修改考核权重",
+    "Unknown measure": "未知指标",
+    "%(measure)s: the weight must be a whole number": "%(measure)s：权重应为整数",
+    "%(measure)s: a weight cannot be negative": "%(measure)s：权重不能为负",
+    "%(measure)s: a weight cannot exceed %(total)s": "%(measure)s：权重不能超过%(total)s",
+    "The weights add up to %(sum)s; they must add up to %(total)s": "权重合计为%(sum)s，应合计为%(total)s",
+    "Only the city's administrators recompute the scores": "只有市级管理员可以重新计算考核得分",
+    "Only the person assessed may appeal this score": "只有被考核人可以对该得分提出申诉",
+    "Say what the appeal is about": "请填写申诉内容",
+    "An appeal against this score is awaiting an answer": "对该得分的申诉尚待答复",
+    "Only a cadre of the level above answers this appeal": "该申诉由上一级干部答复",
+    "Write the answer": "请填写答复", "This appeal has been answered": "该申诉已答复",
+    "Appeal filed: the level above will answer": "申诉已提交，将由上一级答复", "Scores recomputed": "考核得分已重新计算",
+    "Saved: recompute the period for the new weighting to apply": "已保存：重新计算考核期后新权重生效",
+    "Assessed": "考核对象", "Show": "查看", "My assessment": "我的考核", "rank %(rank)s of %(peers)s": "同级第%(rank)s名（共%(peers)s）",
+    "Export XLSX": "导出XLSX", "Weighting": "考核权重",
+    "Score out of 100: each measure's value times its weight. Rank among the same role under the same parent.":
+        "满分100分：各项指标值乘以其权重。排名在同一上级范围内的同类对象中进行。",
+    "No scores for this period in your scope yet.": "本考核期您的范围内暂无考核得分。",
+    "The first 500 rows: export the table for all of them.": "仅显示前500行，全部请导出表格。",
+    "Computed %(at)s": "计算于%(at)s", "Why: each measure": "得分依据：各项指标", "Measure": "指标", "Value": "指标值",
+    "Weight": "权重", "n/a": "不适用",
+    "A measure with nothing to count (n/a) shares its weight among the others in proportion.":
+        "无可计量内容的指标（不适用）其权重按比例分配给其他指标。",
+    "Appeals": "申诉", "Answer": "答复", "Points scored": "得分", "Reply": "答复", "Your answer": "答复内容", "Answer sent": "已答复", "Send the answer": "提交答复", "Appeal note": "申诉说明", "File the appeal": "提交申诉",
+    "Whole numbers, none negative, adding up to %(total)s: a score is out of %(total)s.":
+        "权重为非负整数，合计%(total)s：满分为%(total)s分。",
+    "Recompute": "重新计算", "Recompute the scores": "重新计算考核得分",
+}
