@@ -133,6 +133,8 @@ def test_the_resident_sees_balance_and_history_on_the_phone(cast, point_rules, l
     page = client.get("/incentives/points/").content.decode()
     assert 'data-testid="balance">5<' in page
     assert "2026-06-03" in page
+    # The heading has its own msgid: "History" is the matter timeline's 办理记录 in the cases catalogue.
+    assert "积分明细" in page and "办理记录" not in page
 
 
 def test_derivation_in_windows_inside_one_cap_period_equals_recomputation(cast, point_rules):

@@ -73,7 +73,7 @@ def rewards(request):
         p = request.POST
         if p.get("action") == "hand_over":
             red = get_object_or_404(Redemption.objects.select_related("reward__node"), pk=p.get("redemption") or 0)
-            _done(request, lambda: services.redemption_hand_over(redemption=red, actor=request.user), _("Handed over"))
+            _done(request, lambda: services.redemption_hand_over(redemption=red, actor=request.user), _("Given out"))
         else:
             node = get_object_or_404(OrgNode, pk=p.get("node") or 0)
             _done(request, lambda: services.reward_create(actor=request.user, node=node, name=p.get("name", ""),

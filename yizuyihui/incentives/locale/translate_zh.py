@@ -31,7 +31,7 @@ ZH = {
     "This reward is no longer offered": "该奖品已下架", "You have already redeemed this reward": "您已兑换过该奖品",
     "This reward is out of stock": "该奖品已兑完", "Not enough points": "积分不足", "Balance": "积分余额",
     "earned in all": "累计获得", "Rewards of your community": "本社区可兑换奖品", "Redeemed": "已兑换", "Redeem": "兑换",
-    "Your community offers no rewards yet.": "本社区暂未提供兑换奖品。", "History": "积分明细",
+    "Your community offers no rewards yet.": "本社区暂未提供兑换奖品。", "History": "积分明细", "Points history": "积分明细", "Given out": "已发放",
     "No points yet: file a matter, volunteer, take part.": "暂无积分：反映问题、参加志愿服务、参与议事都可获得积分。",
     "Your account is not linked to a person record: ask your community.": "您的账号尚未关联人员信息，请联系社区。",
     "Rewards": "积分奖品", "Community": "社区", "Reward": "奖品", "Points": "积分", "In stock": "库存", "None": "暂无",
