@@ -44,8 +44,8 @@ class ApiKey(models.Model):
 
 
 class SmsPurpose(models.TextChoices):
-    SIGNUP = "signup", _("Sign up")
-    LOGIN = "login", _("Log in")
+    SIGNUP = "signup", _("Sign-up code")
+    LOGIN = "login", _("Login code")
 
 
 class SmsCode(models.Model):

@@ -45,10 +45,10 @@ ORDER = attrgetter("at", "source", "person_id")
 
 
 def period_key(at: dt.datetime, period: str) -> str:
-    # Periods change only on the local hour (time zones' offsets are whole or half hours, and a
-    # period starts at local midnight), so the key is computed once per UTC hour and period.
-    utc = at.astimezone(dt.timezone.utc)
-    hour = (utc.toordinal(), utc.hour, utc.minute >= 30, period)
+    # A period starts at local midnight and time zones' offsets are whole quarter hours, so the
+    # key is computed once per UTC quarter hour and period (a city's year is millions of calls).
+    utc = at.astimezone(dt.UTC)
+    hour = (utc.toordinal(), utc.hour, utc.minute // 15, period)
     key = _PERIOD_KEYS.get(hour)
     if key is None:
         key = _PERIOD_KEYS[hour] = _period_key(at, period)

@@ -17,7 +17,7 @@ class JoinStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the grid worker")
     MATCHED = "matched", _("Matched by ID number")
     CONFIRMED = "confirmed", _("Confirmed by the grid worker")
-    REJECTED = "rejected", _("Not confirmed")
+    REJECTED = "rejected", _("Turned down by the grid worker")
 
 
 # A request that still holds its phone number and ID number against another sign-up.

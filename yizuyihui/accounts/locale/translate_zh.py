@@ -8,6 +8,8 @@ import polib
 
 ZH = {
     'Sign up': '注册',
+    'Sign-up code': '注册验证码',
+    'Login code': '登录验证码',
     'SMS code': '短信验证码',
     'SMS codes': '短信验证码',
     'Enter your mobile number.': '请输入手机号。',

@@ -20,7 +20,7 @@ ZH = {
     'Waiting for the grid worker': '等待网格员确认',
     'Matched by ID number': '已按身份证号匹配',
     'Confirmed by the grid worker': '网格员已确认',
-    'Not confirmed': '未通过',
+    'Turned down by the grid worker': '网格员未通过核实',
     'account': '账号',
     'status': '状态',
     'asked at': '申请时间',
