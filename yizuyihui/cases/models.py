@@ -362,14 +362,3 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField()
-
-
-# --- API keys ---------------------------------------------------------------------------------------
-class ApiKey(models.Model):
-    """A key for Open311 clients (GeoReport v2 `api_key`) and API scripts; acts as its user."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_api_keys")
-    name = models.CharField(max_length=100)
-    key = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    active = models.BooleanField(default=True)

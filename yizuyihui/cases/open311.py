@@ -2,7 +2,7 @@
 
 Format by suffix (.xml / .json) like every GeoReport v2 server, so existing clients work:
 discovery, services, service definitions, requests (GET list, POST create, GET one) and tokens.
-A service is a first-level category of the taxonomy; POST needs an `api_key` (cases.ApiKey)
+A service is a first-level category of the taxonomy; POST needs an `api_key` (accounts.ApiKey)
 whose user may file for the unit, given by the `attribute[unit]` code or the key holder's unit.
 """
 

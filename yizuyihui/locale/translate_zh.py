@@ -6,7 +6,7 @@ translator can review every string in one place; unknown strings are reported, n
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     # configuration and rosters (issue 16)
@@ -125,30 +125,5 @@ ZH.update({
 })
 
 
-def main() -> None:
-    path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(path))
-    missing = []
-    for entry in po:
-        if entry.msgid_plural:
-            if entry.msgid in PLURALS:
-                entry.msgstr_plural = dict(enumerate(PLURALS[entry.msgid]))
-            else:
-                missing.append(entry.msgid)
-        elif entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
-        else:
-            missing.append(entry.msgid)
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    po.save()
-    po.save_as_mofile(str(path.with_suffix(".mo")))
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH, PLURALS)

@@ -4,7 +4,7 @@ Strings the project catalogue (yizuyihui/locale) already translates are taken fr
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     'Sign up': '注册',
@@ -37,29 +37,5 @@ ZH = {
 }
 
 
-def main() -> None:
-    here = Path(__file__).parent
-    project = polib.pofile(str(here.parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
-    known = {e.msgid: e.msgstr for e in project.translated_entries() if not e.msgid_plural}
-    path = here / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(path))
-    missing = []
-    for entry in po:
-        text = ZH.get(entry.msgid) or known.get(entry.msgid)
-        if entry.msgid_plural or not text:
-            missing.append(entry.msgid)
-            continue
-        entry.msgstr = text
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    po.save()
-    po.save_as_mofile(str(path.with_suffix(".mo")))
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH)

@@ -7,9 +7,10 @@ Unknown strings are reported, not guessed.
 
 from pathlib import Path
 
-import polib
 from performance_zh import ZH_PERFORMANCE
 from translate_zh_recognition import ZH_RECOGNITION
+
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     "Incentives": "反馈激励", "My points": "我的积分", "积分 · rewards of your community": "积分 · 社区兑换",
@@ -51,29 +52,5 @@ ZH.update(ZH_PERFORMANCE)
 ZH.update(ZH_RECOGNITION)
 
 
-def main() -> None:
-    po_path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(po_path))
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Project-Id-Version"] = "yizuyihui incentives"
-    po.metadata["Language-Team"] = "zh-hans"
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    missing = []
-    for entry in po:
-        if entry.msgid in ZH and entry.msgid_plural:
-            entry.msgstr_plural = {0: ZH[entry.msgid]}
-        elif entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
-        else:
-            missing.append(entry.msgid)
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    po.save()
-    po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH, metadata={"Project-Id-Version": "yizuyihui incentives", "Language-Team": "zh-hans"})

@@ -4,7 +4,7 @@ Strings the project catalogue (yizuyihui/locale) already translates are taken fr
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     "Household number": "户号", "household number": "户号", "relation to the head": "与户主关系",
@@ -24,11 +24,9 @@ ZH = {
     "households added, %(households_updated)d updated.":
         "共 %(rows)d 行：新增居民 %(persons_created)d 人，更新 %(persons_updated)d 人；新增住户 %(households_created)d 户，"
         "更新 %(households_updated)d 户。",
-    "rejected: %(n)d bad row(s); nothing was imported": "已拒绝：%(n)d 行有误，未导入任何数据",
     "… and %d more bad rows": "……另有 %d 行有误", "Cannot read the file: %s": "无法读取文件：%s",
     "Missing columns: %(missing)s; expected headers such as %(expected)s": "缺少列：%(missing)s；表头应为 %(expected)s 等",
     "name is empty": "姓名为空", "name is longer than 50 characters": "姓名超过 50 个字",
-    "ID card number is not valid": "身份证号无效",
     "ID number %(id)s is already on line %(line)d: one row per resident": "身份证号 %(id)s 已在第 %(line)d 行出现：每位居民只占一行",
     "性别 %(given)s does not agree with the ID number": "性别 %(given)s 与身份证号不符",
     "phone must be an 11-digit mobile number": "手机号应为 11 位",
@@ -87,29 +85,5 @@ ZH = {
 }
 
 
-def main() -> None:
-    here = Path(__file__).parent
-    project = polib.pofile(str(here.parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
-    known = {e.msgid: e.msgstr for e in project.translated_entries() if not e.msgid_plural}
-    path = here / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(path))
-    missing = []
-    for entry in po:
-        text = ZH.get(entry.msgid) or known.get(entry.msgid)
-        if entry.msgid_plural or not text:
-            missing.append(entry.msgid)
-            continue
-        entry.msgstr = text
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    po.save()
-    po.save_as_mofile(str(path.with_suffix(".mo")))
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH)

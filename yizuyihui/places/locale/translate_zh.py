@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     "Map of the three rates by unit": "三率分布地图（按一组一会）", "Units on the map": "已上图的一组一会",
@@ -38,18 +38,6 @@ ZH = {
     "Overdue now": "当前超期",
 }
 
+
 if __name__ == "__main__":
-    po_path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(po_path))
-    missing = []
-    for entry in po:
-        if entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
-            missing.append(entry.msgid)
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    po.save()
-    po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    print("untranslated:", missing)
+    fill(Path(__file__).parent, ZH)

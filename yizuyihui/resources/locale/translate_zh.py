@@ -7,7 +7,7 @@ Unknown strings are reported, not guessed.
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     "Linked resources (“+”)": "资源链接（“+”）", "“+” members drawn in": "吸纳“+”成员人次", "“+” members per matter": "每件事项“+”成员数",
@@ -92,7 +92,6 @@ ZH = {
     "Suggested professionals": "推荐专业力量", "Area served": "服务区域", "Matters": "事项数", "Activity": "活动", "Note": "备注",
     "Record": "记录", "Withdraw": "撤回", "Register": "报到", "Find the community or village": "查找社区或村", "Search": "查找",
     "As": "身份", "Employer": "工作单位", "Services I can offer": "我可提供的服务",
-    "Your account is not linked to a person record: ask your community.": "您的账号尚未关联人员信息，请联系社区。",
     "All": "全部", "Services": "服务", "Status": "状态", "Activities": "活动", "Confirm": "确认", "Members": "成员", "Leader": "队长",
     "Sent on": "派出记录", "Open needs nearby": "附近待响应的需求", "Leaves": "退出", "Add a volunteer": "添加志愿者",
     "Person number": "人员编号", "Team leader": "队长", "Team": "服务队", "Drawn in": "已吸纳", "Ended": "已结束",
@@ -117,7 +116,6 @@ ZH = {
     'Needs for volunteers': '志愿服务需求',
     'Cancel the need': '取消需求',
     "A unit's need": '本组需求',
-    'Unit': '一组一会',
     'Place (shown to volunteers only once a team is sent)': '地点（派出服务队后才向志愿者显示）',
     'Your consent is withdrawn: you are off the board. Thank you.': '您已撤回同意，已从资源共享平台移除。谢谢！',
     'Hello %(name)s: this is your personal page for your home village. Keep the link to yourself.': '%(name)s您好：这是您与家乡村对接的专属页面，请勿转发此链接。',
@@ -128,16 +126,13 @@ ZH = {
     'Your entry and open offers are removed and this link stops working.': '您的登记信息和未对接的供给将被移除，此链接随即失效。',
     'Withdraw my consent': '撤回我的同意',
     'Stood down': '已停用',
-    'Person': '人员',
     'Matters drawn into': '参与的事项',
     'Estates': '服务小区',
     'Choose the estates': '选择服务小区',
-    'Save': '保存',
     'Company staff (answer the matters of the estates)': '公司工作人员（答复服务小区的事项）',
     'Find a person by name': '按姓名查找人员',
     'Add to the staff': '加为工作人员',
     'Property supervisors (物业监督员)': '物业服务质量监督员',
-    'since': '起始',
     'A member or resident of the unit': '本组成员或居民',
     'Appoint supervisor': '聘任监督员',
     'Stand down': '停用',
@@ -159,7 +154,6 @@ ZH = {
     'Team created': '服务队已创建',
     'Leader chosen': '已设为队长',
     'Times saved': '时段已保存',
-    'Saved': '已保存',
     'Registered': '已登记',
     'Supervisor appointed': '监督员已聘任',
     'Personal link made: send it to them (it replaces any earlier link)': '专属链接已生成：请通过短信或微信发给本人（原链接随即失效）',
@@ -171,28 +165,5 @@ ZH = {
 }
 
 
-def main() -> None:
-    po_path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(po_path))
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Project-Id-Version"] = "yizuyihui resources"
-    po.metadata["Language-Team"] = "zh-hans"
-    po.metadata_is_fuzzy = False
-    po.header = "Chinese (Simplified) translations of the resources app (一组一会+)."
-    missing = []
-    for entry in po:
-        if entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
-            missing.append(entry.msgid)
-    po.save()
-    po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    if missing:
-        raise SystemExit(f"untranslated: {missing}")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH, metadata={"Project-Id-Version": "yizuyihui resources", "Language-Team": "zh-hans"})

@@ -4,7 +4,7 @@ Strings the project catalogue (yizuyihui/locale) already translates are taken fr
 
 from pathlib import Path
 
-import polib
+from yizuyihui.core.catalogue import fill
 
 ZH = {
     'Full name': '姓名',
@@ -22,11 +22,9 @@ ZH = {
     'Confirmed by the grid worker': '网格员已确认',
     'Turned down by the grid worker': '网格员未通过核实',
     'account': '账号',
-    'status': '状态',
     'asked at': '申请时间',
     'decided at': '处理时间',
     'decided by': '处理人',
-    'reason': '理由',
     'join request': '加入申请',
     'join requests': '加入申请',
     'This number already has an account. Log in with an SMS code instead.': '该手机号已注册，请直接用短信验证码登录。',
@@ -47,18 +45,15 @@ ZH = {
     'Say why, so the resident knows what to do.': '请填写理由，让居民知道该怎么办。',
     '[Yizuyihui+] Your request to join %(unit)s was not confirmed: %(reason)s': '【一组一会+】您加入%(unit)s的申请未通过：%(reason)s',
     'Asked at': '申请时间',
-    'Confirm': '确认',
     'Check or turn down': '核实 / 驳回',
     'A resident asks to join': '居民加入申请',
     'Address': '地址',
-    'Status': '状态',
     "Confirm only someone you know lives in the unit (a visit, a call, the household's word).": '请只确认您核实过住在本网格的居民（走访、电话或户主证实）。',
     'Household': '住户',
     'optional': '选填',
     'Not in a listed household': '不在已登记的住户中',
     'Confirm the resident': '确认该居民',
     'Turn down': '驳回',
-    'Reason': '理由',
     'e.g. does not live in this grid': '如：不住在本网格',
     'Turn down the request': '驳回申请',
     'Residents: sign up': '居民注册',
@@ -84,56 +79,8 @@ ZH = {
     'The request was turned down; the resident is texted the reason.': '申请已驳回，已短信告知居民理由。',
     'Confirm or turn down the request.': '请确认或驳回该申请。',
     'Sign up': '注册',
-    'SMS code': '短信验证码',
-    'SMS codes': '短信验证码',
-    'Enter your mobile number.': '请输入手机号。',
-    'Enter an 11-digit mainland mobile number starting with 1, e.g. 13800138000.': '手机号格式不正确：请输入以 1 开头的 11 位手机号，如 13800138000。',
-    'A code was just sent to this number. Ask again in %(seconds)d seconds.': '验证码刚刚已发送到该手机号，请 %(seconds)d 秒后再获取。',
-    'Too many codes were asked for from your network. Try again in an hour.': '您所在网络获取验证码的次数过多，请一小时后再试。',
-    'Too many codes were asked for this number. Try again in an hour.': '该手机号获取验证码的次数过多，请一小时后再试。',
-    '[Yizuyihui+] Your code is %(code)s, valid for %(minutes)d minutes. Do not tell it to anyone.': '【一组一会+】您的注册验证码是 %(code)s，%(minutes)d 分钟内有效。请勿告诉他人。',
-    '[Yizuyihui+] Your login code is %(code)s, valid for %(minutes)d minutes. Do not tell it to anyone.': '【一组一会+】您的登录验证码是 %(code)s，%(minutes)d 分钟内有效。请勿告诉他人。',
-    'No code was sent to this number. Ask for a code first.': '尚未向该手机号发送验证码，请先获取验证码。',
-    'This code has already been used. Ask for a new one.': '该验证码已使用过，请重新获取。',
-    'The code has expired. Ask for a new one.': '验证码已过期，请重新获取。',
-    'Too many wrong codes. Ask for a new one.': '验证码错误次数过多，请重新获取。',
-    'The code is wrong. %(left)d tries left.': '验证码不正确，还可尝试 %(left)d 次。',
-    'A code was sent to %(phone)s. It is valid for %(minutes)d minutes.': '验证码已发送至 %(phone)s，%(minutes)d 分钟内有效。',
-    'Log in with an SMS code': '短信验证码登录',
-    'A resident without an account?': '还没有账号的居民？',
-    'Sign up with your mobile number': '用手机号注册',
-    'Mobile number': '手机号',
-    'Send the code again': '重新获取验证码',
-    'Send me a code': '获取验证码',
-    'Log in with a password': '用户名密码登录',
-    'No account uses this number. Sign up first.': '该手机号尚未注册，请先注册。',
-    'Several accounts use this number: log in with your username and password.': '该手机号关联了多个账号，请用用户名和密码登录。',
 }
 
 
-def main() -> None:
-    here = Path(__file__).parent
-    project = polib.pofile(str(here.parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
-    known = {e.msgid: e.msgstr for e in project.translated_entries() if not e.msgid_plural}
-    path = here / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    po = polib.pofile(str(path))
-    missing = []
-    for entry in po:
-        text = ZH.get(entry.msgid) or known.get(entry.msgid)
-        if entry.msgid_plural or not text:
-            missing.append(entry.msgid)
-            continue
-        entry.msgstr = text
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
-    po.metadata["Language"] = "zh_Hans"
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    po.save()
-    po.save_as_mofile(str(path.with_suffix(".mo")))
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
-
-
 if __name__ == "__main__":
-    main()
+    fill(Path(__file__).parent, ZH)
