@@ -48,6 +48,9 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.
+- `categorise_texts(texts) -> list[Category | None]`: the first-level category each text has, for
+  content made without a person choosing (the demo's matters). Asked by `cases.demo`. Provided by
+  triage (`triage/categorise.py`).
 """
 
 from __future__ import annotations

@@ -15,6 +15,12 @@ def _preload() -> None:
     load_model()
 
 
+def _categorise_texts(texts):
+    from yizuyihui.triage.categorise import categories_for
+
+    return categories_for(texts)
+
+
 class TriageConfig(AppConfig):
     name = "yizuyihui.triage"
     label = "triage"
@@ -24,3 +30,4 @@ class TriageConfig(AppConfig):
 
         register_provider("route_text", _route_text)
         register_provider("preload", _preload)
+        register_provider("categorise_texts", _categorise_texts)
