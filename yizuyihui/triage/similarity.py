@@ -322,17 +322,21 @@ def _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold):
 
 
 def _anchor_places(facts, n: int) -> dict[str, str]:
-    """Places that can hold a problem together in this batch: named by ≥ 2 matters and by at
-    most `ANCHOR_MAX_SHARE` of them (or 10); {name: kind}."""
+    """Places that can hold a problem together in this batch: named by ≥ 2 matters and (roads
+    and villages) by at most `ANCHOR_MAX_SHARE` of them (or 10); {name: kind}."""
     from collections import Counter as _C
+
+    from .places import SPECIFIC_KINDS
 
     df = _C(p for f in facts for p in set(f.places))
     cap = max(10, int(ANCHOR_MAX_SHARE * n))
     kinds: dict[str, str] = {}
     for f in facts:
         for p in f.places:
-            if 2 <= df[p] <= cap:
-                kinds.setdefault(p, f.kinds.get(p, "estate"))
+            kind = f.kinds.get(p, "estate")
+            # an estate, institution or company named by many matters is a dominant problem's place
+            if df[p] >= 2 and (df[p] <= cap or kind in SPECIFIC_KINDS):
+                kinds.setdefault(p, kind)
     return kinds
 
 
