@@ -304,6 +304,47 @@ FILLER = [
     "以上情况属实，可以随时联系我核实。",
 ]
 
+# Held out: written AFTER the code was tuned on the messages above, in wording the tuning never
+# saw (other aliases, other words for the issue); scored with `synthetic_rows(held_out=True)`.
+HELD_OUT = {
+    "D1": [("铁路职工定向房伊景园滨河苑车位必须一起买", ""),
+           ("滨河苑楼盘地下停车位强行配售", ""),
+           ("伊景园滨河苑项目要求业主认购车位", ""),
+           ("关于A市滨河苑车位配售的问题", ""),
+           ("购房时被要求签车位认购协议", "伊景园滨河苑售楼处，"),
+           ("滨河苑开发商变相强迫消费", "车位和房子一起签，"),
+           ("伊景园滨河苑车位认购不自愿", ""),
+           ("广铁集团定向商品房车位配售", "伊景园滨河苑项目，"),
+           ("伊景园滨河苑的车位问题", ""),
+           ("滨河苑买房附加条件：认购车位", ""),
+           ("投诉伊景园滨河苑售楼处", "要求我们认购车位才能签约，"),
+           ("伊景园滨河苑车位配售违规", "")],
+    "D2": [("魅力之城门口的烧烤摊每天营业到深夜", ""),
+           ("魅力之城商住楼下餐饮店排风口对着卧室", ""),
+           ("A5区魅力之城楼下小吃店油烟", ""),
+           ("魅力之城底商烧烤烟雾弥漫", ""),
+           ("楼下烤串店烟太大", "魅力之城小区，"),
+           ("魅力之城的居民苦于楼下排风口", ""),
+           ("魅力之城沿街商铺深夜喧闹", ""),
+           ("魅力之城楼下的火锅店烟味", ""),
+           ("住户楼下开烧烤店，谁来管", "魅力之城小区临街一侧，"),
+           ("魅力之城小区门口夜市", ""),
+           ("魅力之城小区商铺烟雾污染", ""),
+           ("魅力之城楼下串串店扰民", "")],
+    "D3": [("江山府东侧商砼站昼夜生产", ""),
+           ("中建江山府旁混凝土泵车通宵作业", ""),
+           ("江山府小区被商砼站灰尘覆盖", ""),
+           ("中建江山府附近的砂石料场", ""),
+           ("江山府业主反映水泥厂噪声", ""),
+           ("建材厂粉尘飘进小区", "中建江山府的业主，"),
+           ("江山府旁边的商砼站能否搬离", ""),
+           ("中建江山府周边重型车辆夜间运输", ""),
+           ("江山府小区旁边的水泥站", ""),
+           ("云塘路的商砼站太吵", "江山府小区，"),
+           ("中建江山府对面机器轰隆隆", ""),
+           ("江山府居民：商砼站何时关停", "")],
+}
+
 PROBLEMS = {
     "D1": ("伊景园滨河苑 车位捆绑销售", D1_TITLES, D1_DETAILS, D1_PLACE_IN_DETAIL),
     "D2": ("魅力之城小区 油烟噪音扰民", D2_TITLES, D2_DETAILS, D2_PLACE_IN_DETAIL),
@@ -321,8 +362,9 @@ def _with_filler(sentences: list[str], seed: int) -> list[str]:
     return fill[: n // 2] + sentences + fill[n // 2 :]
 
 
-def synthetic_rows() -> list[dict[str, str]]:
-    """The hand-written messages: 留言编号 S<problem><k>, 留言主题, 留言时间, 留言详情, problem."""
+def synthetic_rows(*, held_out: bool = False) -> list[dict[str, str]]:
+    """The hand-written messages: 留言编号 S<problem><k>, 留言主题, 留言时间, 留言详情, problem
+    (with `held_out`, also the held-out messages, 留言编号 H<problem><k>)."""
     rows = []
     for p, (_label, titles, details, in_detail) in PROBLEMS.items():
         start = {"D1": dt.datetime(2019, 6, 3, 9), "D2": dt.datetime(2019, 3, 11, 21),
@@ -340,6 +382,13 @@ def synthetic_rows() -> list[dict[str, str]]:
             sentences = _with_filler([details[(k * 7 + j * 4) % len(details)] for j in range(2)], k + 100 * int(p[1]))
             when = start + dt.timedelta(days=(k * 29) % 120, hours=(k * 3) % 11, minutes=k)
             rows.append({"留言编号": f"S{p}{k:02d}", "留言主题": title, "留言时间": when.strftime("%Y-%m-%d %H:%M:%S"),
+                         "留言详情": _GREETINGS[k % len(_GREETINGS)] + opener + "".join(dict.fromkeys(sentences)),
+                         "problem": p})
+        for h, (title, opener) in enumerate(HELD_OUT[p] if held_out else []):
+            k = 200 + h
+            sentences = _with_filler([details[(k * 5 + j * 3) % len(details)] for j in range(2)], k + 100 * int(p[1]))
+            when = start + dt.timedelta(days=(k * 31) % 120, hours=(k * 7) % 11, minutes=h)
+            rows.append({"留言编号": f"H{p}{h:02d}", "留言主题": title, "留言时间": when.strftime("%Y-%m-%d %H:%M:%S"),
                          "留言详情": _GREETINGS[k % len(_GREETINGS)] + opener + "".join(dict.fromkeys(sentences)),
                          "problem": p})
     return rows
@@ -362,10 +411,10 @@ def background_rows() -> list[dict[str, str]]:
     return out
 
 
-def mixed_rows() -> list[dict[str, str]]:
+def mixed_rows(*, held_out: bool = False) -> list[dict[str, str]]:
     """Background with the synthetic messages spread through it (fixed positions)."""
     bg = background_rows()
-    syn = synthetic_rows()
+    syn = synthetic_rows(held_out=held_out)
     out = list(bg)
     step = max(1, len(bg) // (len(syn) + 1))
     for k, r in enumerate(syn):
@@ -404,22 +453,28 @@ def evaluate(spots, rows) -> list[Score]:
     return out
 
 
-def main() -> None:  # pragma: no cover - `python -m yizuyihui.triage.hotspot_synthetic`
+def main() -> None:  # pragma: no cover - `python -m yizuyihui.triage.hotspot_synthetic [--held-out]`
+    import sys
     import time
 
     from .cli import items_from_rows
     from .similarity import cluster_hotspots
 
-    rows = mixed_rows()
+    held_out = "--held-out" in sys.argv[1:]
+    rows = mixed_rows(held_out=held_out)
     items = items_from_rows(rows)
     t0, c0 = time.perf_counter(), time.process_time()
     spots = cluster_hotspots(items, top=10000)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"{len(rows)} messages ({len(synthetic_rows())} synthetic), {len(spots)} clusters, "
+    print(f"{len(rows)} messages ({len(synthetic_rows(held_out=held_out))} synthetic), {len(spots)} clusters, "
           f"{wall:.1f} s wall, {cpu:.1f} s CPU")
     for h in spots[:5]:
         print(f"  top {h.rank}: {h.label} ({h.size})")
     for s in evaluate(spots, rows):
+        held = {r["留言编号"] for r in rows if r.get("problem") == s.problem and r["留言编号"].startswith("H")}
+        got = next((set(map(str, h.member_ids)) for h in spots if h.rank == s.rank), set())
+        if held:
+            print(f"   held-out messages of {s.problem} in its best cluster: {len(held & got)}/{len(held)}")
         print(f"{s.problem} {s.label} ({s.size}): rank {s.rank} '{s.cluster_label}' size {s.cluster_size} "
               f"P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}")
 
