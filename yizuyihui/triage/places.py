@@ -437,7 +437,6 @@ def link_aliases(found: list[list[Place]], kinds: dict[str, str]) -> Aliases:
     canon: dict[str, str] = {}
     display: dict[str, str] = {}
     for group in members.values():
-        total = sum(df[n] for n in group)
         best = max(group, key=lambda n: (df[n], len(n), n))
         for n in group:
             canon[n] = best
@@ -448,7 +447,6 @@ def link_aliases(found: list[list[Place]], kinds: dict[str, str]) -> Aliases:
             if k >= max(2, 0.25 * df[best]):
                 shown = a + b
         display[best] = shown
-        _ = total
     # roads and companies that stand for an estate
     together: Counter = Counter()
     for places in found:
