@@ -19,11 +19,11 @@ def _facts(titles, details=None):
 
 def test_estate_written_with_brand_dot_and_short_name_is_one_place():
     titles = ["A市伊景园滨河苑捆绑销售车位", "投诉伊景园·滨河苑买房必须买车位", "滨河苑不买车位就不给签合同",
-              "伊景园滨河苑3栋业主反映车位捆绑", "A市A5区魅力之城小区油烟扰民"]
+              "伊景园滨河苑3栋业主反映车位捆绑", "伊景园．滨河苑强制买车位", "A市A5区魅力之城小区油烟扰民"]
     f = _facts(titles)
-    names = {p for x in f[:4] for p in x.title_places}
+    names = {p for x in f[:5] for p in x.title_places}
     assert len(names) == 1, names
-    assert f[4].title_places == ["魅力之城"]
+    assert f[5].title_places == ["魅力之城"]
 
 
 def test_contained_name_and_typo_join_their_estate():

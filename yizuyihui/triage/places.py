@@ -92,11 +92,12 @@ class Place:
     start: int
 
 
-_DOTS = re.compile(r"[\s·•・]+")
+_DOTS = re.compile(r"[\s·•・]+|(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
 
 
 def _normal(text: str) -> str:
-    """NFKC, without whitespace and the dots written inside names (伊景园·滨河苑 → 伊景园滨河苑)."""
+    """NFKC, without whitespace and the dots written inside names (伊景园·滨河苑, 伊景园.滨河苑 →
+    伊景园滨河苑)."""
     return _DOTS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
