@@ -89,3 +89,17 @@ def test_synthetic_set_is_well_formed():
     mixed = hs.mixed_rows()
     assert len(mixed) == len(rows) + len(hs.background_rows())
     assert isinstance(_items(mixed[:3])[0], HotspotItem)
+
+
+def test_cluster_about_the_developer_joins_the_estate_problem():
+    titles = ["伊景园滨河苑捆绑销售车位", "伊景园滨河苑强制买车位", "伊景园滨河苑车位捆绑", "伊景园滨河苑搭售车位",
+              "广铁集团强制搭售车位", "广铁集团捆绑销售车位", "广铁集团宿舍漏水"]
+    details = ["", "", "", "", "伊景园滨河苑项目，", "伊景园滨河苑的房子，", "广铁集团职工宿舍楼顶漏水。"]
+    f = _facts(titles, details)
+    estate = f[0].title_places[0]
+    anchors = {estate: "estate", "广铁集团": "company"}
+    out = rehome_by_place([[0, 1, 2, 3], [4, 5]], f, anchors)
+    assert sorted(map(sorted, out)) == [[0, 1, 2, 3, 4, 5]]
+    # another issue of the developer stays apart (4, in no cluster, joins through its detail)
+    out = rehome_by_place([[0, 1, 2, 3], [5, 6]], f, anchors)
+    assert sorted(map(sorted, out)) == [[0, 1, 2, 3, 4, 5], [6]]

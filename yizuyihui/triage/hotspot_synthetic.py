@@ -411,9 +411,10 @@ def background_rows() -> list[dict[str, str]]:
     return out
 
 
-def mixed_rows(*, held_out: bool = False) -> list[dict[str, str]]:
-    """Background with the synthetic messages spread through it (fixed positions)."""
-    bg = background_rows()
+def mixed_rows(*, held_out: bool = False, background: int | None = None) -> list[dict[str, str]]:
+    """Background (the first `background` real messages, default all) with the synthetic messages
+    spread through it (fixed positions)."""
+    bg = background_rows()[:background]
     syn = synthetic_rows(held_out=held_out)
     out = list(bg)
     step = max(1, len(bg) // (len(syn) + 1))
@@ -453,15 +454,17 @@ def evaluate(spots, rows) -> list[Score]:
     return out
 
 
-def main() -> None:  # pragma: no cover - `python -m yizuyihui.triage.hotspot_synthetic [--held-out]`
+def main() -> None:  # pragma: no cover - `python -m yizuyihui.triage.hotspot_synthetic [--held-out] [--background N]`
     import sys
     import time
 
     from .cli import items_from_rows
     from .similarity import cluster_hotspots
 
-    held_out = "--held-out" in sys.argv[1:]
-    rows = mixed_rows(held_out=held_out)
+    args = sys.argv[1:]
+    held_out = "--held-out" in args
+    background = int(args[args.index("--background") + 1]) if "--background" in args else None
+    rows = mixed_rows(held_out=held_out, background=background)
     items = items_from_rows(rows)
     t0, c0 = time.perf_counter(), time.process_time()
     spots = cluster_hotspots(items, top=10000)

@@ -457,8 +457,11 @@ def rehome_by_place(clusters: list[list[int]], facts, anchors: dict[str, str]) -
     * (unless it is in a cluster without a place) only in its detail, or through a road or
       company that stands for the place in this batch (`Facts.linked`), sharing one of the
       cluster's issue keys.
-    Text clusters held together by boilerplate thus give their matters back to the places'
-    problems, and matters that name the place in another way join."""
+    A whole cluster without a place, or about a company (the developer), whose members mostly
+    name an estate (or a road or developer standing for it, `Facts.linked`) joins that estate's
+    larger cluster when they share an issue (its members that share one of that cluster's issues). Text clusters held
+    together by boilerplate thus give their matters back to the places' problems, and matters
+    that name the place in another way join."""
     from .places import SPECIFIC_KINDS, is_proper_name
 
     if not clusters:
@@ -480,7 +483,21 @@ def rehome_by_place(clusters: list[list[int]], facts, anchors: dict[str, str]) -
         cs.sort(key=lambda c: -len(clusters[c]))
     home = {i: c for c, members in enumerate(clusters) for i in members}
     moved: dict[int, int] = {}
+    # a cluster about a road or developer that stands for an estate joins the estate's problem
+    for c, members in enumerate(clusters):
+        if place_of[c] is not None and anchors.get(place_of[c]) != "company":
+            continue
+        linked = _dominant(members, facts, anchors, "linked", 0.5) + _dominant(members, facts, anchors, "places", 0.5)
+        target = next((t for e in linked for t in by_place.get(e, [])
+                       if t != c and len(clusters[t]) > len(members) and issues_of[t] & issues_of[c]), None)
+        if target is not None:
+            moved.update({i: target for i in members if issues_of[target] & (set(facts[i].issues) | set(facts[i].words))})
+            for cs in by_place.values():  # a cluster given to an estate takes no one in
+                if c in cs:
+                    cs.remove(c)
     for i, f in enumerate(facts):
+        if i in moved:
+            continue
         own = home.get(i)
         if own is not None and place_of[own] is not None and place_of[own] in f.places:
             continue
