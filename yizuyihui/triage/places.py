@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import text as tx
 
@@ -50,9 +50,9 @@ _all_suffixes = sorted({s for v in _SUFFIXES.values() for s in v}, key=len, reve
 _BOUNDARY = re.compile(
     r"(?:[A-Z]\d*[市区县镇乡]|省|市|区|县|镇|乡|街道|我们|我|你们|本|该|这个|那个|这|那|各|整个|所有|住在|位于|"
     r"关于|反映|投诉|举报|咨询|建议|请问|希望|要求|请求|对于|对|在|于|的|是|和|与|及|了|到|从|给|被|把|向|个|"
-    r"附近|旁边|周边|门口|对面|里面|内|外|前|后|号|栋|楼|期|影响|导致|造成|进入|进|出|入住|购买|买|住|去|来|让|使|"
+    r"附近|旁边|旁|边上|周边|门口|对面|里面|临街|沿街|楼下|内|外|前|后|号|栋|楼|期|影响|导致|造成|进入|进|出|入住|购买|买|住|去|来|让|使|"
     r"加强|解决|整治|治理|修建|建设|开通|取消|恢复|推进|加快|打通|规划|设立|增设|督促|呼吁|强烈|再次|尽快|拆除|取缔|"
-    r"关闭|整顿|成立|接收|开办|启用|监督|指导|选聘|撤销|就读|读书|"
+    r"关闭|关停|查处|整顿|成立|接收|开办|启用|监督|指导|选聘|撤销|就读|读书|"
     r"一位|一名|一下|一方面|一段|一条|上述|不|且|监管|将|已|都|也|还|就|又|很|非常|严重|开发商|政府|们|么|有|其|但|因为|作为|现在|小孩|擅自|强行|级|经过|通往|修|建|条|座|家|所|个|多|几|新|老|旧|\d+)"
 )
 # Candidates that are not names (generic words before a suffix).
@@ -71,11 +71,13 @@ _GENERIC_HEADS = ("一个", "一些", "多个", "其他", "其它", "各个", "�
 # 职业技术学院, 农贸市场 …): such names do not hold a problem together by themselves.
 _TYPE_MODIFIERS = ("公办", "民办", "私立", "公立", "普惠", "普惠性", "配套", "职业技术", "职业", "实验", "中心",
                    "第一人民", "人民", "农贸", "森林", "湿地", "政务", "体育", "会展", "医保", "公积金", "居民",
-                   "经济适用", "房地产", "物流", "商业", "小区", "高速", "乡镇", "社区", "村级", "县级", "市级")
+                   "经济适用", "房地产", "物流", "混凝土", "水泥", "沥青", "商业", "小区", "高速", "乡镇", "社区", "村级", "县级", "市级")
 
 
 def is_proper_name(name: str) -> bool:
     """A named place (丽发新城, 松雅湖中学) rather than a kind of place (公办幼儿园, 农贸市场)."""
+    if name.startswith(("物业", "管理")) or name.endswith("管理"):  # 物业管理, 管理公司: learned noise
+        return False
     for suf in _all_suffixes:
         if name.endswith(suf):
             stem = name[: -len(suf)]
@@ -90,8 +92,13 @@ class Place:
     start: int
 
 
+_DOTS = re.compile(r"[\s·•・]+|(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
+
+
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    """NFKC, without whitespace and the dots written inside names (伊景园·滨河苑, 伊景园.滨河苑 →
+    伊景园滨河苑)."""
+    return _DOTS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def _kind_of(suffix: str) -> str:
@@ -256,15 +263,17 @@ class PlaceDictionary:
 
 # Issue keys: the same issue in different words.
 ISSUES: dict[str, tuple[str, ...]] = {
-    "噪音扰民": ("噪音", "噪声", "扰民", "吵闹", "轰鸣", "夜间施工", "半夜施工", "施工噪"),
-    "粉尘污染": ("粉尘", "灰尘", "扬尘", "灰大"),
-    "油烟": ("油烟",),
+    "噪音扰民": ("噪音", "噪声", "扰民", "吵闹", "喧哗", "喧闹", "吵得", "太吵", "吵到", "吵死", "轰鸣", "夜间施工", "半夜施工",
+             "施工噪", "睡不着"),
+    "粉尘污染": ("粉尘", "灰尘", "扬尘", "灰大", "漫天灰"),
+    "油烟": ("油烟", "排烟", "烧烤", "大排档", "夜宵", "宵夜", "餐馆", "餐饮", "饭店", "饭馆", "小吃店", "餐厅"),
     "异味臭气": ("异味", "臭味", "臭气", "恶臭", "气味"),
     "污水排放": ("污水", "排污", "废水", "偷排"),
     "垃圾": ("垃圾",),
     "违章建筑": ("违建", "违章建筑", "违法建筑", "私搭乱建", "加建"),
     "停车": ("停车", "车位"),
-    "车位捆绑销售": ("捆绑销售", "捆绑", "强制购买车位", "强卖车位"),
+    "车位捆绑销售": ("捆绑销售", "捆绑", "搭售", "强制购买车位", "强制买车位", "强卖车位", "强买车位", "买车位", "购买车位",
+               "车位款", "房车", "捆在一起", "强迫购买车位", "逼买车位", "买房送车位", "强制消费车位", "车位强制"),
     "物业管理": ("物业",),
     "物业收费": ("物业费", "乱收费", "收费标准"),
     "电梯": ("电梯",),
@@ -272,7 +281,7 @@ ISSUES: dict[str, tuple[str, ...]] = {
     "供电": ("停电", "供电", "电压"),
     "燃气": ("燃气", "天然气", "煤气"),
     "房屋质量": ("漏水", "渗水", "开裂", "裂缝", "质量问题", "墙体"),
-    "延期交房": ("交房", "延期", "逾期"),
+    "延期交房": ("延期交房", "逾期交房", "延期", "逾期"),
     "办证": ("房产证", "不动产证", "产权证", "办证"),
     "拆迁征收": ("拆迁", "征收", "征地", "补偿", "安置"),
     "学位入学": ("入学", "学位", "招生", "划片", "就近入学"),
@@ -280,12 +289,15 @@ ISSUES: dict[str, tuple[str, ...]] = {
     "社保": ("社保", "养老保险", "医保", "五险"),
     "交通出行": ("公交", "红绿灯", "拥堵", "堵车", "路口"),
     "道路破损": ("坑洼", "破损", "路面", "修路"),
-    "施工": ("施工", "工地", "搅拌站", "渣土"),
+    "搅拌站": ("搅拌站", "搅拌厂", "混凝土站", "混凝土公司", "水泥搅拌", "罐车", "砂石场"),
+    "施工": ("施工", "工地", "渣土"),
     "消防安全": ("消防", "安全隐患", "火灾"),
     "虚假宣传": ("虚假宣传", "欺诈", "诈骗", "骗"),
     "贷款": ("贷款", "车贷", "借贷", "理财"),
     "实习": ("实习",),
 }
+# A specific issue makes a general one it implies redundant (捆绑车位 names 车位 too).
+_IMPLIES = {"车位捆绑销售": "停车", "搅拌站": "施工"}
 _ISSUE_PATTERN = re.compile("|".join(sorted({w for ws in ISSUES.values() for w in ws}, key=len, reverse=True)))
 _ISSUE_OF = {w: k for k, ws in ISSUES.items() for w in ws}
 
@@ -297,6 +309,9 @@ def issue_keys(text: str) -> list[str]:
         k = _ISSUE_OF[m.group(0)]
         if k not in out:
             out.append(k)
+    for specific, general in _IMPLIES.items():
+        if specific in out and general in out:
+            out.remove(general)
     return out
 
 
@@ -336,6 +351,118 @@ def shipped_dictionary() -> PlaceDictionary:
     return _SHIPPED_DICTIONARY
 
 
+# --------------------------------------------------------------------------- aliases in a batch
+
+_ALIAS_KINDS = frozenset({"estate", "company"})
+
+
+@dataclass
+class Aliases:
+    """How the places of one batch are written: `canon` maps every name to its group's canonical
+    name; `display` a canonical name to the form to show (伊景园滨河苑); `linked` a road or a
+    company to the estate it stands for in this batch (车站北路 → 滨河苑)."""
+
+    canon: dict[str, str]
+    display: dict[str, str]
+    linked: dict[str, str]
+
+    def of(self, name: str) -> str:
+        return self.canon.get(name, name)
+
+
+def _administrative(name: str) -> bool:
+    """A residents' community (泉星社区) or village holds several estates: never an alias of one."""
+    return name.endswith(("社区", "村", "街道", "镇", "乡"))
+
+
+def link_aliases(found: list[list[Place]], kinds: dict[str, str]) -> Aliases:
+    """Group the names of a batch that denote one place (each message's `found` places, with
+    their start offsets in the message's text):
+
+    * written together: two estate names right after each other (伊景园滨河苑 = brand + name, also
+      伊景园·滨河苑) in ≥ 2 messages;
+    * contained: an estate or company name inside another (江山府 in 江山府搅拌站), the shorter one
+      proper, ≥ 3 characters, named by ≥ 2 messages;
+    * a typo: estates of the same length (≥ 4) differing in one character (not the first: 碧桂园
+      and 松桂园 are two brands), one named by ≥ 5 messages and ≥ 3× as many as the other (魅力之成 → 魅力之城);
+    * a road or a company named in ≥ 2 messages together with an estate, in at least half of the
+      messages that name it, stands for that estate (a weaker link: `linked`).
+    The canonical name of a group is its most named (then longest) name."""
+    df: Counter = Counter()
+    adjacent: Counter = Counter()
+    for places in found:
+        df.update({p.name for p in places})
+        for a, b in zip(places, places[1:], strict=False):
+            if (a.start + len(a.name) == b.start and a.name != b.name
+                    and kinds.get(a.name) == "estate" and kinds.get(b.name) == "estate"):
+                adjacent[(a.name, b.name)] += 1
+    parent: dict[str, str] = {}
+
+    def find(a: str) -> str:
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for (a, b), n in adjacent.items():
+        if n >= 2 and not (_administrative(a) or _administrative(b)):
+            union(a, b)
+    names = [n for n in df if kinds.get(n) in _ALIAS_KINDS and not _administrative(n)]
+    short = [n for n in names if len(n) >= 3 and df[n] >= 2 and is_proper_name(n)]
+    if short:
+        pattern = re.compile(_trie_regex(short))
+        for n in names:
+            for m in pattern.finditer(n):
+                if m.group(0) != n:
+                    union(m.group(0), n)
+    by_key: dict[tuple, list[str]] = {}
+    for n in names:
+        if kinds.get(n) == "estate" and len(n) >= 4:
+            for i in range(1, len(n)):
+                by_key.setdefault((len(n), i, n[:i], n[i + 1:]), []).append(n)
+    for group in by_key.values():
+        if len(group) > 1:
+            top = max(group, key=lambda n: (df[n], n))
+            for n in group:
+                if n != top and df[top] >= 5 and df[top] >= 3 * df[n]:
+                    union(n, top)
+    members: dict[str, list[str]] = {}
+    for n in list(parent):
+        members.setdefault(find(n), []).append(n)
+    canon: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for group in members.values():
+        best = max(group, key=lambda n: (df[n], len(n), n))
+        for n in group:
+            canon[n] = best
+        shown = best
+        pairs = [(k, ab) for ab, k in adjacent.items() if ab[0] in group and ab[1] in group]
+        if pairs:
+            k, (a, b) = max(pairs)
+            if k >= max(2, 0.25 * df[best]):
+                shown = a + b
+        display[best] = shown
+    # roads and companies that stand for an estate
+    together: Counter = Counter()
+    for places in found:
+        estates = {canon.get(p.name, p.name) for p in places if kinds.get(p.name) == "estate"}
+        others = {p.name for p in places if kinds.get(p.name) in ("road", "company") and p.name not in canon}
+        for o in others:
+            for e in estates:
+                together[(o, e)] += 1
+    linked: dict[str, str] = {}
+    for (o, e), n in sorted(together.items(), key=lambda kv: (-kv[1], kv[0])):
+        if o not in linked and n >= 2 and n >= 0.5 * df[o] and is_proper_name(o) and is_proper_name(e):
+            linked[o] = e
+    return Aliases(canon=canon, display=display, linked=linked)
+
+
 @dataclass
 class Facts:
     """What a message names: places in the title, places anywhere (title + start of the
@@ -347,6 +474,7 @@ class Facts:
     issues: list[str]
     words: list[str]
     city: str = ""  # letter of the first masked city/district code of the title (A市, A2区 → "A")
+    linked: list[str] = field(default_factory=list)  # estates its roads/companies stand for in the batch
 
 
 _CITY_CODE = re.compile(r"([A-Z])\d*(?:市|区|县)")
@@ -355,7 +483,14 @@ _CITY_CODE = re.compile(r"([A-Z])\d*(?:市|区|县)")
 def message_facts(items_text: list[tuple[str, str]], *, body_chars: int = 300,
                   dictionary: PlaceDictionary | None = None) -> list[Facts]:
     """Facts of (title, detail) pairs; the dictionary is the shipped one plus the names the
-    rules find in ≥ 2 messages of this batch."""
+    rules find in ≥ 2 messages of this batch; place names are the canonical names of their
+    alias groups in this batch (`link_aliases`)."""
+    return facts_and_aliases(items_text, body_chars=body_chars, dictionary=dictionary)[0]
+
+
+def facts_and_aliases(items_text: list[tuple[str, str]], *, body_chars: int = 300,
+                      dictionary: PlaceDictionary | None = None) -> tuple[list[Facts], Aliases]:
+    """`message_facts` and the batch's `Aliases`."""
     base = dictionary if dictionary is not None else shipped_dictionary()
     titles = [_normal(t) for t, _ in items_text]
     texts = [f"{t}。{_normal((d or '')[:body_chars])}" for t, (_, d) in zip(titles, items_text, strict=True)]
@@ -367,17 +502,24 @@ def message_facts(items_text: list[tuple[str, str]], *, body_chars: int = 300,
         if name not in d.names:
             d.names[name] = canon
             d.kinds.setdefault(canon, learned.kinds.get(canon, "estate"))
+    found_all = [d.find(text, rule_places=rule, normalised=True) for text, rule in zip(texts, rules, strict=True)]
+    batch_kinds: dict[str, Counter] = {}
+    for found in found_all:
+        for p in found:
+            batch_kinds.setdefault(p.name, Counter())[p.kind] += 1
+    kinds_all = {n: c.most_common(1)[0][0] for n, c in batch_kinds.items()}
+    aliases = link_aliases(found_all, kinds_all)
     out = []
-    for title, text, rule in zip(titles, texts, rules, strict=True):
-        found = d.find(text, rule_places=rule, normalised=True)
-        t_places = list(dict.fromkeys(p.name for p in found if p.start < len(title)))
-        names = list(dict.fromkeys(p.name for p in found))
-        kinds = {p.name: p.kind for p in found}
+    for title, text, found in zip(titles, texts, found_all, strict=True):
+        t_places = list(dict.fromkeys(aliases.of(p.name) for p in found if p.start < len(title)))
+        names = list(dict.fromkeys(aliases.of(p.name) for p in found))
+        kinds = {aliases.of(p.name): kinds_all.get(aliases.of(p.name), p.kind) for p in found}
+        linked = [e for e in dict.fromkeys(aliases.linked.get(p.name, "") for p in found) if e and e not in names]
         code = _CITY_CODE.search(title)
         out.append(Facts(title_places=t_places, places=names, kinds=kinds,
-                         issues=issue_keys(text), words=issue_terms(title, "", names),
-                         city=code.group(1) if code else ""))
-    return out
+                         issues=issue_keys(text), words=issue_terms(title, "", names + [p.name for p in found]),
+                         city=code.group(1) if code else "", linked=linked))
+    return out, aliases
 
 
 def main() -> None:  # pragma: no cover - regenerates data/places.txt

@@ -166,11 +166,12 @@ def cluster_hotspots(
     items = list(items)
     if top <= 0 or len(items) < min_size:
         return []
-    from .places import message_facts
+    from .places import facts_and_aliases
 
     x = _batch_matrix(items)
     n = x.shape[0]
-    facts = message_facts([(it.title or "", it.text or "") for it in items], body_chars=HOTSPOT_BODY_CHARS)
+    facts, aliases = facts_and_aliases([(it.title or "", it.text or "") for it in items],
+                                       body_chars=HOTSPOT_BODY_CHARS)
     anchors = _anchor_places(facts, n)
     neighbours = _links(x, link_threshold)
     # two matters whose titles name different specific places are different problems
@@ -192,6 +193,7 @@ def cluster_hotspots(
         assigned[members] = cid
     clusters = _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold)
     clusters = merge_by_place_issue(clusters, facts, anchors)
+    clusters = rehome_by_place(clusters, facts, anchors)
     clusters = [c for c in clusters if len(c) >= min_size]
     if not clusters:
         return []
@@ -213,7 +215,7 @@ def cluster_hotspots(
         out.append(
             Hotspot(
                 rank=rank,
-                label=_place_issue_label(members, facts, anchors)
+                label=_place_issue_label(members, facts, anchors, aliases.display)
                 or _label([vocab_terms[i] for i in members], df, n),
                 member_ids=[it.id for it in member_items],
                 size=len(members),
@@ -320,17 +322,21 @@ def _merge_and_reassign(x, clusters, assigned, link_threshold, merge_threshold):
 
 
 def _anchor_places(facts, n: int) -> dict[str, str]:
-    """Places that can hold a problem together in this batch: named by ≥ 2 matters and by at
-    most `ANCHOR_MAX_SHARE` of them (or 10); {name: kind}."""
+    """Places that can hold a problem together in this batch: named by ≥ 2 matters and (roads
+    and villages) by at most `ANCHOR_MAX_SHARE` of them (or 10); {name: kind}."""
     from collections import Counter as _C
+
+    from .places import SPECIFIC_KINDS
 
     df = _C(p for f in facts for p in set(f.places))
     cap = max(10, int(ANCHOR_MAX_SHARE * n))
     kinds: dict[str, str] = {}
     for f in facts:
         for p in f.places:
-            if 2 <= df[p] <= cap:
-                kinds.setdefault(p, f.kinds.get(p, "estate"))
+            kind = f.kinds.get(p, "estate")
+            # an estate, institution or company named by many matters is a dominant problem's place
+            if df[p] >= 2 and (df[p] <= cap or kind in SPECIFIC_KINDS):
+                kinds.setdefault(p, kind)
     return kinds
 
 
@@ -435,7 +441,85 @@ def merge_by_place_issue(clusters: list[list[int]], facts, anchors: dict[str, st
     return [sorted(m) for m in out]
 
 
-def _place_issue_label(members, facts, anchors) -> str:
+def _issues_of(members, facts, anchors) -> set[str]:
+    issues = set(_dominant(members, facts, anchors, "issues", 0.25))
+    return issues | set(_dominant(members, facts, anchors, "words", 0.25))
+
+
+def rehome_by_place(clusters: list[list[int]], facts, anchors: dict[str, str]) -> list[list[int]]:
+    """Put each matter with the problem of the place it names.
+
+    A cluster's place is a proper anchor estate, institution or company that at least half of its
+    members name in their titles (under any of its aliases). A matter that does not name its own
+    cluster's place (or is in no cluster) moves to the largest cluster whose place it names
+    * in its title, sharing one of the cluster's issues (issue keys or title words named by a
+      quarter of its members), or
+    * (unless it is in a cluster without a place) only in its detail, or through a road or
+      company that stands for the place in this batch (`Facts.linked`), sharing one of the
+      cluster's issue keys.
+    A whole cluster without a place, or about a company (the developer), whose members mostly
+    name an estate (or a road or developer standing for it, `Facts.linked`) joins that estate's
+    larger cluster when they share an issue (its members that share one of that cluster's issues). Text clusters held
+    together by boilerplate thus give their matters back to the places' problems, and matters
+    that name the place in another way join."""
+    from .places import SPECIFIC_KINDS, is_proper_name
+
+    if not clusters:
+        return clusters
+    place_of: list[str | None] = []
+    issues_of: list[set[str]] = []
+    keys_of: list[set[str]] = []
+    for members in clusters:
+        places = [p for p in _dominant(members, facts, anchors, "title_places", 0.5)
+                  if is_proper_name(p) and anchors.get(p) in SPECIFIC_KINDS]
+        place_of.append(places[0] if places else None)
+        keys_of.append(set(_dominant(members, facts, anchors, "issues", 0.25)))
+        issues_of.append(keys_of[-1] | set(_dominant(members, facts, anchors, "words", 0.25)))
+    by_place: dict[str, list[int]] = {}
+    for c, p in enumerate(place_of):
+        if p is not None:
+            by_place.setdefault(p, []).append(c)
+    for cs in by_place.values():
+        cs.sort(key=lambda c: -len(clusters[c]))
+    home = {i: c for c, members in enumerate(clusters) for i in members}
+    moved: dict[int, int] = {}
+    # a cluster about a road or developer that stands for an estate joins the estate's problem
+    for c, members in enumerate(clusters):
+        if place_of[c] is not None and anchors.get(place_of[c]) != "company":
+            continue
+        linked = _dominant(members, facts, anchors, "linked", 0.5) + _dominant(members, facts, anchors, "places", 0.5)
+        target = next((t for e in linked for t in by_place.get(e, [])
+                       if t != c and len(clusters[t]) > len(members) and issues_of[t] & issues_of[c]), None)
+        if target is not None:
+            moved.update({i: target for i in members if issues_of[target] & (set(facts[i].issues) | set(facts[i].words))})
+            for cs in by_place.values():  # a cluster given to an estate takes no one in
+                if c in cs:
+                    cs.remove(c)
+    for i, f in enumerate(facts):
+        if i in moved:
+            continue
+        own = home.get(i)
+        if own is not None and place_of[own] is not None and place_of[own] in f.places:
+            continue
+        terms, keys = set(f.issues) | set(f.words), set(f.issues)
+        for p in dict.fromkeys(list(f.title_places) + list(f.places) + list(f.linked)):
+            in_title = p in f.title_places
+            if not in_title and own is not None and place_of[own] is None:
+                continue  # a matter of a cluster without a place leaves it only for a place in its title
+            target = next((c for c in by_place.get(p, [])
+                           if c != own and (issues_of[c] & terms if in_title else keys_of[c] & keys)), None)
+            if target is not None:
+                moved[i] = target
+                break
+    if not moved:
+        return clusters
+    out = [[i for i in members if i not in moved] for members in clusters]
+    for i, c in moved.items():
+        out[c].append(i)
+    return [sorted(m) for m in out if m]
+
+
+def _place_issue_label(members, facts, anchors, display: dict[str, str] | None = None) -> str:
     """"place issue" (e.g. "丽发新城 噪音扰民"): the place most members name, their most
     named issue key (else their most used title word); "" without a dominant place."""
     from .places import is_proper_name
@@ -447,9 +531,10 @@ def _place_issue_label(members, facts, anchors) -> str:
     issues = _dominant(members, facts, anchors, "issues", 0.2)
     words = [w for w in _dominant(members, facts, anchors, "words", 0.2) if w not in place and place not in w]
     issue = issues[0] if issues else (words[0] if words else "")
+    shown = (display or {}).get(place, place)
     if len(places) > 1 and places[1] not in place and place not in places[1] and issue == "":
-        return f"{place} {places[1]}"
-    return f"{place} {issue}".strip()
+        return f"{shown} {(display or {}).get(places[1], places[1])}"
+    return f"{shown} {issue}".strip()
 
 
 def _score(items: Sequence[HotspotItem], members: list[int], latest: datetime | None) -> float:
