@@ -229,7 +229,7 @@ def combine_probs(ps: list[np.ndarray], how: str) -> tuple[np.ndarray, np.ndarra
 
 
 def run(name: str, F: Feats, y, t_labels, splits: int, seed: int, extra=None, tree_weight=1.0):
-    ps_w, ps_agree = 0.0, False
+    ps_w, ps_agree, per_class = 0.0, False, False
     for p in name.split("+")[1:]:
         if p.startswith("psa"):
             ps_w, ps_agree = float(p[3:]), True
@@ -282,9 +282,15 @@ def run(name: str, F: Feats, y, t_labels, splits: int, seed: int, extra=None, tr
                  zip(oof, comps, strict=True)]
         p, conf = combine_probs([_softmax(o, t) for o, t in zip(oof, temps, strict=True)], how)
         correct = p.argmax(axis=1) == y_idx[tr]
+        conf_oof = conf
         thr = rt._choose_threshold(conf, correct, 0.97)
+        k_oof = p.argmax(axis=1)
         outs = fit_predict(tr, XL[te], BL[te])
         p, conf = combine_probs([_softmax(o, t) for o, t in zip(outs, temps, strict=True)], how)
+        if per_class:  # one threshold per predicted category, each with the same target
+            thr_c = np.asarray([rt._choose_threshold(conf_oof[k_oof == k], correct[k_oof == k], 0.97)
+                                if (k_oof == k).any() else thr for k in range(7)])
+            thr = thr_c[p.argmax(axis=1)]
         pred = [CLASSES[i] for i in p.argmax(axis=1)]
         rep = rt.classification_report(list(y[te]), pred, CLASSES)
         ok = p.argmax(axis=1) == y_idx[te]
@@ -294,11 +300,11 @@ def run(name: str, F: Feats, y, t_labels, splits: int, seed: int, extra=None, tr
         prec = np.cumsum(ok[o]) / np.arange(1, len(o) + 1)
         good = np.nonzero(prec >= 0.95)[0]
         oracle = (good.max() + 1) / len(o) if len(good) else 0.0
-        res.append((rep["macro_f1"], auto.mean(), ok[auto].mean() if auto.any() else 0.0, oracle, thr))
+        res.append((rep["macro_f1"], auto.mean(), ok[auto].mean() if auto.any() else 0.0, oracle, np.mean(thr)))
     r = np.asarray(res)
     m, s = r.mean(axis=0), r.std(axis=0)
     return (f"{name:28s} F1 {m[0]:.3f} ± {s[0]:.3f} | auto {100*m[1]:.1f} % ± {100*s[1]:.1f} "
-            f"at {m[2]:.3f} ± {s[2]:.3f} | oracle@0.95 {100*m[3]:.1f} % | thr {m[4]:.2f}  "
+            f"at {m[2]:.3f} ± {s[2]:.3f} | oracle@0.95 {100*m[3]:.1f} % | thr {np.mean(r[:, 4]):.2f}  "
             f"[F1 per split {' '.join(f'{v:.3f}' for v in r[:, 0])}]")
 
 
