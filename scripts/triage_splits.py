@@ -231,7 +231,9 @@ def combine_probs(ps: list[np.ndarray], how: str) -> tuple[np.ndarray, np.ndarra
 def run(name: str, F: Feats, y, t_labels, splits: int, seed: int, extra=None, tree_weight=1.0):
     ps_w, ps_agree, per_class = 0.0, False, False
     for p in name.split("+")[1:]:
-        if p.startswith("psa"):
+        if p == "pct":
+            per_class = True
+        elif p.startswith("psa"):
             ps_w, ps_agree = float(p[3:]), True
         elif p.startswith("ps"):
             ps_w = float(p[2:])
