@@ -190,20 +190,24 @@ def bench_intake(url, clients, seconds, warmup, key, unit_id, prepare, helpdesk_
     make = _request_maker(kind, path=path, token=helpdesk_token or key, unit_id=unit_id, queue=helpdesk_queue)
     label = label or kind
     for n in [int(c) for c in clients.split(",") if c.strip()]:
+        if warmup:  # untimed and not counted: connections, caches, the job worker's model
+            _run(url, make, clients=n, seconds=0, warmup=warmup)
+            time.sleep(2 if job_pid else 0)
         load = os.getloadavg()
         server = _tree(pid)
         jobs = _tree(job_pid)
         db = _pg_backends(pg_url, pg_db) if pg_db else []
-        before = (_cpu_seconds(server), _cpu_seconds(jobs), _cpu_seconds(db), time.process_time())
-        r = _run(url, make, clients=n, seconds=seconds, warmup=warmup)
+        db_before = {p: _cpu_seconds([p]) for p in db}
+        before = (_cpu_seconds(server), _cpu_seconds(jobs), time.process_time())
+        r = _run(url, make, clients=n, seconds=seconds, warmup=0)
         if job_pid:  # let the job worker finish the suggestions queued by this run (their CPU is a create's)
             time.sleep(min(10.0, seconds / 3))
         db_after = _pg_backends(pg_url, pg_db) if pg_db else []
-        after = (_cpu_seconds(server), _cpu_seconds(jobs), _cpu_seconds([p for p in db_after if p in db]),
-                 time.process_time())
-        new_db = [p for p in db_after if p not in db]
-        web_cpu, job_cpu, db_cpu, me_cpu = (a - b for a, b in zip(after, before, strict=True))
-        db_cpu += _cpu_seconds(new_db)  # backends opened during the run: all their CPU
+        after = (_cpu_seconds(server), _cpu_seconds(jobs), time.process_time())
+        web_cpu, job_cpu, me_cpu = (a - b for a, b in zip(after, before, strict=True))
+        # Backends alive at both ends: their difference; opened during the run: all their CPU (those
+        # that ended during the run — a connection past its CONN_MAX_AGE — are not counted).
+        db_cpu = sum(_cpu_seconds([p]) - db_before[p] if p in db_before else _cpu_seconds([p]) for p in db_after)
         per = 1000 / max(r["n"], 1)
         rss, pss = _memory_mb(_tree(pid)) if pid else (0.0, 0.0)
         line = (f"{label:<9} clients {n:>2}: {r['rate']:6.1f} creates/s, p50 {r['p50_ms']:6.1f} ms, "

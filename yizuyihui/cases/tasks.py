@@ -13,10 +13,10 @@ def sweep_overdue_task():
 
 
 @db_task()
-def suggest_category_task(case_id: int):
+def suggest_category_task(case_id: int, known: dict | None = None):
     """The routing suggestion of a matter just filed (queued after the filing's commit): the job
     worker loads the routing model, the web workers never do (issue 17). Returns nothing: huey
     stores no result."""
     from yizuyihui.cases.services import case_apply_suggestion
 
-    case_apply_suggestion(case_id=case_id)
+    case_apply_suggestion(case_id=case_id, known=known)

@@ -103,7 +103,7 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
             _insert_filing(case, CaseEvent(action="file", actor=actor, from_status="", to_status=case.status,
                                            tier=1, at=now, data={"channel": channel, "origin": origin}))
             if suggest:
-                _suggest_after_commit(case.pk)
+                _suggest_after_commit(case)
     except IntegrityError:
         # The same Idempotency-Key raced in from a retry: return the matter the first one made.
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
@@ -153,37 +153,43 @@ def _insert_filing(case: Case, event: CaseEvent) -> None:
         signals.post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 
-def _suggest_after_commit(case_id: int) -> None:
+def _suggest_after_commit(case: Case) -> None:
     """Queue the routing suggestion for a matter once its filing has committed (the job worker
     loads the model, the web workers never do). A queue that is down costs the suggestion, never
     the filing: the matter waits in the review queue (triage) like any unsure one."""
+
+    # What the job needs travels with it: no SELECT there (a step taken meanwhile is caught by the
+    # UPDATE's WHERE, so a stale copy cannot undo it).
+    known = {"title": case.title, "description": case.description, "filed_at": case.filed_at, "tier": case.tier,
+             "urgency": case.urgency, "mode": case.mode, "category_id": case.category_id}
 
     def enqueue() -> None:
         from yizuyihui.cases.tasks import suggest_category_task
 
         try:
-            suggest_category_task(case_id)
+            suggest_category_task(case.pk, known)
         except Exception:  # pragma: no cover - depends on the queue's backend
-            log.warning("routing suggestion not queued for matter %s", case_id, exc_info=True)
+            log.warning("routing suggestion not queued for matter %s", case.pk, exc_info=True)
 
     transaction.on_commit(enqueue)
 
 
-def case_apply_suggestion(*, case_id: int) -> Category | None:
+def case_apply_suggestion(*, case_id: int, known: dict | None = None) -> Category | None:
     """The job after a filing: ask the router for the matter's category and store it as the
     suggestion; if the filer gave no category and nobody has acted on the matter yet (still filed,
     no step after the filing), the suggestion becomes its category and the deadlines are those of
     that category's policy, counted from the filing as intake counts them. Returns the suggestion.
 
-    One SELECT and one conditional UPDATE (two when somebody was quicker than the job): the
-    "nobody has acted" test is in the UPDATE's WHERE, so a step taken meanwhile is never undone."""
+    `known`: the matter's fields as filed (the queued job carries them: no SELECT). Then one
+    conditional UPDATE (two when somebody was quicker than the job): the "nobody has acted" test is
+    in the UPDATE's WHERE, so a step taken meanwhile is never undone."""
     from django.db.models import BooleanField, Exists, OuterRef, Q, Value, When
     from django.db.models import Case as Switch
 
     from yizuyihui.cases.models import CaseStatus
 
-    row = (Case.objects.filter(pk=case_id)
-           .values("title", "description", "filed_at", "tier", "urgency", "mode", "category_id").first())
+    row = known or (Case.objects.filter(pk=case_id)
+                    .values("title", "description", "filed_at", "tier", "urgency", "mode", "category_id").first())
     if row is None:
         return None
     suggested, confidence = _suggest_category(f"{row['title']}\n{row['description']}")
