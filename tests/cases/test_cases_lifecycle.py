@@ -267,7 +267,7 @@ def test_photos_must_be_real_images(cast):
     assert att.content_type == "image/png" and att.width == 8
 
 
-def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch):
+def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch, django_capture_on_commit_callbacks):
     from yizuyihui.cases.models import Category
 
     top = Category.objects.get(level=1, name="城乡建设")
@@ -277,11 +277,14 @@ def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch):
 
     monkeypatch.setattr(filing, "_routing_down_until", 0.0)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.8))
-    case = _file(cast, category=other)
+    with django_capture_on_commit_callbacks(execute=True):  # the suggestion job runs after the commit
+        case = _file(cast, category=other)
+    case = type(case).objects.get(pk=case.pk)
     assert case.suggested_category == top and case.suggestion_confidence == 0.8 and case.category_overridden
+    assert case.category == other  # the filer's category stays
 
 
-def test_correcting_the_category_is_a_recorded_step(cast, monkeypatch):
+def test_correcting_the_category_is_a_recorded_step(cast, monkeypatch, django_capture_on_commit_callbacks):
     """The event triage's retraining reads: action "recategorize", data {"from": old id or None, "to": new id}."""
     from yizuyihui.cases.models import Category
     from yizuyihui.cases.services import filing
@@ -297,7 +300,10 @@ def test_correcting_the_category_is_a_recorded_step(cast, monkeypatch):
         s.case_recategorize(case=case, actor=cast.users["resident"], category=top)
     s.case_recategorize(case=case, actor=cast.users["unit_leader"], category=top)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.9))
-    routed = _file(cast)
+    with django_capture_on_commit_callbacks(execute=True):  # the suggestion job sets the category
+        routed = _file(cast)
+    routed = type(routed).objects.get(pk=routed.pk)
+    assert routed.category == top and routed.suggested_category == top and not routed.category_overridden
     s.case_recategorize(case=routed, actor=cast.users["unit_leader"], category=other)
     events = list(CaseEvent.objects.filter(action="recategorize").order_by("pk").values_list("case_id", "data", "public"))
     assert events == [(case.pk, {"from": None, "to": top.pk}, False), (routed.pk, {"from": top.pk, "to": other.pk}, False)]

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from yizuyihui.cases.models import CaseEvent, Category
+from yizuyihui.cases.models import Case, CaseEvent, Category
 from yizuyihui.cases.services import case_file
 from yizuyihui.triage import review, routing
 
@@ -25,12 +25,13 @@ def _file(cast, unit, title, minutes_ago=60):
 
 
 @pytest.fixture
-def matters(cast):
-    unsure = _file(cast, cast.unit_a, "你好，有个事情想反映一下", 120)  # no content: under the threshold
-    sure = _file(cast, cast.unit_a, "化工厂夜间偷排废气，河水被污染发臭，环保部门不管", 90)
-    other = case_file(unit=cast.unit_d, actor=None, title="请问一下这个情况怎么办", description="", channel="visit",
-                      now=NOW - dt.timedelta(minutes=30))
-    return unsure, sure, other
+def matters(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the routing suggestion is a job after the commit
+        unsure = _file(cast, cast.unit_a, "你好，有个事情想反映一下", 120)  # no content: under the threshold
+        sure = _file(cast, cast.unit_a, "化工厂夜间偷排废气，河水被污染发臭，环保部门不管", 90)
+        other = case_file(unit=cast.unit_d, actor=None, title="请问一下这个情况怎么办", description="", channel="visit",
+                          now=NOW - dt.timedelta(minutes=30))
+    return tuple(Case.objects.get(pk=c.pk) for c in (unsure, sure, other))
 
 
 def test_queue_holds_unsure_matters_in_scope_with_top3(cast, matters):

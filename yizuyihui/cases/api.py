@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -17,7 +18,7 @@ from ninja.responses import Status
 
 from yizuyihui.accounts.apikeys import api_auth
 from yizuyihui.accounts.roles import is_staff
-from yizuyihui.cases import selectors, services
+from yizuyihui.cases import deadlines, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, StepName
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
 from yizuyihui.org.models import Unit
@@ -129,17 +130,25 @@ def _replay(case: Case, payload: CaseIn):
 @router.post("/", response={200: CaseOut, 201: CaseOut, 403: Message, 404: Message, 422: Message}, url_name="case_create")
 def case_create(request: HttpRequest, payload: CaseIn):
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
+    # One round trip: the unit (and its node) with, when a key is given, the id of the matter this
+    # user already filed under it (the key is unique per user; the row is loaded only on a retry).
+    units = Unit.objects.select_related("node").filter(pk=payload.unit_id)
     if key:
-        # The key is unique per user: look for the id alone (cheap to build), load the row only on a retry.
-        seen = list(Case.objects.filter(filed_by=request.user, idempotency_key=key).values_list("pk", flat=True)[:1])
-        if seen:
-            return _replay(Case.objects.get(pk=seen[0]), payload)
-    unit = next(iter(Unit.objects.select_related("node").filter(pk=payload.unit_id)[:1]), None)
+        units = units.annotate(seen_id=Subquery(Case.objects.filter(filed_by=request.user, idempotency_key=key)
+                                                .values("pk")[:1]))
+    unit = next(iter(units[:1]), None)
+    seen_id = getattr(unit, "seen_id", None)
+    if unit is None and key:  # an unknown unit: is it still a retry of a stored matter (with another body)?
+        seen_id = Case.objects.filter(filed_by=request.user, idempotency_key=key).values_list("pk", flat=True).first()
+    if seen_id is not None:
+        return _replay(Case.objects.get(pk=seen_id), payload)
     if unit is None:
         return Status(404, {"detail": "Unknown unit"})
     category = None
     if payload.category_id is not None:
-        category = next(iter(Category.objects.filter(pk=payload.category_id)[:1]), None)
+        category = deadlines.categories()["by_pk"].get(payload.category_id)  # the cached taxonomy: no query
+        if category is None:  # perhaps created meanwhile in another process
+            category = Category.objects.filter(pk=payload.category_id).first()
         if category is None:
             return Status(422, {"detail": "Unknown category"})
     now = timezone.now()

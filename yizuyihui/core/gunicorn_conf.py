@@ -27,14 +27,16 @@ def when_ready(server) -> None:
         from django.urls import get_resolver
 
         get_resolver().url_patterns  # noqa: B018 - the import is the point
-        # The routing model (~100 MB of arrays) once in the master: the workers share its pages
-        # copy-on-write instead of each loading its own on the first filing (issue 17).
-        if os.environ.get("YZYH_PRELOAD_ROUTING", "1") == "1":
+        # The routing model (~100 MB of arrays) is the job worker's: filings queue their suggestion
+        # (cases.tasks), so web workers never load it on intake (issue 17). Only the triage review
+        # queue's top-3 still routes on a request; a site whose staff use it all day may share one
+        # copy between the workers by loading it here, before the fork (YZYH_PRELOAD_ROUTING=1).
+        if os.environ.get("YZYH_PRELOAD_ROUTING", "0") == "1":
             try:
                 from yizuyihui.core.plugins import provider_call
 
                 provider_call("preload")  # triage loads its routing model (triage/apps.py)
-            except Exception:  # no trained model: the workers file without suggestions
+            except Exception:  # no trained model: the review queue shows no suggestions
                 server.log.info("routing model not preloaded", exc_info=True)
         connections.close_all()  # a connection must not be shared by forked workers
         gc.collect()

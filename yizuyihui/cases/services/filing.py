@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import signals
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts import roles
@@ -86,25 +87,23 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    suggested, confidence = (None, None)
-    if suggest:
-        suggested, confidence = _suggest_category(f"{title}\n{description}")
     mode = _mode_for(unit.node)
-    respond_due, resolve_due = deadlines.due_dates(start=now, category=category or suggested, tier=1,
-                                                   urgency=urgency, mode=mode)
+    # The routing suggestion is not computed here: a job after commit sets it (and, when the filer
+    # gave none and nobody has acted yet, the category and its deadlines): `case_apply_suggestion`.
+    respond_due, resolve_due = deadlines.due_dates(start=now, category=category, tier=1, urgency=urgency, mode=mode)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                unit=unit, node=unit.node, tier=1, category=category or suggested, suggested_category=suggested,
-                suggestion_confidence=confidence,
-                category_overridden=bool(category and suggested and category.pk != suggested.pk),
-                urgency=urgency, mode=mode, channel=channel, origin=origin, origin_ref=origin_ref[:100], title=title,
-                description=description or "", place=place[:200], lat=lat, long=long, reporter=reporter,
-                filed_by=actor, idempotency_key=idempotency_key[:100] if actor is not None else "", filed_at=now,
+            case = Case(
+                unit=unit, node=unit.node, tier=1, category=category, urgency=urgency, mode=mode, channel=channel,
+                origin=origin, origin_ref=origin_ref[:100], title=title, description=description or "",
+                place=place[:200], lat=lat, long=long, reporter=reporter, filed_by=actor,
+                idempotency_key=idempotency_key[:100] if actor is not None else "", filed_at=now,
                 respond_due=respond_due, resolve_due=resolve_due,
             )
-            CaseEvent.objects.create(case=case, action="file", actor=actor, from_status="", to_status=case.status,
-                                     tier=1, at=now, data={"channel": channel, "origin": origin})
+            _insert_filing(case, CaseEvent(action="file", actor=actor, from_status="", to_status=case.status,
+                                           tier=1, at=now, data={"channel": channel, "origin": origin}))
+            if suggest:
+                _suggest_after_commit(case)
     except IntegrityError:
         # The same Idempotency-Key raced in from a retry: return the matter the first one made.
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
@@ -114,6 +113,101 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
     _tell_resident(case, _("Your matter was filed"))
     return case
 
+
+
+def _insert_filing(case: Case, event: CaseEvent) -> None:
+    """INSERT a new matter and its filing event. On PostgreSQL one statement,
+    `WITH m AS (INSERT INTO cases_case … RETURNING id) INSERT INTO cases_caseevent … SELECT m.id …`
+    (one round trip instead of two); elsewhere two ORM saves. Either way the models' pre_save and
+    post_save signals are sent as a save sends them (insights queues the rollup from the event's)."""
+    using = router.db_for_write(Case, instance=case)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        case.save(force_insert=True, using=using)
+        event.case = case
+        event.save(force_insert=True, using=using)
+        return
+    qn = connection.ops.quote_name
+    for obj in (case, event):
+        signals.pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
+
+    def columns(obj) -> tuple[list[str], list]:
+        fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.attname != "case_id"]
+        return [qn(f.column) for f in fields], [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    case_cols, case_values = columns(case)
+    event_cols, event_values = columns(event)
+    sql = (f"WITH m AS (INSERT INTO {qn(Case._meta.db_table)} ({', '.join(case_cols)}) "
+           f"VALUES ({', '.join(['%s'] * len(case_cols))}) RETURNING {qn(Case._meta.pk.column)}) "
+           f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, {', '.join(event_cols)}) "
+           f"SELECT m.{qn(Case._meta.pk.column)}, {', '.join(['%s'] * len(event_cols))} FROM m "
+           f"RETURNING {qn('case_id')}, {qn(CaseEvent._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, case_values + event_values)
+        case.pk, event.pk = cursor.fetchone()
+    event.case = case
+    for obj in (case, event):
+        obj._state.adding, obj._state.db = False, using
+    case._update_initial_state()  # django-fsm: the state this object was loaded in (as after a save)
+    for obj in (case, event):
+        signals.post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+
+
+def _suggest_after_commit(case: Case) -> None:
+    """Queue the routing suggestion for a matter once its filing has committed (the job worker
+    loads the model, the web workers never do). A queue that is down costs the suggestion, never
+    the filing: the matter waits in the review queue (triage) like any unsure one."""
+
+    # What the job needs travels with it: no SELECT there (a step taken meanwhile is caught by the
+    # UPDATE's WHERE, so a stale copy cannot undo it).
+    known = {"title": case.title, "description": case.description, "filed_at": case.filed_at, "tier": case.tier,
+             "urgency": case.urgency, "mode": case.mode, "category_id": case.category_id}
+
+    def enqueue() -> None:
+        from yizuyihui.cases.tasks import suggest_category_task
+
+        try:
+            suggest_category_task(case.pk, known)
+        except Exception:  # pragma: no cover - depends on the queue's backend
+            log.warning("routing suggestion not queued for matter %s", case.pk, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def case_apply_suggestion(*, case_id: int, known: dict | None = None) -> Category | None:
+    """The job after a filing: ask the router for the matter's category and store it as the
+    suggestion; if the filer gave no category and nobody has acted on the matter yet (still filed,
+    no step after the filing), the suggestion becomes its category and the deadlines are those of
+    that category's policy, counted from the filing as intake counts them. Returns the suggestion.
+
+    `known`: the matter's fields as filed (the queued job carries them: no SELECT). Then one
+    conditional UPDATE (two when somebody was quicker than the job): the "nobody has acted" test is
+    in the UPDATE's WHERE, so a step taken meanwhile is never undone."""
+    from django.db.models import BooleanField, Exists, OuterRef, Q, Value, When
+    from django.db.models import Case as Switch
+
+    from yizuyihui.cases.models import CaseStatus
+
+    row = known or (Case.objects.filter(pk=case_id)
+                    .values("title", "description", "filed_at", "tier", "urgency", "mode", "category_id").first())
+    if row is None:
+        return None
+    suggested, confidence = _suggest_category(f"{row['title']}\n{row['description']}")
+    matter = Case.objects.filter(pk=case_id)
+    fields = {"suggested_category": suggested, "suggestion_confidence": confidence}
+    if suggested is not None and row["category_id"] is None:
+        respond_due, resolve_due = deadlines.due_dates(start=row["filed_at"], category=suggested, tier=row["tier"],
+                                                       urgency=row["urgency"], mode=row["mode"])
+        acted = CaseEvent.objects.filter(case_id=OuterRef("pk")).exclude(action="file")
+        if matter.filter(category__isnull=True, status=CaseStatus.FILED).filter(~Exists(acted)).update(
+                **fields, category=suggested, category_overridden=False, respond_due=respond_due,
+                resolve_due=resolve_due):
+            return suggested
+    overridden = Value(False) if suggested is None else Switch(
+        When(Q(category__isnull=True) | Q(category=suggested.pk), then=Value(False)), default=Value(True),
+        output_field=BooleanField())
+    matter.update(**fields, category_overridden=overridden)
+    return suggested
 
 
 # --- attachments ------------------------------------------------------------------------------------
