@@ -262,7 +262,7 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
 @click.option("--measure-only", is_flag=True, help="Skip building (the city is there)")
 def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from django.core.management import call_command
