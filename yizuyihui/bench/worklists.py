@@ -47,9 +47,13 @@ def _people(city):
 
 
 def _explain(qs) -> tuple[float, str]:
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # no post that lists anything here
+        return 0.0, "(empty: no query)"
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         lines = [r[0] for r in cur.fetchall()]
