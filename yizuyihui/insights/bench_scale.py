@@ -174,11 +174,12 @@ def build_city(*, years: float, fraction: float, echo=click.echo) -> dict:
         echo(f"  matters {min(total, (k + 1) * CHUNK):>10,}/{total:,}  ({len(events):,} events; "
              f"{rates[-1]:,.0f} matters/s)")
     if not state.get("rollups"):
-        from yizuyihui.insights.rollups import rebuild
+        from yizuyihui.insights.panel_rollups import all_rebuilds
 
         echo("rollups …")
         tr = time.perf_counter()
-        rebuild(progress=lambda n: echo(f"  rollups: {n:,} matters"))
+        for name, rebuild in all_rebuilds():  # the measures', then the panels' (visits, duties, reports, meetings)
+            rebuild(progress=lambda n, name=name: echo(f"  rollups {name}: {n:,}" if isinstance(n, int) else f"  {n}"))
         state["rollup_s"] = round(time.perf_counter() - tr, 1)
         state["rollups"] = True
         if connection.vendor == "postgresql":
