@@ -9,6 +9,7 @@ from yizuyihui.bench.people import bench_import
 from yizuyihui.bench.places import bench_geo, bench_map
 from yizuyihui.bench.triage import bench_widespread, bench_widespread_step
 from yizuyihui.bench.visits import bench_visits
+from yizuyihui.bench.worklists import bench_worklists
 
-bench_commands = [bench_cases, bench_step, bench_visits, bench_geo, bench_map, bench_import, bench_emergency,
-                  bench_widespread, bench_widespread_step, bench_incentives, bench_intake]
+bench_commands = [bench_worklists, bench_cases, bench_step, bench_visits, bench_geo, bench_map, bench_import,
+                  bench_emergency, bench_widespread, bench_widespread_step, bench_incentives, bench_intake]

@@ -265,6 +265,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["node", "status"], name="case_node_status"),
             models.Index(fields=["unit", "filed_at"], name="case_unit_filed"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
+            # Worklists (issue 17): the open matters are ~1 % of the table. Partial indexes per worklist
+            # status set, by node and in the list's order, keep the inbox and the feedback list small.
+            models.Index(fields=["node", "respond_due", "id"], name="case_triage_node",
+                         condition=models.Q(status__in=["filed", "received", "deliberating", "reopened"])),
+            # The same in the list's order alone: a city- or district-wide list walks it and stops at 100.
+            models.Index(fields=["respond_due", "id"], name="case_triage_due",
+                         condition=models.Q(status__in=["filed", "received", "deliberating", "reopened"])),
+            models.Index(fields=["resolved_at", "id"], name="case_resolved_due", condition=models.Q(status="resolved")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["filed_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),

@@ -42,6 +42,10 @@ The answering app registers a function in its `AppConfig.ready()`:
   Provided by triage (the routing model).
 - `cases_changed(case_ids)`: matters changed by bulk updates that send no signals (the overdue
   sweep). Provided by insights (its rollups queue the matters' buckets).
+- `panel_rollups() -> module`: insights' generic rollups (insights/panel_rollups.py) for other apps'
+  dashboard panels: `mark`, `mark_sql` (queue buckets in the writer's transaction), `read`,
+  `hist_sum`, `spans`, `scope_paths`. Apps register their sources as `rollup_source:<name>`
+  (a callable returning an object with `stream` and `span`). Provided by insights.
 - `phone_accounts(phone) -> list[User]`: accounts behind a mobile number that the register does
   not know yet. Asked by accounts' SMS login besides `Person.objects.with_phone`. Provided by
   signup: residents who signed up and wait for their grid worker.
@@ -80,6 +84,11 @@ def unregister_provider(name: str) -> None:
 def provider(name: str) -> Callable | None:
     """The function registered for `name`, for a caller that handles its failures itself."""
     return _providers.get(name)
+
+
+def providers(prefix: str) -> dict[str, Callable]:
+    """Every provider whose hook name starts with `prefix` (e.g. "rollup_source:")."""
+    return {name: fn for name, fn in _providers.items() if name.startswith(prefix)}
 
 
 def provider_call(name: str, *args, default=None, **kwargs):

@@ -17,3 +17,7 @@ class InsightsConfig(AppConfig):
         from yizuyihui.core.plugins import register_provider
 
         register_provider("cases_changed", rollups.mark_cases)
+        # The other apps' panels (visits, duties, reports, meetings) read generic rollups.
+        from yizuyihui.insights import panel_rollups
+
+        register_provider("panel_rollups", lambda: panel_rollups)

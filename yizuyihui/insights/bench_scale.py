@@ -174,11 +174,12 @@ def build_city(*, years: float, fraction: float, echo=click.echo) -> dict:
         echo(f"  matters {min(total, (k + 1) * CHUNK):>10,}/{total:,}  ({len(events):,} events; "
              f"{rates[-1]:,.0f} matters/s)")
     if not state.get("rollups"):
-        from yizuyihui.insights.rollups import rebuild
+        from yizuyihui.insights.panel_rollups import all_rebuilds
 
         echo("rollups …")
         tr = time.perf_counter()
-        rebuild(progress=lambda n: echo(f"  rollups: {n:,} matters"))
+        for name, rebuild in all_rebuilds():  # the measures', then the panels' (visits, duties, reports, meetings)
+            rebuild(progress=lambda n, name=name: echo(f"  rollups {name}: {n:,}" if isinstance(n, int) else f"  {n}"))
         state["rollup_s"] = round(time.perf_counter() - tr, 1)
         state["rollups"] = True
         if connection.vendor == "postgresql":
@@ -262,7 +263,7 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
 @click.option("--measure-only", is_flag=True, help="Skip building (the city is there)")
 def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from django.core.management import call_command

@@ -14,26 +14,30 @@ def insights() -> None:
 
 @insights.command()
 def rebuild() -> None:
-    """Recompute every rollup from the matters' history."""
-    from yizuyihui.cli import setup_django
+    """Recompute every rollup from history: the measures' and the panels' (visits, duties, reports,
+    meetings)."""
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
-    from yizuyihui.insights.rollups import rebuild as do_rebuild
+    from yizuyihui.insights.panel_rollups import all_rebuilds
 
-    t0 = time.perf_counter()
-    n = do_rebuild(progress=lambda n: click.echo(f"  {n:,} matters …", err=True))
-    click.echo(f"rollups rebuilt from {n:,} matters in {time.perf_counter() - t0:.1f} s")
+    for name, fn in all_rebuilds():
+        t0 = time.perf_counter()
+        n = fn(progress=lambda p: click.echo(f"  {p:,} …" if isinstance(p, int) else f"  {p}", err=True))
+        click.echo(f"{name}: rebuilt from {n:,} {'matters' if name == 'measures' else 'buckets'} "
+                   f"in {time.perf_counter() - t0:.1f} s")
 
 
 @insights.command()
 def refresh() -> None:
     """Fold the queued buckets into the rollups now (the job does this every minute)."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
+    from yizuyihui.insights.panel_rollups import refresh as panels_refresh
     from yizuyihui.insights.rollups import refresh as do_refresh
 
-    click.echo(f"{do_refresh()} buckets refreshed")
+    click.echo(f"{do_refresh()} measure buckets and {panels_refresh()} panel buckets refreshed")
 
 
 commands = [insights]

@@ -58,3 +58,51 @@ class RollupDirty(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit_id", "day"], name="rollupdirty_unit_day")]
 
+
+
+# --- the other apps' dashboard panels (panel_rollups.py) ------------------------------------------
+class _PanelCounts(models.Model):
+    """Four counters and a sparse map {value: count} per (source, key) — what each n means is the
+    source's (visits/rollups.py, meetings/rollups.py). Maps sum like the histograms above; a
+    distinct count is the number of map keys with a positive sum."""
+
+    source = models.CharField(max_length=20)
+    day = models.DateField()
+    key = models.CharField(max_length=40)
+    n1 = models.BigIntegerField(default=0)
+    n2 = models.BigIntegerField(default=0)
+    n3 = models.BigIntegerField(default=0)
+    n4 = models.BigIntegerField(default=0)
+    hist = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class PanelDayUnit(_PanelCounts):
+    """A node's own bucket (the node the source's rows hang on: a household's, a unit's)."""
+
+    node_id = models.BigIntegerField()
+    path = models.CharField(max_length=255)  # the node's path when computed
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "node_id", "day", "key"], name="paneldayunit_key")]
+
+
+class PanelDayTotal(_PanelCounts):
+    """Subtree totals per path prefix ("" = everything), grain "d" per day and "m" per month."""
+
+    path = models.CharField(max_length=255)
+    grain = models.CharField(max_length=1, default="d")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "path", "grain", "day", "key"], name="paneldaytotal_key")]
+
+
+class PanelDirty(models.Model):
+    source = models.CharField(max_length=20)
+    node_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "node_id", "day"], name="paneldirty_key")]

@@ -10,3 +10,11 @@ def refresh_rollups_task():
     from yizuyihui.insights.rollups import refresh
 
     return refresh()
+
+
+@db_periodic_task(crontab(minute="*"))
+def refresh_panel_rollups_task():
+    """Fold the buckets queued by visits, duties, reports and meetings into the panels' totals."""
+    from yizuyihui.insights.panel_rollups import refresh
+
+    return refresh()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import app_modules
-from yizuyihui.insights import rollups
+from yizuyihui.insights import panel_rollups, rollups
 from yizuyihui.insights.measures import league_table
 from yizuyihui.org.models import OrgNode
 from yizuyihui.org.selectors import scope_root_nodes
@@ -48,6 +48,7 @@ def dashboard(request):
     # reads a replica: then a GET must not write, and the minute job keeps the rollups fresh.
     if not any(alias.startswith("replica_") for alias in settings.DATABASES):
         rollups.refresh(limit=2000)
+        panel_rollups.refresh(limit=2000)
     m = rollups.rollup_measures(user=request.user, node=node, start=start_day, end=end_day + dt.timedelta(days=1))
     roots = scope_root_nodes(request.user)
     panels = []

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.panels import Panel
+from yizuyihui.meetings import rollups
 from yizuyihui.meetings.selectors import mobilisation
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 def _pct(value: float | None) -> str:
@@ -19,7 +29,10 @@ def dashboard_panels(request, *, node, start, end) -> list[Panel]:
     dashboard has checked is in the viewer's scope) for [start, end)."""
     if not user_scope(request.user).covers(node.path):
         return []
-    m = mobilisation(paths=(node.path,), start=start, end=end)
+    if rollups.api() is not None:  # insights' rollups (meetings/rollups.py), not the meeting tables
+        m = rollups.mobilisation(user=request.user, node=node, start=_as_date(start), end=_as_date(end))
+    else:
+        m = mobilisation(paths=(node.path,), start=start, end=end)
     return [Panel(
         title=_("Deliberation and mobilisation"),
         items=[

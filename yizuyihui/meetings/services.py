@@ -23,6 +23,7 @@ from yizuyihui.cases import services as case_services
 from yizuyihui.cases.lifecycle import STEPS, may_start
 from yizuyihui.cases.models import Case, CaseStatus
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
+from yizuyihui.meetings import rollups
 from yizuyihui.meetings.models import (
     COUNCIL_READY,
     LIVE_TOPIC,
@@ -150,6 +151,7 @@ def _seat_fixed_members(meeting: Meeting) -> int:
     seats = Membership.objects.filter(unit=meeting.unit, body=body, ended__isnull=True).order_by("-role", "pk")
     rows = [Participant(meeting=meeting, person_id=m.person_id, body=body, identity=m.identity) for m in seats]
     Participant.objects.bulk_create(rows, ignore_conflicts=True)
+    rollups.mark_meetings([meeting])
     return len(rows)
 
 
@@ -385,11 +387,14 @@ def resolution_adopt(*, item: AgendaItem, actor, text: str, decided_by: str, vot
             # A failed motion leaves the topic with the Party group's direction, for another meeting.
             return resolution
         # A reconvened meeting re-decides: its actions replace the open ones of earlier resolutions.
+        rollups.mark_meeting_ids(Action.objects.filter(resolution__topic=topic, status=ActionStatus.OPEN)
+                                 .values_list("resolution__meeting_id", flat=True).distinct())
         Action.objects.filter(resolution__topic=topic, status=ActionStatus.OPEN).update(
             status=ActionStatus.SUPERSEDED, note=_("Replaced by the resolution of %(meeting)s") % {"meeting": meeting.title})
         made = Action.objects.bulk_create([
             Action(resolution=resolution, unit=meeting.unit, title=s.title.strip()[:200], owner=s.owner, due=s.due,
                    created_at=now) for s in specs])
+        rollups.mark_meetings([meeting])
         topic.status, topic.settled_at = TopicStatus.SETTLED, now
         topic.save(update_fields=["status", "settled_at"])
         _dispatch_matter(resolution=resolution, actions=made, actor=actor, now=now)
@@ -445,6 +450,7 @@ def action_complete(*, action: Action, actor, note: str = "", now=None) -> Actio
             status=ActionStatus.DONE, done_at=now, done_by=actor, note=(note or "").strip())
         if not updated:  # someone else completed it a moment ago
             raise MeetingError(_("This action is not open"))
+        rollups.mark_meeting_ids(Resolution.objects.filter(pk=action.resolution_id).values_list("meeting_id", flat=True))
         action.refresh_from_db()
         _advance_matter(action=action, actor=actor, now=now)
     return action

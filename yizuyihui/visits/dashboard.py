@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizuyihui.core.panels import Panel
-from yizuyihui.visits import selectors
+from yizuyihui.visits import rollups, selectors
 
 
 def _as_date(value) -> dt.date:
@@ -24,8 +24,31 @@ def _as_date(value) -> dt.date:
     return value
 
 
+def figures(*, user, node, start, end):
+    """The panels' figures for local days [start, end): from insights' rollups (visits/rollups.py)
+    when insights is installed, else computed from the visit tables."""
+    start_day, end_day = _as_date(start), _as_date(end)
+    last = end_day - dt.timedelta(days=1)
+    if rollups.api() is not None:
+        return selectors.Compliance(
+            coverage=rollups.coverage(user=user, node=node, start=start_day, end=last),
+            duties=rollups.duty_figures(user=user, node=node, start=start_day, end=end_day),
+            reports=rollups.report_counts(user=user, node=node, start=start_day, end=end_day),
+        )
+    tz = timezone.get_current_timezone()
+    s = dt.datetime.combine(start_day, dt.time(), tzinfo=tz)
+    e = dt.datetime.combine(end_day, dt.time(), tzinfo=tz)
+    return selectors.Compliance(
+        coverage=selectors.visit_coverage(user=user, node=node, start=start_day, end=last),
+        duties=selectors.duty_figures(user=user, node=node, start=s, end=e),
+        reports=selectors.report_counts(user=user, node=node, start=s, end=e),
+    )
+
+
 def dashboard_panels(request, *, node, start, end) -> list[Panel]:
-    c = selectors.compliance(user=request.user, node=node, start=_as_date(start), end=_as_date(end))
+    # [start, end) as the dashboard gives it (the old call read one day past `end` and the unit
+    # table of the compliance page, which the panels do not show).
+    c = figures(user=request.user, node=node, start=start, end=end)
     url = reverse("visits:compliance") + (f"?node={node.pk}" if node is not None else "")
     coverage = [[_("Category"), _("Done"), _("Due"), _("Overdue"), _("Coverage")]] + [
         [row.label, row.done, row.due, row.overdue, f"{row.rate:.0%}" if row.rate is not None else "—"] for row in c.coverage

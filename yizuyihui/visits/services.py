@@ -17,6 +17,7 @@ from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import TIER2_LEVELS, OrgNode, Unit
 from yizuyihui.people.models import Household, HouseholdCategory, Post
 from yizuyihui.people.selectors import user_label
+from yizuyihui.visits import rollups
 from yizuyihui.visits.models import (
     DEFAULT_CADENCE,
     DEFAULT_URGENT_EVENTS,
@@ -79,6 +80,7 @@ def cadence_set(*, category: str, period: str, actor=None) -> CadencePolicy:
         today = _today()
         stale = PlannedVisit.objects.filter(category=category, visit__isnull=True, due__gte=today)
         end = stale.aggregate(m=Max("due"))["m"] or today + dt.timedelta(days=HORIZON_DAYS)
+        rollups.mark_slots(stale)
         stale.delete()
         _generate(start=today, end=max(end, today + dt.timedelta(days=HORIZON_DAYS)), categories=[category])
     return policy
@@ -156,6 +158,10 @@ def _generate(
                 sql += " ON CONFLICT DO NOTHING"  # SQLite needs the WHERE above before an upsert clause
             cursor.execute(sql, [*params, category, *base_params])
             inserted += max(cursor.rowcount, 0)
+            if cursor.rowcount:  # queue the dashboard rollup buckets (node, due day) of the new slots
+                rollups.mark_sql_planned(
+                    f"SELECT h.node_id AS node_id, p.column2 AS day FROM {hh} h CROSS JOIN (VALUES {', '.join(values)}) "
+                    f"AS p WHERE h.category = %s{where_extra}", [*params, category, *base_params])
     return inserted
 
 
@@ -210,6 +216,7 @@ def schedule_replan(
         # A join inside DELETE: collect the ids first (a few hundred for a unit).
         stale_ids = list(stale.values_list("pk", flat=True))
         if stale_ids:
+            rollups.mark_slots(PlannedVisit.objects.filter(pk__in=stale_ids))
             PlannedVisit.objects.filter(pk__in=stale_ids).delete()
         return _generate(
             start=today, end=end,
@@ -381,6 +388,7 @@ def event_register(
         )
         due = at + dt.timedelta(minutes=minutes)
         Duty.objects.bulk_create([Duty(event=event, assignee=u, due_at=due) for u in responders], ignore_conflicts=True)
+        rollups.mark_event(event)
         url = reverse("visits:event_detail", args=[event.pk])
         for user in responders:
             notify(
@@ -577,4 +585,5 @@ def visits_bulk_record(*, rows: Sequence[tuple[PlannedVisit, dt.datetime]], visi
         for (slot, _at), visit in zip(rows, visits, strict=True):
             slot.visit_id = visit.pk
         PlannedVisit.objects.bulk_update([s for s, _at in rows], ["visit"], batch_size=2000)
+        rollups.mark("visits", {(s.household.node_id, s.due) for s, _at in rows})
     return len(rows)

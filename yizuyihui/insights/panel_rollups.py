@@ -1,0 +1,252 @@
+"""Rollups behind the other apps' dashboard panels (issue 17): visits coverage, 六必到 duties,
+六必报 reports, meetings. The same pattern as the measures' rollups (rollups.py), generic over
+*sources*.
+
+A source is an app's object registered as provider `rollup_source:<name>` (visits/rollups.py,
+meetings/rollups.py) with
+* `stream(*, start, end, node_id=None)` → rows `(node_id, day, key, (n1, n2, n3, n4), {value: n} | None)`
+  for its records whose bucket day is in [start, end) (one row per record, or per part of one);
+* `span()` → (first day, last day) of its history, or None.
+
+The app marks buckets through provider `rollup_mark(source, [(node_id, day), …])` (signals, or
+after a bulk write) or `rollup_mark_sql(source, sql, params)` (a SELECT of (node_id, day) pairs,
+for set-based writes) — one INSERT … ON CONFLICT DO NOTHING in the writer's transaction.
+`refresh` drains the queue (the minute job; the dashboard before reading): each bucket is
+recomputed from the source and the difference added to every path prefix, day and month.
+`rebuild` recomputes a source from history one month at a time (`yzyh insights rebuild`;
+`REBUILDS` lists every rebuild for the scale bench). The app's panel reads `read` and `hist_sum`
+through provider `panel_rollups` (this module).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+from yizuyihui.insights.models import PanelDayTotal, PanelDayUnit, PanelDirty
+
+STEP = 4  # treebeard steplen of OrgNode
+N = ("n1", "n2", "n3", "n4")
+
+
+def sources() -> dict:
+    from yizuyihui.core.plugins import providers
+
+    return {name.split(":", 1)[1]: fn() for name, fn in providers("rollup_source:").items()}
+
+
+# --- queueing ------------------------------------------------------------------------------------
+def mark(source: str, pairs) -> None:
+    rows = {(int(n), d) for n, d in pairs if n is not None and d is not None}
+    if rows:
+        PanelDirty.objects.bulk_create([PanelDirty(source=source, node_id=n, day=d) for n, d in rows],
+                                       ignore_conflicts=True)
+
+
+def mark_sql(source: str, sql: str, params) -> None:
+    """Queue the (node_id, day) pairs a SELECT returns, set-based (one statement)."""
+    table = PanelDirty._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} (source, node_id, day) SELECT DISTINCT %s, x.node_id, x.day "
+                    f"FROM ({sql}) x WHERE x.node_id IS NOT NULL ON CONFLICT DO NOTHING", [source, *params])
+
+
+# --- computing -----------------------------------------------------------------------------------
+def _vec() -> list:
+    return [0, 0, 0, 0, Counter()]
+
+
+def _fold(rows) -> dict:
+    """{(node_id, day, key): [n1, n2, n3, n4, Counter]} of a source's stream."""
+    out: dict = defaultdict(_vec)
+    for node_id, day, key, ns, hist in rows:
+        v = out[(node_id, day, key)]
+        for i in range(4):
+            v[i] += ns[i]
+        if hist:
+            v[4].update(hist)
+    return out
+
+
+def _prefixes(path: str) -> list[str]:
+    return [""] + [path[:i] for i in range(STEP, len(path) + 1, STEP)]
+
+
+def _paths(node_ids) -> dict[int, str]:
+    from yizuyihui.org.models import OrgNode
+
+    return dict(OrgNode.objects.filter(pk__in=set(node_ids)).values_list("pk", "path"))
+
+
+def _add(delta: dict, k, v: list, sign: int) -> None:
+    d = delta.setdefault(k, _vec())
+    for i in range(4):
+        d[i] += sign * v[i]
+    for h, n in v[4].items():
+        d[4][h] += sign * n
+
+
+def _apply(source: str, delta: dict) -> None:
+    """Add {(path, grain, day, key): vec} to the totals; one lock order (sorted) for every writer."""
+    for (path, grain, day, key) in sorted(delta):
+        v = delta[(path, grain, day, key)]
+        if not any(v[:4]) and not any(v[4].values()):
+            continue
+        PanelDayTotal.objects.bulk_create([PanelDayTotal(source=source, path=path, grain=grain, day=day, key=key)],
+                                          ignore_conflicts=True)
+        row = PanelDayTotal.objects.select_for_update().get(source=source, path=path, grain=grain, day=day, key=key)
+        for i, f in enumerate(N):
+            setattr(row, f, getattr(row, f) + v[i])
+        hist = Counter(row.hist or {})
+        hist.update(v[4])
+        row.hist = {h: n for h, n in hist.items() if n}
+        row.save()
+
+
+def _to_totals(delta: dict, path: str, day: dt.date, key: str, v: list, sign: int) -> None:
+    for prefix in _prefixes(path):
+        _add(delta, (prefix, "d", day, key), v, sign)
+        _add(delta, (prefix, "m", day.replace(day=1), key), v, sign)
+
+
+def refresh(limit: int | None = None) -> int:
+    """Drain the queue (at most `limit` buckets, 200 a transaction). Returns the buckets recomputed."""
+    found = sources()
+    done = 0
+    while limit is None or done < limit:
+        batch = 200 if limit is None else min(200, limit - done)
+        with transaction.atomic():
+            rows = list(PanelDirty.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
+            if not rows:
+                break
+            PanelDirty.objects.filter(pk__in=[r.pk for r in rows]).delete()
+            paths = _paths(r.node_id for r in rows)
+            delta: dict = {}
+            for r in rows:
+                src = found.get(r.source)
+                if src is None:
+                    continue
+                new = _fold(src.stream(start=r.day, end=r.day + dt.timedelta(days=1), node_id=r.node_id))
+                old = list(PanelDayUnit.objects.select_for_update().filter(source=r.source, node_id=r.node_id, day=r.day))
+                for o in old:
+                    _to_totals(delta, o.path, o.day, o.key, [o.n1, o.n2, o.n3, o.n4, Counter(o.hist or {})], -1)
+                path = paths.get(r.node_id, "")
+                units = []
+                for (_n, day, key), v in new.items():
+                    _to_totals(delta, path, day, key, v, 1)
+                    units.append(PanelDayUnit(source=r.source, node_id=r.node_id, day=day, key=key, path=path,
+                                              n1=v[0], n2=v[1], n3=v[2], n4=v[3], hist=dict(v[4])))
+                PanelDayUnit.objects.filter(pk__in=[o.pk for o in old]).delete()
+                PanelDayUnit.objects.bulk_create(units)
+                # Sources are per (source, path, grain, day, key): apply per source.
+                _apply(r.source, delta)
+                delta = {}
+        done += len(rows)
+    return done
+
+
+def _months(first: dt.date, last: dt.date):
+    m = first.replace(day=1)
+    while m <= last:
+        nxt = (m + dt.timedelta(days=32)).replace(day=1)
+        yield m, nxt
+        m = nxt
+
+
+def rebuild_source(name: str, progress=None) -> int:
+    """Recompute one source from history, a month at a time (bounded memory). Returns buckets."""
+    src = sources()[name]
+    n = 0
+    with transaction.atomic():
+        PanelDirty.objects.filter(source=name).delete()
+        PanelDayUnit.objects.filter(source=name).delete()
+        PanelDayTotal.objects.filter(source=name).delete()
+        span = src.span()
+        if span is None:
+            return 0
+        for first, nxt in _months(*span):
+            folded = _fold(src.stream(start=first, end=nxt))
+            paths = _paths(node for node, _d, _k in folded)
+            totals: dict = {}
+            units = []
+            for (node, day, key), v in folded.items():
+                path = paths.get(node, "")
+                units.append(PanelDayUnit(source=name, node_id=node, day=day, key=key, path=path,
+                                          n1=v[0], n2=v[1], n3=v[2], n4=v[3], hist=dict(v[4])))
+                _to_totals(totals, path, day, key, v, 1)
+            PanelDayUnit.objects.bulk_create(units, batch_size=2000)
+            PanelDayTotal.objects.bulk_create(
+                [PanelDayTotal(source=name, path=p, grain=g, day=d, key=k, n1=v[0], n2=v[1], n3=v[2], n4=v[3],
+                               hist={h: c for h, c in v[4].items() if c})
+                 for (p, g, d, k), v in totals.items()], batch_size=2000)
+            n += len(units)
+            if progress:
+                progress(f"{name} {first:%Y-%m}: {n:,} buckets")
+    return n
+
+
+def rebuild(progress=None) -> dict[str, int]:
+    return {name: rebuild_source(name, progress) for name in sorted(sources())}
+
+
+# --- reading -------------------------------------------------------------------------------------
+def _spans_q(spans) -> Q:
+    q = Q(pk__in=[])
+    for grain, a, b in spans:
+        q |= Q(grain=grain, day__gte=a, day__lt=b)
+    return q
+
+
+def read(source: str, paths, spans, *, by=("key",), key_lt: str | None = None) -> list[dict]:
+    """Sums of n1…n4 over the totals of `paths` in `spans` ((grain, from, to) as rollups._spans),
+    grouped by `by` (any of "grain", "day", "key"); `key_lt`: only keys below it."""
+    if not paths or not spans:
+        return []
+    qs = PanelDayTotal.objects.filter(_spans_q(spans), source=source, path__in=paths)
+    if key_lt is not None:
+        qs = qs.filter(key__lt=key_lt)
+    return list(qs.order_by().values(*by).annotate(**{f: Sum(f) for f in N}))
+
+
+def hist_sum(source: str, paths, spans, key: str) -> dict[str, int]:
+    """The maps of `key` summed in the database (json_each / jsonb_each_text)."""
+    from django.db import connections, router
+
+    if not paths or not spans:
+        return {}
+    conn = connections[router.db_for_read(PanelDayTotal)]
+    table = PanelDayTotal._meta.db_table
+    each = "jsonb_each_text" if conn.vendor == "postgresql" else "json_each"
+    cast = "::bigint" if conn.vendor == "postgresql" else ""
+    marks = ", ".join(["%s"] * len(paths))
+    when = " OR ".join(["(t.grain = %s AND t.day >= %s AND t.day < %s)"] * len(spans))
+    sql = (f"SELECT e.key, SUM(e.value{cast}) FROM {table} t, {each}(t.hist) e WHERE t.source = %s AND t.key = %s "
+           f"AND t.path IN ({marks}) AND ({when}) GROUP BY e.key")
+    with conn.cursor() as cur:
+        cur.execute(sql, [source, key, *paths, *[x for s in spans for x in s]])
+        return {k: int(n) for k, n in cur.fetchall() if n}
+
+
+def spans(start: dt.date, end: dt.date):
+    from yizuyihui.insights.rollups import _spans
+
+    return _spans(start, end)
+
+
+def scope_paths(user, node=None):
+    from yizuyihui.insights.rollups import scope_paths as _scope_paths
+
+    return _scope_paths(user, node)
+
+
+def all_rebuilds() -> list[tuple[str, object]]:
+    """Every rollup's rebuild from history, in order: what `yzyh insights rebuild` runs and what the
+    scale bench's builder calls after its COPY. Each takes `progress` (a callable or None)."""
+    from functools import partial
+
+    from yizuyihui.insights import rollups
+
+    return [("measures", rollups.rebuild)] + [(f"panels:{name}", partial(rebuild_source, name)) for name in sorted(sources())]
