@@ -15,7 +15,7 @@ def insights() -> None:
 @insights.command()
 def rebuild() -> None:
     """Recompute every rollup from the matters' history."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from yizuyihui.insights.rollups import rebuild as do_rebuild
@@ -28,7 +28,7 @@ def rebuild() -> None:
 @insights.command()
 def refresh() -> None:
     """Fold the queued buckets into the rollups now (the job does this every minute)."""
-    from yizuyihui.cli import setup_django
+    from yizuyihui.core.cli import setup_django
 
     setup_django()
     from yizuyihui.insights.rollups import refresh as do_refresh
