@@ -272,18 +272,25 @@ def _hours_sql(later: str, earlier: str) -> str:
     return f"((extract(epoch from {later}) - extract(epoch from {earlier}))::float8 / 3600)"
 
 
-def _hist_of(values: str) -> str:
-    """A histogram {value: count} (jsonb) of the array `values` (an outer-level array_agg, so it is
-    aggregated over the group of the enclosing query)."""
-    return (f"(SELECT COALESCE(jsonb_object_agg(v, n), '{{}}'::jsonb) FROM "
-            f"(SELECT v::text AS v, count(*) AS n FROM unnest({values}) AS v GROUP BY v) AS _h)")
+def _hist_of(column: str) -> str:
+    """A histogram {value: count} (jsonb) of `column` over the group (NULLs left out). Most unit-days
+    hold one matter: a group with no value or one distinct value is built directly; only the others
+    run the subquery (an outer-level array_agg unnested and counted), ~40 µs a group."""
+    return (f"CASE WHEN count({column}) = 0 THEN '{{}}'::jsonb "
+            f"WHEN min({column}) = max({column}) THEN jsonb_build_object(min({column})::text, count({column})) "
+            f"ELSE (SELECT jsonb_object_agg(v, n) FROM (SELECT v::text AS v, count(*) AS n "
+            f"FROM unnest(array_agg({column}) FILTER (WHERE {column} IS NOT NULL)) AS v GROUP BY v) AS _h) END")
 
 
 def _merge_of(column: str) -> str:
-    """The sum of the group's histograms in `column` (jsonb), keys with their counts added."""
-    return (f"(SELECT COALESCE(jsonb_object_agg(e.key, e.n), '{{}}'::jsonb) FROM "
+    """The sum of the group's histograms in `column` (jsonb), keys with their counts added. A group
+    with at most one non-empty histogram (a grid's own day, most of the empty ones) takes it as it
+    is; the others expand and re-aggregate in a subquery."""
+    return (f"CASE WHEN count(*) FILTER (WHERE {column} <> '{{}}'::jsonb) <= 1 THEN "
+            f"COALESCE((array_agg({column}) FILTER (WHERE {column} <> '{{}}'::jsonb))[1], '{{}}'::jsonb) "
+            f"ELSE (SELECT jsonb_object_agg(e.key, e.n) FROM "
             f"(SELECT e.key, sum(e.value::bigint) AS n FROM unnest(array_agg({column})) AS _j(j), "
-            f"jsonb_each_text(_j.j) AS e GROUP BY e.key) AS e)")
+            f"jsonb_each_text(_j.j) AS e GROUP BY e.key) AS e) END")
 
 
 def _rebuild_sql(progress=None) -> int:
@@ -325,14 +332,13 @@ def _rebuild_sql(progress=None) -> int:
                 count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.settled_tier = 2) AS settled_tier2,
                 count(*) FILTER (WHERE c.reopen_count <> 0) AS reopened,
                 count(*) FILTER (WHERE c.was_overdue) AS was_overdue,
-                {_hist_of("array_agg(c.rb) FILTER (WHERE c.rb IS NOT NULL)")} AS response_hist,
-                {_hist_of("array_agg(c.sb) FILTER (WHERE c.sb IS NOT NULL)")} AS resolution_hist,
-                {_hist_of("array_agg(COALESCE(c.settled_tier::text, 'None')) FILTER (WHERE c.resolved_at IS NOT NULL)")}
-                  AS tiers
+                {_hist_of("c.rb")} AS response_hist, {_hist_of("c.sb")} AS resolution_hist,
+                {_hist_of("c.tk")} AS tiers
               FROM (
                 SELECT c.*, (c.filed_at AT TIME ZONE %s)::date AS day,
                   CASE WHEN c.responded_at >= c.filed_at THEN {bucket_sql(resp_h)} END AS rb,
-                  CASE WHEN c.resolved_at >= c.filed_at THEN {bucket_sql(res_h)} END AS sb
+                  CASE WHEN c.resolved_at >= c.filed_at THEN {bucket_sql(res_h)} END AS sb,
+                  CASE WHEN c.resolved_at IS NOT NULL THEN COALESCE(c.settled_tier::text, 'None') END AS tk
                 FROM {Case._meta.db_table} c WHERE c.status NOT IN (%s, %s)
               ) c
               GROUP BY c.unit_id, c.day
