@@ -226,30 +226,31 @@ def _visit_rows(k: int, first: dt.date, *, households, units, t_end: dt.datetime
     return slots, visits
 
 
-def build_visits(state: dict, units, t_end: dt.datetime, years: float, echo) -> None:
+def load_visits(part: dict, save, ctx: dict, echo) -> None:
+    """Months not yet in part["done"]: slots and visits, one transaction each."""
     from django.db import transaction
 
     from yizuyihui.core.bulk import fast_insert, reserve_ids
     from yizuyihui.visits.models import PlannedVisit, Visit
 
-    months = _months(t_end, years)
-    start_day = (t_end - dt.timedelta(days=365 * years)).date()
+    months = _months(ctx["t_end"], ctx["years"])
+    start_day = (ctx["t_end"] - dt.timedelta(days=365 * ctx["years"])).date()
+    todo = [k for k in range(len(months)) if k not in set(part["done"])]
     t0 = time.perf_counter()
-    done0 = state.get("visits_done", 0)
-    for k in range(done0, len(months)):
+    for i, k in enumerate(todo):
         tc = time.perf_counter()
         with transaction.atomic():
             base = reserve_ids(Visit, 1).start
-            slots, visits = _visit_rows(k, months[k], households=state["households"], units=units, t_end=t_end,
-                                        start_day=start_day, visit_id=base)
+            slots, visits = _visit_rows(k, months[k], households=ctx["households"], units=ctx["units"],
+                                        t_end=ctx["t_end"], start_day=start_day, visit_id=base)
             fast_insert(Visit, ("id", "household_id", "unit_id", "visited_at", "note", "photo", "created"), visits)
             fast_insert(PlannedVisit, ("household_id", "category", "period_start", "due", "visit_id"), slots)
-        state["visits_done"] = k + 1
-        state["visits"] = state.get("visits", 0) + len(visits)
-        state["slots"] = state.get("slots", 0) + len(slots)
-        _phase(state, "visits", time.perf_counter() - tc)
-        _save_state(state)
-        echo(f"  visits   {_bar(k + 1 - done0, len(months) - done0, t0, 'months')}  {months[k]:%Y-%m}: "
+        part["done"].append(k)
+        part["visits"] = part.get("visits", 0) + len(visits)
+        part["slots"] = part.get("slots", 0) + len(slots)
+        part["busy_s"] = round(part.get("busy_s", 0) + time.perf_counter() - tc, 1)
+        save(part)
+        echo(f"  visits   {_bar(i + 1, len(todo), t0, 'months')}  {months[k]:%Y-%m}: "
              f"{len(visits):,} visits, {len(slots):,} slots")
 
 
@@ -282,31 +283,110 @@ def _meeting_rows(k: int, first: dt.date, *, units, persons: int, fraction: floa
     return meetings, seats
 
 
-def build_meetings(state: dict, units, t_end: dt.datetime, years: float, fraction: float, echo) -> None:
+def load_meetings(part: dict, save, ctx: dict, echo) -> None:
+    """Months not yet in part["done"]: meetings and their seats, one transaction each."""
     from django.db import transaction
 
     from yizuyihui.core.bulk import fast_insert, reserve_ids
     from yizuyihui.meetings.models import Meeting, Participant
 
-    months = _months(t_end, years)
+    months = _months(ctx["t_end"], ctx["years"])
+    todo = [k for k in range(len(months)) if k not in set(part["done"])]
     t0 = time.perf_counter()
-    done0 = state.get("meetings_done", 0)
-    for k in range(done0, len(months)):
+    for i, k in enumerate(todo):
         tc = time.perf_counter()
         with transaction.atomic():
             base = reserve_ids(Meeting, 1).start
-            meetings, seats = _meeting_rows(k, months[k], units=units, persons=state["persons"], fraction=fraction,
-                                            t_end=t_end, meeting_id=base)
+            meetings, seats = _meeting_rows(k, months[k], units=ctx["units"], persons=ctx["persons"],
+                                            fraction=ctx["fraction"], t_end=ctx["t_end"], meeting_id=base)
             fast_insert(Meeting, ("id", "unit_id", "kind", "status", "title", "place_kind", "place", "scheduled_at",
                                   "held_at", "minutes", "reconvene_reason", "created_at"), meetings)
             fast_insert(Participant, ("meeting_id", "person_id", "body", "identity", "attended"), seats)
-        state["meetings_done"] = k + 1
-        state["meetings"] = state.get("meetings", 0) + len(meetings)
-        state["seats"] = state.get("seats", 0) + len(seats)
-        _phase(state, "meetings", time.perf_counter() - tc)
-        _save_state(state)
-        echo(f"  meetings {_bar(k + 1 - done0, len(months) - done0, t0, 'months')}  {months[k]:%Y-%m}: "
+        part["done"].append(k)
+        part["meetings"] = part.get("meetings", 0) + len(meetings)
+        part["seats"] = part.get("seats", 0) + len(seats)
+        part["busy_s"] = round(part.get("busy_s", 0) + time.perf_counter() - tc, 1)
+        save(part)
+        echo(f"  meetings {_bar(i + 1, len(todo), t0, 'months')}  {months[k]:%Y-%m}: "
              f"{len(meetings):,} meetings, {len(seats):,} seats")
+
+
+def load_matters(part: dict, save, ctx: dict, echo) -> None:
+    """Chunks k ≡ worker (mod workers) not yet in part["done"]: matters and their events."""
+    from django.db import transaction
+
+    from yizuyihui.cases.models import Case, CaseEvent
+    from yizuyihui.core.bulk import fast_insert
+
+    total, w, n_w = ctx["total"], ctx["worker"], ctx["workers"]
+    chunks = (total + CHUNK - 1) // CHUNK
+    todo = [k for k in range(w, chunks, n_w) if k not in set(part["done"])]
+    t0 = time.perf_counter()
+    for i, k in enumerate(todo):
+        tc = time.perf_counter()
+        n = min(CHUNK, total - k * CHUNK)
+        cases, events = _chunk_rows(k, n, start_id=ctx["start_id"] + k * CHUNK, units=ctx["units"], t_end=ctx["t_end"],
+                                     span=dt.timedelta(days=365 * ctx["years"]), chunks=chunks)
+        with transaction.atomic():
+            fast_insert(Case, CASE_FIELDS, cases)
+            fast_insert(CaseEvent, EVENT_FIELDS, events)
+        part["done"].append(k)
+        part["matters"] = part.get("matters", 0) + n
+        part["events"] = part.get("events", 0) + len(events)
+        part["busy_s"] = round(part.get("busy_s", 0) + time.perf_counter() - tc, 1)
+        save(part)
+        echo(f"  matters/{w} {_bar(i + 1, len(todo), t0, 'chunks')}  ({n / (time.perf_counter() - tc):,.0f} matters/s)")
+
+
+def _part_path(name: str) -> Path:
+    return _progress_file().with_suffix(f".{name}.json")
+
+
+def _run_worker(name: str, fn, ctx: dict, echo) -> None:
+    """One loader with its own progress file (so parallel workers never write the same file)."""
+    from django.db import connection
+
+    path = _part_path(name)
+    part = json.loads(path.read_text()) if path.exists() else {"done": []}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            try:
+                c.execute("SET session_replication_role = replica")
+            except Exception:  # noqa: BLE001 - not a superuser
+                pass
+    fn(part, lambda p: path.write_text(json.dumps(p)), ctx, echo)
+
+
+def load_parallel(tasks: list[tuple[str, object, dict]], jobs: int, echo) -> dict[str, dict]:
+    """Run the loaders (name, function, context), up to `jobs` at a time in forked processes (each
+    its own database session: generating rows in Python is half the cost, and the server COPYs
+    from several sessions at once); jobs=1 runs them here one after the other. Returns each
+    loader's progress."""
+    import multiprocessing
+
+    from django.db import connections
+
+    if jobs <= 1:
+        for name, fn, ctx in tasks:
+            _run_worker(name, fn, ctx, echo)
+    else:
+        connections.close_all()  # a forked child must open its own connection
+        pending, running = list(tasks), []
+        fork = multiprocessing.get_context("fork")
+        while pending or running:
+            while pending and len(running) < jobs:
+                name, fn, ctx = pending.pop(0)
+                proc = fork.Process(target=_run_worker, args=(name, fn, ctx, echo), name=name)
+                proc.start()
+                running.append(proc)
+            time.sleep(0.5)
+            for proc in [p for p in running if not p.is_alive()]:
+                running.remove(proc)
+                if proc.exitcode:
+                    for other in running:
+                        other.terminate()
+                    raise click.ClickException(f"loader {proc.name} failed (exit {proc.exitcode}); run again to resume")
+    return {name: json.loads(_part_path(name).read_text()) for name, _fn, _ctx in tasks}
 
 
 # The append-only tables the build fills: their plain indexes are dropped while it loads and
@@ -359,14 +439,14 @@ def _indexes_back(state: dict, echo) -> None:
         c.execute("RESET maintenance_work_mem")
 
 
-def build_city(*, years: float, fraction: float, echo=click.echo) -> dict:
+def build_city(*, years: float, fraction: float, jobs: int = 4, echo=click.echo) -> dict:
     """Every phase that is not done yet (the progress file says which), each timed: org tree,
     matters + events, households + members, visits + slots, meetings + seats, rollups, ANALYZE."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from yizuyihui.cases.models import Case, CaseEvent
-    from yizuyihui.core.bulk import fast_insert, reserve_ids
+    from yizuyihui.cases.models import Case
+    from yizuyihui.core.bulk import reserve_ids
 
     state = _load_state()
     total = int(PER_YEAR * years * fraction)
@@ -388,28 +468,10 @@ def build_city(*, years: float, fraction: float, echo=click.echo) -> dict:
         _save_state(state)
     units = _unit_map(state["city_path"])
     t_end = dt.datetime.fromisoformat(state["t_end"])
-    span = dt.timedelta(days=365 * years)
     chunks = (total + CHUNK - 1) // CHUNK
     rates = []
     if not state.get("indexes_back"):
         _bulk_mode(state, echo)
-    tm = time.perf_counter()
-    done0 = state["done"]
-    for k in range(done0, chunks):
-        tc = time.perf_counter()
-        n = min(CHUNK, total - k * CHUNK)
-        cases, events = _chunk_rows(k, n, start_id=state["start_id"] + k * CHUNK, units=units, t_end=t_end, span=span,
-                                     chunks=chunks)
-        with transaction.atomic():
-            fast_insert(Case, CASE_FIELDS, cases)
-            fast_insert(CaseEvent, EVENT_FIELDS, events)
-        state["done"] = k + 1
-        state["events"] = state.get("events", 0) + len(events)
-        _phase(state, "matters", time.perf_counter() - tc)
-        _save_state(state)
-        rates.append(n / (time.perf_counter() - tc))
-        echo(f"  matters  {_bar(min(total, (k + 1) * CHUNK) - done0 * CHUNK, total - done0 * CHUNK, tm, 'matters')}"
-             f"  ({len(events):,} events; this chunk {rates[-1]:,.0f} matters/s)")
     if "households" not in state:
         echo("households and meeting members …")
         tp = time.perf_counter()
@@ -417,8 +479,27 @@ def build_city(*, years: float, fraction: float, echo=click.echo) -> dict:
             build_people(state, units, fraction)
         _phase(state, "people", time.perf_counter() - tp)
         _save_state(state)
-    build_visits(state, units, t_end, years, echo)
-    build_meetings(state, units, t_end, years, fraction, echo)
+    if not state.get("loaded"):
+        base = {"units": units, "t_end": t_end, "years": years, "fraction": fraction, "total": total,
+                "start_id": state["start_id"], "households": state["households"], "persons": state["persons"]}
+        matter_jobs = max(1, jobs - 2)
+        tasks = [(f"matters{w}", load_matters, {**base, "worker": w, "workers": matter_jobs}) for w in range(matter_jobs)]
+        tasks += [("visits", load_visits, base), ("meetings", load_meetings, base)]
+        echo(f"loading matters ({matter_jobs} workers), visits and meetings, {min(jobs, len(tasks))} at a time …")
+        tl = time.perf_counter()
+        parts = load_parallel(tasks, jobs, echo)
+        _phase(state, "load (wall)", time.perf_counter() - tl)
+        done = sorted(k for name, p in parts.items() if name.startswith("matters") for k in p["done"])
+        if done != list(range(chunks)):
+            raise click.ClickException("some matter chunks are missing; run again to resume")
+        for key in ("matters", "events", "visits", "slots", "meetings", "seats"):
+            state[key] = sum(p.get(key, 0) for p in parts.values())
+        state["busy_s"] = {name: p.get("busy_s") for name, p in parts.items()}
+        state["done"] = chunks
+        state["loaded"] = True
+        _save_state(state)
+        if state["busy_s"]:
+            rates = [state["matters"] / max(v for k, v in state["busy_s"].items() if k.startswith("matters"))]
     if not state.get("indexes_back"):
         echo("indexes …")
         ti = time.perf_counter()
@@ -537,7 +618,9 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
               help="Share of B市's volume (2 M matters a year) to build")
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(3, 1000))
 @click.option("--measure-only", is_flag=True, help="Skip building (the city is there)")
-def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool) -> None:
+@click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 16),
+              help="Loader processes at once (matters in jobs-2 of them, visits and meetings one each)")
+def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
     from yizuyihui.core.cli import setup_django
 
@@ -558,18 +641,21 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool) 
     from yizuyihui.core.cli import collectstatic
 
     collectstatic()  # the pages render with the manifest storage
-    state = _load_state() if measure_only else build_city(years=years, fraction=fraction)
+    state = _load_state() if measure_only else build_city(years=years, fraction=fraction, jobs=jobs)
     click.echo(f"built: {state.get('total', 0):,} matters, {state.get('events', 0):,} events, "
                f"{state.get('visits', 0):,} visits ({state.get('slots', 0):,} slots), {state.get('meetings', 0):,} meetings "
                f"({state.get('seats', 0):,} seats); this run {state.get('build_s_this_run', 0)} s")
     phases = state.get("phase_s", {})
-    click.echo(f"\n{'build phase':<16}{'seconds':>10}{'rows/s':>12}")
-    per = {"matters": state.get("total", 0) + state.get("events", 0), "visits": state.get("visits", 0) + state.get("slots", 0),
-           "meetings": state.get("meetings", 0) + state.get("seats", 0)}
+    click.echo(f"\n{'build phase (wall clock)':<28}{'seconds':>10}")
     for name, sec in phases.items():
-        rate = f"{per[name] / sec:>12,.0f}" if name in per and sec else f"{'':>12}"
-        click.echo(f"{name:<16}{sec:>10.1f}{rate}")
-    click.echo(f"{'total':<16}{sum(phases.values()):>10.1f}")
+        click.echo(f"{name:<28}{sec:>10.1f}")
+    click.echo(f"{'total':<28}{sum(phases.values()):>10.1f}")
+    rows = {"matters": state.get("matters", 0) + state.get("events", 0), "visits": state.get("visits", 0) + state.get("slots", 0),
+            "meetings": state.get("meetings", 0) + state.get("seats", 0)}
+    for name, sec in (state.get("busy_s") or {}).items():
+        kind = name.rstrip("0123456789")
+        share = rows[kind] / sum(1 for n in state["busy_s"] if n.startswith(kind))
+        click.echo(f"  loader {name:<12} busy {sec:>8.1f} s  ~{share / sec if sec else 0:>9,.0f} rows/s")
     for name, sec in (state.get("rollup_parts_s") or {}).items():
         click.echo(f"  rollups: {name} {sec} s")
     rows = measure(state, repeat=repeat)
