@@ -354,6 +354,7 @@ def _run_worker(name: str, fn, ctx: dict, echo) -> None:
                 c.execute("SET session_replication_role = replica")
             except Exception:  # noqa: BLE001 - not a superuser
                 pass
+    path.write_text(json.dumps(part))
     fn(part, lambda p: path.write_text(json.dumps(p)), ctx, echo)
 
 
@@ -494,12 +495,13 @@ def build_city(*, years: float, fraction: float, jobs: int = 4, echo=click.echo)
             raise click.ClickException("some matter chunks are missing; run again to resume")
         for key in ("matters", "events", "visits", "slots", "meetings", "seats"):
             state[key] = sum(p.get(key, 0) for p in parts.values())
-        state["busy_s"] = {name: p.get("busy_s") for name, p in parts.items()}
+        state["busy_s"] = {name: p.get("busy_s", 0) for name, p in parts.items()}
         state["done"] = chunks
         state["loaded"] = True
         _save_state(state)
-        if state["busy_s"]:
-            rates = [state["matters"] / max(v for k, v in state["busy_s"].items() if k.startswith("matters"))]
+        busiest = max(v for k, v in state["busy_s"].items() if k.startswith("matters"))
+        if busiest:
+            rates = [state["matters"] / busiest]
     if not state.get("indexes_back"):
         echo("indexes …")
         ti = time.perf_counter()
@@ -655,6 +657,7 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, 
     for name, sec in (state.get("busy_s") or {}).items():
         kind = name.rstrip("0123456789")
         share = rows[kind] / sum(1 for n in state["busy_s"] if n.startswith(kind))
+        sec = sec or 0
         click.echo(f"  loader {name:<12} busy {sec:>8.1f} s  ~{share / sec if sec else 0:>9,.0f} rows/s")
     for name, sec in (state.get("rollup_parts_s") or {}).items():
         click.echo(f"  rollups: {name} {sec} s")
