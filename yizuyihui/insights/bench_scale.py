@@ -320,7 +320,8 @@ def load_matters(part: dict, save, ctx: dict, echo) -> None:
 
     total, w, n_w = ctx["total"], ctx["worker"], ctx["workers"]
     chunks = (total + CHUNK - 1) // CHUNK
-    todo = [k for k in range(w, chunks, n_w) if k not in set(part["done"])]
+    done = set(part["done"]) | set(ctx.get("matters_done", ()))  # a resumed run may split the chunks otherwise
+    todo = [k for k in range(w, chunks, n_w) if k not in done]
     t0 = time.perf_counter()
     for i, k in enumerate(todo):
         tc = time.perf_counter()
@@ -484,15 +485,19 @@ def build_city(*, years: float, fraction: float, jobs: int = 4, echo=click.echo)
         base = {"units": units, "t_end": t_end, "years": years, "fraction": fraction, "total": total,
                 "start_id": state["start_id"], "households": state["households"], "persons": state["persons"]}
         matter_jobs = max(1, jobs - 2)
+        base["matters_done"] = sorted({k for f in _progress_file().parent.glob(f"{_progress_file().stem}.matters*.json")
+                                       for k in json.loads(f.read_text())["done"]})
         tasks = [(f"matters{w}", load_matters, {**base, "worker": w, "workers": matter_jobs}) for w in range(matter_jobs)]
         tasks += [("visits", load_visits, base), ("meetings", load_meetings, base)]
         echo(f"loading matters ({matter_jobs} workers), visits and meetings, {min(jobs, len(tasks))} at a time …")
         tl = time.perf_counter()
         parts = load_parallel(tasks, jobs, echo)
         _phase(state, "load (wall)", time.perf_counter() - tl)
-        done = sorted(k for name, p in parts.items() if name.startswith("matters") for k in p["done"])
+        done = sorted({*base["matters_done"], *(k for name, p in parts.items() if name.startswith("matters") for k in p["done"])})
         if done != list(range(chunks)):
             raise click.ClickException("some matter chunks are missing; run again to resume")
+        parts.update({f.stem.rsplit(".", 1)[1]: json.loads(f.read_text())  # earlier runs' workers too
+                      for f in _progress_file().parent.glob(f"{_progress_file().stem}.*.json")})
         for key in ("matters", "events", "visits", "slots", "meetings", "seats"):
             state[key] = sum(p.get(key, 0) for p in parts.values())
         state["busy_s"] = {name: p.get("busy_s", 0) for name, p in parts.items()}

@@ -46,3 +46,12 @@ def _bench_scale():
 
 
 bench_commands = [_bench_scale()]
+
+
+def _bench_partitions():
+    from yizuyihui.insights.bench_partitions import bench_partitions
+
+    return bench_partitions
+
+
+bench_commands.append(_bench_partitions())
