@@ -335,7 +335,8 @@ def _rebuild_sql(progress=None) -> int:
                 {_hist_of("c.rb")} AS response_hist, {_hist_of("c.sb")} AS resolution_hist,
                 {_hist_of("c.tk")} AS tiers
               FROM (
-                SELECT c.*, (c.filed_at AT TIME ZONE %s)::date AS day,
+                SELECT c.unit_id, c.responded_at, c.respond_due, c.resolved_at, c.rating, c.settled_tier,
+                  c.reopen_count, c.was_overdue, (c.filed_at AT TIME ZONE %s)::date AS day,
                   CASE WHEN c.responded_at >= c.filed_at THEN {bucket_sql(resp_h)} END AS rb,
                   CASE WHEN c.resolved_at >= c.filed_at THEN {bucket_sql(res_h)} END AS sb,
                   CASE WHEN c.resolved_at IS NOT NULL THEN COALESCE(c.settled_tier::text, 'None') END AS tk
