@@ -226,23 +226,30 @@ def _visit_rows(k: int, first: dt.date, *, households, units, t_end: dt.datetime
     return slots, visits
 
 
+VISIT_BLOCK = 1_000_000  # visit ids of month k: visit_base + k × VISIT_BLOCK … (a month of B市 is ~0.3 M)
+
+
 def load_visits(part: dict, save, ctx: dict, echo) -> None:
-    """Months not yet in part["done"]: slots and visits, one transaction each."""
+    """Months k ≡ worker (mod workers) not done yet: slots and visits, one transaction each. Each
+    month has its own block of visit ids, so several workers load months at once."""
     from django.db import transaction
 
-    from yizuyihui.core.bulk import fast_insert, reserve_ids
+    from yizuyihui.core.bulk import fast_insert
     from yizuyihui.visits.models import PlannedVisit, Visit
 
     months = _months(ctx["t_end"], ctx["years"])
     start_day = (ctx["t_end"] - dt.timedelta(days=365 * ctx["years"])).date()
-    todo = [k for k in range(len(months)) if k not in set(part["done"])]
+    done = set(part["done"]) | set(ctx.get("visits_done", ()))
+    todo = [k for k in range(ctx.get("worker", 0), len(months), ctx.get("workers", 1)) if k not in done]
     t0 = time.perf_counter()
     for i, k in enumerate(todo):
         tc = time.perf_counter()
         with transaction.atomic():
-            base = reserve_ids(Visit, 1).start
+            base = ctx["visit_base"] + k * VISIT_BLOCK
             slots, visits = _visit_rows(k, months[k], households=ctx["households"], units=ctx["units"],
                                         t_end=ctx["t_end"], start_day=start_day, visit_id=base)
+            if len(visits) >= VISIT_BLOCK:
+                raise click.ClickException("a month has more visits than its block of ids")
             fast_insert(Visit, ("id", "household_id", "unit_id", "visited_at", "note", "photo", "created"), visits)
             fast_insert(PlannedVisit, ("household_id", "category", "period_start", "due", "visit_id"), slots)
         part["done"].append(k)
@@ -484,12 +491,26 @@ def build_city(*, years: float, fraction: float, jobs: int = 4, echo=click.echo)
     if not state.get("loaded"):
         base = {"units": units, "t_end": t_end, "years": years, "fraction": fraction, "total": total,
                 "start_id": state["start_id"], "households": state["households"], "persons": state["persons"]}
-        matter_jobs = max(1, jobs - 2)
-        base["matters_done"] = sorted({k for f in _progress_file().parent.glob(f"{_progress_file().stem}.matters*.json")
-                                       for k in json.loads(f.read_text())["done"]})
+        visit_jobs = max(1, (jobs - 1) // 3)
+        matter_jobs = max(1, jobs - 1 - visit_jobs)
+
+        def done_in(kind):
+            return sorted({k for f in _progress_file().parent.glob(f"{_progress_file().stem}.{kind}*.json")
+                           for k in json.loads(f.read_text())["done"]})
+
+        if "visit_base" not in state:
+            from django.db.models import Max
+
+            from yizuyihui.visits.models import Visit
+
+            state["visit_base"] = (Visit.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            _save_state(state)
+        base.update(matters_done=done_in("matters"), visits_done=done_in("visits"), visit_base=state["visit_base"])
         tasks = [(f"matters{w}", load_matters, {**base, "worker": w, "workers": matter_jobs}) for w in range(matter_jobs)]
-        tasks += [("visits", load_visits, base), ("meetings", load_meetings, base)]
-        echo(f"loading matters ({matter_jobs} workers), visits and meetings, {min(jobs, len(tasks))} at a time …")
+        tasks += [(f"visits{w}", load_visits, {**base, "worker": w, "workers": visit_jobs}) for w in range(visit_jobs)]
+        tasks += [("meetings", load_meetings, base)]
+        echo(f"loading matters ({matter_jobs} workers), visits ({visit_jobs}) and meetings, {min(jobs, len(tasks))} "
+             f"at a time …")
         tl = time.perf_counter()
         parts = load_parallel(tasks, jobs, echo)
         _phase(state, "load (wall)", time.perf_counter() - tl)
@@ -626,7 +647,7 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(3, 1000))
 @click.option("--measure-only", is_flag=True, help="Skip building (the city is there)")
 @click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 16),
-              help="Loader processes at once (matters in jobs-2 of them, visits and meetings one each)")
+              help="Loader processes at once (meetings 1, visits (jobs-1)//3, matters the rest)")
 def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
     from yizuyihui.core.cli import setup_django
