@@ -648,7 +648,8 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
 @click.option("--measure-only", is_flag=True, help="Skip building (the city is there)")
 @click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 16),
               help="Loader processes at once (meetings 1, visits (jobs-1)//3, matters the rest)")
-def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int) -> None:
+@click.option("--build-only", is_flag=True, help="Build (or resume) and stop before timing the pages")
+def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int, build_only: bool) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
     from yizuyihui.core.cli import setup_django
 
@@ -687,6 +688,8 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, 
         click.echo(f"  loader {name:<12} busy {sec:>8.1f} s  ~{share / sec if sec else 0:>9,.0f} rows/s")
     for name, sec in (state.get("rollup_parts_s") or {}).items():
         click.echo(f"  rollups: {name} {sec} s")
+    if build_only:
+        return
     rows = measure(state, repeat=repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()
