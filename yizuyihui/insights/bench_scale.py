@@ -1,11 +1,15 @@
 """`yzyh bench scale`: a city of N years on PostgreSQL, then the pages timed (issue 17).
 
-Builds (COPY through core/bulk.py, in chunks that each commit; a progress file makes a second run
-resume where the first stopped): an org tree of a B市-sized city (10 districts × 14 streets × 12
-communities × 10 grids = 16 800 units), `years × 2 M × fraction` matters filed over the period
-with their events (4 per finished matter), then the rollups (`insights rebuild`) and ANALYZE.
-Then times each page in-process (Django test client, no HTTP server) at city, district, street
-and unit scope, `--repeat` times: p50/p95, with the bench process's RSS and the load average.
+Builds, resumably (a progress file per phase and per loader; COPY through core/bulk.py in chunks
+that each commit): an org tree of a B市-sized city (10 districts × 14 streets × 12 communities × 10
+grids = 16 800 units), households and meeting members, then in `--jobs` parallel loaders
+`years × 2 M × fraction` matters filed in time order with their events (4 per finished matter),
+~17 M × fraction visits with their schedule slots, and monthly Party-group and council meetings
+with seats and attendance; the loaded tables' plain indexes are dropped during the load and built
+after it; then every registered rollup rebuild (`rollups.rebuild_all`) and ANALYZE, each phase
+timed. Then times each page in-process (Django test client, no HTTP server) at city, district,
+street, community and unit scope, `--repeat` times: p50/p95, with the bench process's RSS and the
+load average. docs/scale.md has the figures.
 """
 
 from __future__ import annotations
