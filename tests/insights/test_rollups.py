@@ -203,3 +203,21 @@ def test_the_sql_bucket_agrees_with_python_on_edge_values():
     want = [rollups.bucket((b - base).total_seconds() / 3600) for b in later]
     assert got == want
     assert len(set(want)) > 1000  # the edges of all three bucket widths are covered
+
+
+def test_rebuild_all_runs_the_registered_rebuilds(monkeypatch):
+    calls = []
+
+    def other(progress=None):
+        calls.append("other")
+
+    def plain():
+        calls.append("plain")
+
+    monkeypatch.setattr(rollups, "REBUILDS", [])
+    rollups.register_rebuild(other)
+    rollups.register_rebuild(plain)
+    rollups.register_rebuild(other)
+    took = rollups.rebuild_all()
+    assert calls == ["other", "plain"]
+    assert list(took) == ["yizuyihui.insights.rollups.rebuild", f"{__name__}.other", f"{__name__}.plain"]

@@ -227,9 +227,10 @@ REBUILDS: list = []  # further rebuilds (other panels' rollups): callables takin
 
 
 def register_rebuild(fn):
-    """Register another rollup's rebuild (e.g. the visits or meetings panels): `rebuild_all` (the
-    `yzyh insights rebuild` command and `yzyh bench scale` after a bulk build) calls it after the
-    matters' rollups. Usable as a decorator; registering twice is harmless."""
+    """Register another rollup's rebuild (e.g. the visits or meetings panels; call it from the app's
+    AppConfig.ready): `rebuild_all` (the `yzyh insights rebuild` command and `yzyh bench scale`
+    after a bulk build) calls it after the matters' rollups, with `progress=` if it takes one.
+    Usable as a decorator; registering twice is harmless."""
     if fn not in REBUILDS:
         REBUILDS.append(fn)
     return fn
@@ -238,12 +239,13 @@ def register_rebuild(fn):
 def rebuild_all(progress=None) -> dict[str, float]:
     """Every rollup from history: the matters' (`rebuild`), then each registered rebuild. Returns
     the seconds each took, by function name."""
+    import inspect
     import time
 
     took = {}
     for fn in [rebuild, *REBUILDS]:
         t = time.perf_counter()
-        fn(progress=progress)
+        fn(**({"progress": progress} if "progress" in inspect.signature(fn).parameters else {}))
         took[f"{fn.__module__}.{fn.__name__}"] = round(time.perf_counter() - t, 1)
     return took
 
