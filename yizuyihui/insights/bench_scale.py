@@ -587,9 +587,11 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
     unit = Unit.objects.filter(node__path__startswith=community.path).select_related("node").order_by("node__path").first()
     people = {}
     for role, node in (("city_admin", city), ("district_official", district), ("street_official", street),
-                       ("community_cadre", community), ("unit_leader", unit.node), ("grid_worker", unit.node)):
+                       ("community_cadre", community), ("unit_leader", unit.node), ("grid_worker", unit.node),
+                       ("department_handler", district)):
         user, _ = User.objects.get_or_create(username=f"bench-scale-{role}")
-        Post.objects.get_or_create(user=user, role=role, node=node)
+        Post.objects.get_or_create(user=user, role=role, node=node,
+                                   defaults={"department": "城管" if role == "department_handler" else ""})
         people[role] = user
     five = (dt.date.fromisoformat(state["t_end"][:10]) - dt.timedelta(days=365 * 5)).isoformat()
     pages = [
@@ -605,6 +607,7 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
         ("worklist community cadre", "community", "community_cadre", "/cases/"),
         ("worklist unit leader", "unit", "unit_leader", "/cases/"),
         ("worklist grid worker", "unit", "grid_worker", "/cases/"),
+        ("worklist department handler", "district", "department_handler", "/cases/"),
         ("visits due (grid worker)", "unit", "grid_worker", "/visits/"),
         ("visit compliance", "street", "street_official", "/visits/compliance/"),
         ("meetings", "street", "street_official", "/meetings/"),
