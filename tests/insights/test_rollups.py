@@ -177,3 +177,53 @@ def test_hist_quantile_matches_the_median_rule():
     assert rollups.hist_quantile({}, 0.5) is None
     assert rollups.bucket_bounds(rollups.bucket(100.4)) == (100, 101)
     assert rollups.bucket_bounds(rollups.bucket(2000)) == (1992, 2016)
+
+
+@pytest.mark.postgres
+def test_the_sql_bucket_agrees_with_python_on_edge_values():
+    """rollups.bucket_sql over (later - earlier) in the database == rollups.bucket over Python's
+    timedelta: bucket edges (every 0.1 h below 48 h, 48 h, every hour near 60 days, days beyond)
+    exactly and ± 1 µs, and random durations with microseconds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL: the rebuild is SQL there")
+    rng = random.Random(17)
+    seconds = [360 * k for k in range(0, 490)] + [3600 * h for h in range(40, 60)] + [3600 * h for h in range(1400, 1480)]
+    seconds += [86400 * d for d in range(55, 400, 7)]
+    deltas = [dt.timedelta(seconds=x) + dt.timedelta(microseconds=e) for x in seconds for e in (-1, 0, 1) if x + e >= 0]
+    deltas += [dt.timedelta(microseconds=rng.randrange(0, 10**6 * 3600 * 24 * 400)) for _ in range(3000)]
+    deltas += [dt.timedelta(hours=h) for h in (0.1, 0.3, 0.7, 4.8, 47.9, 47.99999, 1439.9, 1440.0, 1463.99)]
+    base = dt.datetime(2026, 3, 1, 23, 59, 59, 999_999, tzinfo=CST)
+    later = [base + d for d in deltas]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {rollups.bucket_sql(rollups._hours_sql('t.b', 't.a'))} FROM unnest(%s::timestamptz[], "
+                    f"%s::timestamptz[]) WITH ORDINALITY AS t(a, b, i) ORDER BY t.i", [[base] * len(later), later])
+        got = [r[0] for r in cur.fetchall()]
+    want = [rollups.bucket((b - base).total_seconds() / 3600) for b in later]
+    assert got == want
+    assert len(set(want)) > 1000  # the edges of all three bucket widths are covered
+
+
+def test_rebuild_all_runs_the_registered_rebuilds(monkeypatch):
+    calls = []
+
+    def other(progress=None):
+        calls.append("other")
+
+    def plain():
+        calls.append("plain")
+
+    monkeypatch.setattr(rollups, "REBUILDS", [])
+    rollups.register_rebuild(other)
+    rollups.register_rebuild(plain)
+    rollups.register_rebuild(other)
+    took = rollups.rebuild_all()
+    assert calls == ["other", "plain"]
+    names = list(took)
+    # the matters' first, then every panel source (visits, duties, reports, meetings), then the added ones
+    assert names[0] == "yizuyihui.insights.rollups.rebuild"
+    assert names[-2:] == [f"{__name__}.other", f"{__name__}.plain"]
+    panels = names[1:-2]
+    assert panels and all(n.startswith("panels:") for n in panels)
+    assert {n.split(":")[1].split("_")[0] for n in panels} >= {"visits", "meetings"}, panels

@@ -14,18 +14,18 @@ def insights() -> None:
 
 @insights.command()
 def rebuild() -> None:
-    """Recompute every rollup from history: the measures' and the panels' (visits, duties, reports,
-    meetings)."""
+    """Recompute every rollup from history: the matters', the panels' (visits, duties, reports,
+    meetings) and every registered rebuild."""
     from yizuyihui.core.cli import setup_django
 
     setup_django()
-    from yizuyihui.insights.panel_rollups import all_rebuilds
+    from yizuyihui.insights.rollups import rebuild_all
 
-    for name, fn in all_rebuilds():
-        t0 = time.perf_counter()
-        n = fn(progress=lambda p: click.echo(f"  {p:,} …" if isinstance(p, int) else f"  {p}", err=True))
-        click.echo(f"{name}: rebuilt from {n:,} {'matters' if name == 'measures' else 'buckets'} "
-                   f"in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    took = rebuild_all(progress=lambda n: click.echo(f"  {n:,} …" if isinstance(n, int) else f"  {n}", err=True))
+    for name, seconds in took.items():
+        click.echo(f"  {name}: {seconds} s")
+    click.echo(f"rollups rebuilt in {time.perf_counter() - t0:.1f} s")
 
 
 @insights.command()
@@ -50,3 +50,12 @@ def _bench_scale():
 
 
 bench_commands = [_bench_scale()]
+
+
+def _bench_partitions():
+    from yizuyihui.insights.bench_partitions import bench_partitions
+
+    return bench_partitions
+
+
+bench_commands.append(_bench_partitions())

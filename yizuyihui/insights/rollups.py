@@ -223,9 +223,165 @@ def refresh(limit: int | None = None) -> int:
     return done
 
 
+REBUILDS: list = []  # further rebuilds (other panels' rollups): callables taking progress=, see rebuild_all
+
+
+def register_rebuild(fn):
+    """Register another rollup's rebuild (e.g. the visits or meetings panels; call it from the app's
+    AppConfig.ready): `rebuild_all` (the `yzyh insights rebuild` command and `yzyh bench scale`
+    after a bulk build) calls it after the matters' rollups, with `progress=` if it takes one.
+    Usable as a decorator; registering twice is harmless."""
+    if fn not in REBUILDS:
+        REBUILDS.append(fn)
+    return fn
+
+
+def rebuild_all(progress=None) -> dict[str, float]:
+    """Every rollup from history: the matters' (`rebuild`), the panels' sources
+    (`panel_rollups.all_rebuilds`: visits, duties, reports, meetings), then each registered rebuild.
+    Returns the seconds each took, by name. `progress` gets counts (int) or short texts."""
+    import inspect
+    import time
+
+    from yizuyihui.insights.panel_rollups import all_rebuilds
+
+    steps = all_rebuilds() + [(f"{fn.__module__}.{fn.__name__}", fn) for fn in REBUILDS]
+    took = {}
+    for name, fn in steps:
+        name = "yizuyihui.insights.rollups.rebuild" if fn is rebuild else name
+        t = time.perf_counter()
+        fn(**({"progress": progress} if "progress" in inspect.signature(fn).parameters else {}))
+        took[name] = round(time.perf_counter() - t, 1)
+    return took
+
+
 def rebuild(progress=None) -> int:
-    """Recompute every bucket from the matters: one pass in filing order, one local day held in
-    memory at a time (bounded however long the history)."""
+    """Recompute every bucket from the matters. PostgreSQL: set-based SQL (`_rebuild_sql`);
+    SQLite: one pass in Python. Returns the matters counted."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return _rebuild_sql(progress)
+    return _rebuild_python(progress)
+
+
+def bucket_sql(hours: str) -> str:
+    """`bucket` as SQL over a float8 expression: the same IEEE double operations in the same order
+    (hours * 10, hours - 48, (hours - 1440) / 24, truncated: hours ≥ 0 so floor = int()), so the
+    buckets agree exactly (tests/insights/test_rollups.py checks edge values)."""
+    return (f"(CASE WHEN {hours} < 48 THEN floor({hours} * 10) WHEN {hours} < 1440 THEN 480 + floor({hours} - 48) "
+            f"ELSE 1872 + floor(({hours} - 1440) / 24) END)::int")
+
+
+def _hours_sql(later: str, earlier: str) -> str:
+    """(later - earlier).total_seconds() / 3600 as Python computes it: the exact seconds (numeric)
+    rounded once to a double, then divided by 3600 in double."""
+    return f"((extract(epoch from {later}) - extract(epoch from {earlier}))::float8 / 3600)"
+
+
+def _hist_of(column: str) -> str:
+    """A histogram {value: count} (jsonb) of `column` over the group (NULLs left out). Most unit-days
+    hold one matter: a group with no value or one distinct value is built directly; only the others
+    run the subquery (an outer-level array_agg unnested and counted), ~40 µs a group."""
+    return (f"CASE WHEN count({column}) = 0 THEN '{{}}'::jsonb "
+            f"WHEN min({column}) = max({column}) THEN jsonb_build_object(min({column})::text, count({column})) "
+            f"ELSE (SELECT jsonb_object_agg(v, n) FROM (SELECT v::text AS v, count(*) AS n "
+            f"FROM unnest(array_agg({column}) FILTER (WHERE {column} IS NOT NULL)) AS v GROUP BY v) AS _h) END")
+
+
+def _merge_of(column: str) -> str:
+    """The sum of the group's histograms in `column` (jsonb), keys with their counts added. A group
+    with at most one non-empty histogram (a grid's own day, most of the empty ones) takes it as it
+    is; the others expand and re-aggregate in a subquery."""
+    return (f"CASE WHEN count(*) FILTER (WHERE {column} <> '{{}}'::jsonb) <= 1 THEN "
+            f"COALESCE((array_agg({column}) FILTER (WHERE {column} <> '{{}}'::jsonb))[1], '{{}}'::jsonb) "
+            f"ELSE (SELECT jsonb_object_agg(e.key, e.n) FROM "
+            f"(SELECT e.key, sum(e.value::bigint) AS n FROM unnest(array_agg({column})) AS _j(j), "
+            f"jsonb_each_text(_j.j) AS e GROUP BY e.key) AS e) END")
+
+
+def _rebuild_sql(progress=None) -> int:
+    """PostgreSQL, set-based: (1) each unit's buckets in one INSERT … SELECT … GROUP BY unit, local
+    day over the matters (histograms: array_agg of the buckets → jsonb counts); (2) the subtree
+    totals level by level from the deepest path up — the totals at path length L are the units at
+    length L plus the totals at L + 4, grouped by their first L characters (so each level reads
+    only the level below, in a temporary table); (3) the months from the day rows. TRUNCATE:
+    dashboards wait for the rebuild's commit rather than read half a rebuild."""
+    from django.db import connection
+
+    from yizuyihui.cases.models import Case, CaseStatus, Rating
+    from yizuyihui.org.models import OrgNode, Unit
+
+    unit_t, total_t, dirty_t = (CaseDayUnit._meta.db_table, CaseDayTotal._meta.db_table,
+                                RollupDirty._meta.db_table)
+    counts = ", ".join(COUNTS)
+    hists = ", ".join(HISTS)
+    sums = ", ".join(f"sum({c})" for c in COUNTS)
+    merges = ", ".join(_merge_of(h) for h in HISTS)
+    tz = timezone.get_default_timezone_name()
+    resp_h, res_h = _hours_sql("c.responded_at", "c.filed_at"), _hours_sql("c.resolved_at", "c.filed_at")
+    rated = f"COALESCE(c.rating, '') NOT IN ('', '{Rating.UNRATED.value}')"
+    satisfied = f"c.rating IN ('{Rating.SATISFIED.value}', '{Rating.BASIC.value}')"
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '256MB'")
+        cur.execute(f"TRUNCATE {dirty_t}, {unit_t}, {total_t}")
+        cur.execute(f"""
+            INSERT INTO {unit_t} (unit_id, day, path, {counts}, {hists})
+            SELECT g.unit_id, g.day, COALESCE(n.path, ''), {", ".join("g." + c for c in COUNTS)},
+                   g.response_hist, g.resolution_hist, g.tiers
+            FROM (
+              SELECT c.unit_id, c.day, count(*) AS filed,
+                count(*) FILTER (WHERE c.responded_at <= c.respond_due) AS responded_in_time,
+                count(*) FILTER (WHERE c.resolved_at IS NOT NULL) AS resolved,
+                count(*) FILTER (WHERE {rated}) AS rated,
+                count(*) FILTER (WHERE {satisfied}) AS satisfied,
+                count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.settled_tier = 1) AS settled_tier1,
+                count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.settled_tier = 2) AS settled_tier2,
+                count(*) FILTER (WHERE c.reopen_count <> 0) AS reopened,
+                count(*) FILTER (WHERE c.was_overdue) AS was_overdue,
+                {_hist_of("c.rb")} AS response_hist, {_hist_of("c.sb")} AS resolution_hist,
+                {_hist_of("c.tk")} AS tiers
+              FROM (
+                SELECT c.unit_id, c.responded_at, c.respond_due, c.resolved_at, c.rating, c.settled_tier,
+                  c.reopen_count, c.was_overdue, (c.filed_at AT TIME ZONE %s)::date AS day,
+                  CASE WHEN c.responded_at >= c.filed_at THEN {bucket_sql(resp_h)} END AS rb,
+                  CASE WHEN c.resolved_at >= c.filed_at THEN {bucket_sql(res_h)} END AS sb,
+                  CASE WHEN c.resolved_at IS NOT NULL THEN COALESCE(c.settled_tier::text, 'None') END AS tk
+                FROM {Case._meta.db_table} c WHERE c.status NOT IN (%s, %s)
+              ) c
+              GROUP BY c.unit_id, c.day
+            ) g
+            LEFT JOIN {Unit._meta.db_table} u ON u.id = g.unit_id
+            LEFT JOIN {OrgNode._meta.db_table} n ON n.id = u.node_id""",
+                    [tz, CaseStatus.MERGED.value, CaseStatus.RETURNED.value])
+        cur.execute(f"SELECT COALESCE(sum(filed), 0), COALESCE(max(length(path)), 0) FROM {unit_t}")
+        n, longest = cur.fetchone()
+        if progress:
+            progress(int(n))
+        below = None  # the temporary table of the level below
+        for length in range(longest - longest % STEP, -1, -STEP):
+            parts = [f"SELECT path, day, {counts}, {hists} FROM {unit_t} WHERE length(path) = {length}"]
+            if below:
+                parts.append(f"SELECT path, day, {counts}, {hists} FROM {below}")
+            level = f"_yzyh_level_{length}"
+            cur.execute(f"""CREATE TEMPORARY TABLE {level} ON COMMIT DROP AS
+                SELECT left(s.path, {length}) AS path, s.day, {", ".join(f"sum({c})::int AS {c}" for c in COUNTS)},
+                  {", ".join(f"{_merge_of('s.' + h)} AS {h}" for h in HISTS)}
+                FROM ({" UNION ALL ".join(parts)}) s GROUP BY left(s.path, {length}), s.day""")
+            cur.execute(f"INSERT INTO {total_t} (path, grain, day, {counts}, {hists}) "
+                        f"SELECT path, 'd', day, {counts}, {hists} FROM {level}")
+            if below:
+                cur.execute(f"DROP TABLE {below}")
+            below = level
+        cur.execute(f"""INSERT INTO {total_t} (path, grain, day, {counts}, {hists})
+            SELECT path, 'm', date_trunc('month', day)::date, {sums}, {merges}
+            FROM {total_t} WHERE grain = 'd' GROUP BY path, date_trunc('month', day)""")
+    return int(n)
+
+
+def _rebuild_python(progress=None) -> int:
+    """One pass in filing order, one local day held in memory at a time (bounded however long the
+    history): SQLite, and the reference the SQL is tested against."""
     from yizuyihui.org.models import Unit
 
     paths = dict(Unit.objects.values_list("pk", "node__path"))
@@ -368,4 +524,5 @@ def rollup_measures(*, user, node=None, start: dt.date, end: dt.date, now=None):
     return m
 
 
-__all__ = ["bucket", "hist_quantile", "mark_cases", "mark_event", "rebuild", "refresh", "rollup_measures"]
+__all__ = ["bucket", "bucket_sql", "hist_quantile", "mark_cases", "mark_event", "rebuild", "rebuild_all", "refresh",
+           "register_rebuild", "rollup_measures"]
