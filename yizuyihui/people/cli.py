@@ -22,8 +22,9 @@ def _count_rows(path: Path) -> int | None:
         return max(0, sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1)
 
 
-def run_import(path: Path, *, label: str = "") -> dict[str, int]:
-    """Import one file with a progress bar; prints the bad rows and exits non-zero on rejection."""
+def run_import(path: Path, *, label: str = "", timings: dict[str, float] | None = None) -> dict[str, int]:
+    """Import one file with a progress bar; prints the bad rows and exits non-zero on rejection.
+    `timings` receives the seconds per phase (residents_import)."""
     from django.utils.translation import gettext as _
 
     from yizuyihui.org.imports import ImportRejected
@@ -32,7 +33,7 @@ def run_import(path: Path, *, label: str = "") -> dict[str, int]:
     with open(path, "rb") as stream, click.progressbar(length=_count_rows(path), label=label or path.name,
                                                         show_pos=True, show_eta=True, file=click.get_text_stream("stderr")) as bar:
         try:
-            report = residents_import(name=path.name, stream=stream, progress=bar.update)
+            report = residents_import(name=path.name, stream=stream, progress=bar.update, timings=timings)
         except ImportRejected as exc:
             for error in exc.errors:
                 click.echo(str(error), err=True)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -116,6 +118,15 @@ class _State:
     households: dict[str, _Household] = field(default_factory=dict)  # 户号 → household of this file
     next_household_pk: int = 0
     columns: set[str] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)  # phase → seconds (yzyh bench import prints them)
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
     def error(self, sheet: str, line: int, message: str) -> None:
         self.error_count += 1
@@ -152,9 +163,11 @@ def _numbered(rows) -> Iterator[tuple[int, list[str]]]:
 
 
 def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None = None,
-                     progress: Callable[[int], None] | None = None) -> ImportReport:
+                     progress: Callable[[int], None] | None = None,
+                     timings: dict[str, float] | None = None) -> ImportReport:
     """Import a households-and-residents file (see the module docstring). Raises ImportRejected
-    with every bad row (up to MAX_ERRORS) and writes nothing if any row is bad."""
+    with every bad row (up to MAX_ERRORS) and writes nothing if any row is bad. `timings`, if
+    given, receives the seconds spent per phase (read, look-ups, checks, sealing, writes, …)."""
     units = {code: (pk, node_id, path) for code, pk, node_id, path in
              Unit.objects.values_list("node__code", "pk", "node_id", "node__path")}
     state = _State(scope_paths=scope_paths, units=units)
@@ -166,6 +179,8 @@ def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None =
             if state.error_count:
                 raise _Rollback
             _refresh_sizes(state)
+            committing = time.perf_counter()
+        state.timings["commit"] = time.perf_counter() - committing
     except _Rollback:
         errors = state.errors
         if state.error_count > len(errors):
@@ -173,6 +188,9 @@ def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None =
         raise ImportRejected(errors) from None
     except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError, EOFError) as exc:
         raise ImportRejected([RowError(name, 1, _("Cannot read the file: %s") % exc)]) from None
+    finally:
+        if timings is not None:
+            timings.update(state.timings)
     return state.report
 
 
@@ -190,13 +208,17 @@ def _import_sheet(state: _State, sheet: str, header: list[str], rows, progress) 
     state.columns = set(keys) - {""}
     index = {k: i for i, k in enumerate(keys) if k}
     chunk: list[tuple[int, dict[str, str]]] = []
+    reading = time.perf_counter()
     for line, values in rows:
         chunk.append((line, {k: values[i] if i < len(values) else "" for k, i in index.items()}))
         if len(chunk) >= CHUNK:
+            state.timings["read"] = state.timings.get("read", 0.0) + time.perf_counter() - reading
             _import_chunk(state, sheet, chunk)
             if progress:
                 progress(len(chunk))
             chunk = []
+            reading = time.perf_counter()
+    state.timings["read"] = state.timings.get("read", 0.0) + time.perf_counter() - reading
     if chunk:
         _import_chunk(state, sheet, chunk)
         if progress:
@@ -223,15 +245,42 @@ HOUSEHOLD_UPDATE = ("node_id", "unit_id", "address", "category")
 
 
 def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, str]]]) -> None:
-    numbers = sorted({r.get("id_number", "").upper() for _l, r in chunk} - {""})
-    # ID numbers are encrypted at rest: find residents by the numbers' keyed hashes (people/crypto.py).
-    by_hash = {lookup_hash(n): n for n in numbers}
-    people = {by_hash[h]: row for h, row in _lookup(
-        Person, "id_number_hash", sorted(by_hash), ("pk", "node__path", "phone", "is_party_member", "is_migrant",
-                                                     "occupation", "relation")).items()}
-    hh_numbers = sorted({r.get("household_no", "") for _l, r in chunk} - {""} - set(state.households))
-    known_households = _lookup(Household, "number", hh_numbers, ("pk", "node__path", "unit__node__code", "address",
-                                                                 "category"))
+    with state.phase("look up residents"):
+        numbers = sorted({r.get("id_number", "").upper() for _l, r in chunk} - {""})
+        # ID numbers are encrypted at rest: find residents by the numbers' keyed hashes (people/crypto.py).
+        by_hash = {lookup_hash(n): n for n in numbers}
+        people = {by_hash[h]: row for h, row in _lookup(
+            Person, "id_number_hash", sorted(by_hash), ("pk", "node__path", "phone", "is_party_member", "is_migrant",
+                                                         "occupation", "relation")).items()}
+    with state.phase("look up households"):
+        hh_numbers = sorted({r.get("household_no", "") for _l, r in chunk} - {""} - set(state.households))
+        known_households = _lookup(Household, "number", hh_numbers, ("pk", "node__path", "unit__node__code", "address",
+                                                                     "category"))
+    with state.phase("check rows"):
+        planned = _check_chunk(state, sheet, chunk, people, known_households)
+    if planned is None:
+        return
+    new_households, updated_households, new_people, updated_people = planned
+    with state.phase("write households"):
+        fast_insert(Household, HOUSEHOLD_INSERT, new_households)
+        fast_update(Household, HOUSEHOLD_UPDATE, updated_households)
+    # Numbers are stored sealed, with their lookup hashes (the same path as every bulk insert).
+    with state.phase("seal numbers"):
+        sealed_new = list(_sealed(new_people, PERSON_INSERT))
+        i_phone = PERSON_UPDATE.index("phone") + 1
+        sealed_updated = [(*r[:i_phone], seal("phone", r[i_phone]), *r[i_phone + 1:], lookup_hash(r[i_phone]))
+                          for r in updated_people]
+    with state.phase("write residents"):
+        fast_insert(Person, PERSON_INSERT + _STORED_EXTRA, sealed_new)
+        fast_update(Person, (*PERSON_UPDATE, "phone_hash"), sealed_updated)
+    state.report.households_created += len(new_households)
+    state.report.households_updated += len(updated_households)
+    state.report.persons_created += len(new_people)
+    state.report.persons_updated += len(updated_people)
+
+
+def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> tuple[list, list, list, list] | None:
+    """Check the chunk's rows (errors go to `state`); the rows to write, or None once any row was bad."""
     new_households, updated_households, new_people, updated_people = [], [], [], []
     cols = state.columns
     for line, row in chunk:
@@ -333,19 +382,8 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
                                    migrant if "migrant" in cols else old_migrant, node_id, household.pk,
                                    occupation or old_occupation, relation if "relation" in cols else old_relation))
     if state.error_count:
-        return
-    fast_insert(Household, HOUSEHOLD_INSERT, new_households)
-    fast_update(Household, HOUSEHOLD_UPDATE, updated_households)
-    # Numbers are stored sealed, with their lookup hashes (the same path as every bulk insert).
-    fast_insert(Person, PERSON_INSERT + _STORED_EXTRA, _sealed(new_people, PERSON_INSERT))
-    i_phone = PERSON_UPDATE.index("phone") + 1
-    fast_update(Person, (*PERSON_UPDATE, "phone_hash"),
-                [(*r[:i_phone], seal("phone", r[i_phone]), *r[i_phone + 1:], lookup_hash(r[i_phone]))
-                 for r in updated_people])
-    state.report.households_created += len(new_households)
-    state.report.households_updated += len(updated_households)
-    state.report.persons_created += len(new_people)
-    state.report.persons_updated += len(updated_people)
+        return None
+    return new_households, updated_households, new_people, updated_people
 
 
 def _refresh_sizes(state: _State) -> None:
@@ -355,6 +393,14 @@ def _refresh_sizes(state: _State) -> None:
     pks = sorted(h.pk for h in state.households.values())
     if not pks:
         return
+    with state.phase("household sizes"):
+        _update_sizes(pks)
+    unit_codes = {h.unit_code for h in state.households.values()}
+    with state.phase("unit measures"):
+        unit_refresh_measures(units=[Unit(pk=state.units[c][0]) for c in unit_codes])
+
+
+def _update_sizes(pks: list[int]) -> None:
     table, person = Household._meta.db_table, Person._meta.db_table
     count = (f"(SELECT COUNT(*) FROM {person} p WHERE p.household_id = {table}.id)")
     with connection.cursor() as cursor:
@@ -365,5 +411,3 @@ def _refresh_sizes(state: _State) -> None:
                 part = pks[i : i + 900]
                 cursor.execute(f"UPDATE {table} SET size = MAX(1, MIN(32767, {count})) "
                                f"WHERE id IN ({', '.join(['%s'] * len(part))})", part)
-    unit_codes = {h.unit_code for h in state.households.values()}
-    unit_refresh_measures(units=[Unit(pk=state.units[c][0]) for c in unit_codes])
