@@ -79,6 +79,30 @@ def test_a_blank_phone_on_reimport_keeps_the_stored_one(cast):
     assert Person.objects.with_id_number(IDS[0]).get().phone == "13900000001"
 
 
+def test_a_reimport_that_moves_residents_recounts_the_households_and_units_they_left(cast):
+    from yizuyihui.org.models import Unit
+
+    load(good())  # H001: IDS 0 and 1; H002: IDS 2 (unit A)
+
+    def sizes():
+        return dict(Household.objects.filter(number__startswith="H").values_list("number", "size"))
+
+    def residents(code):
+        return Unit.objects.get(node__code=code).residents
+
+    a, d = residents(A), residents(D)
+    # H001 is not in the file, but its resident moves to H002: both sizes follow.
+    load(rows(f"H002,,,王小明,{IDS[1]},,,,子,否,否,",
+              f"H005,幸福路5号,{D},钱五,{IDS[3]},,,,户主,否,否,", f"H005,,,孙六,{IDS[4]},,,,配偶,否,否,"))
+    assert sizes() == {"H001": 1, "H002": 2, "H005": 2}
+    assert (residents(A), residents(D)) == (a, d + 2)
+    # Into another unit: the unit left (no household of the file is there) is recounted too.
+    load(rows(f"H005,,,王小明,{IDS[1]},,,,子,否,否,"))
+    assert sizes() == {"H001": 1, "H002": 1, "H005": 3}
+    assert (residents(A), residents(D)) == (a - 1, d + 3)
+    assert Person.objects.with_id_number(IDS[1]).get().node.code == D
+
+
 def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed_with_its_line(cast):
     persons, households = Person.objects.count(), Household.objects.count()
     bad_id = IDS[3][:-1] + ("0" if IDS[3][-1] != "0" else "1")

@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -46,7 +48,7 @@ from yizuyihui.org.imports import (
 from yizuyihui.org.models import Unit
 from yizuyihui.people.crypto import lookup_hash, seal
 from yizuyihui.people.models import Household, Person, Relation
-from yizuyihui.people.services import _STORED_EXTRA, _sealed
+from yizuyihui.people.services import _STORED_EXTRA
 
 HEADERS = {  # canonical column → accepted headers (the first is the one a template writes)
     "household_no": ("户号", "户编号", "household_no"),
@@ -105,6 +107,8 @@ class _Household:
     address: str
     category: str
     head_line: int = 0
+    new: bool = False  # not in the database yet: written once the whole file is read, with its size
+    size: int = 0  # rows of this file in the household
 
 
 @dataclass
@@ -118,6 +122,8 @@ class _State:
     households: dict[str, _Household] = field(default_factory=dict)  # 户号 → household of this file
     next_household_pk: int = 0
     columns: set[str] = field(default_factory=set)
+    moved_from: set[int] = field(default_factory=set)  # households known residents of this file leave
+    units_left: set[int] = field(default_factory=set)  # units (pk) known residents of this file leave
     timings: dict[str, float] = field(default_factory=dict)  # phase → seconds (yzyh bench import prints them)
 
     @contextmanager
@@ -178,7 +184,7 @@ def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None =
                 _import_sheet(state, sheet, header, rows, progress)
             if state.error_count:
                 raise _Rollback
-            _refresh_sizes(state)
+            _finish(state)
             committing = time.perf_counter()
         state.timings["commit"] = time.perf_counter() - committing
     except _Rollback:
@@ -225,19 +231,25 @@ def _import_sheet(state: _State, sheet: str, header: list[str], rows, progress) 
             progress(len(chunk))
 
 
-def _lookup(model, field_name: str, values: list[str], columns: tuple[str, ...]) -> dict[str, tuple]:
-    """Rows of `model` whose `field_name` is one of `values`: value → row (columns)."""
+def _lookup(queryset, field_name: str, values: list[str], columns: tuple[str, ...]) -> dict[str, tuple]:
+    """Rows of `queryset` whose `field_name` is one of `values`: value → row (columns)."""
     out: dict[str, tuple] = {}
     step = 50_000 if connection.vendor == "postgresql" else 900
     for i in range(0, len(values), step):
-        for row in model.objects.filter(**{f"{field_name}__in": values[i : i + step]}).order_by("pk").values_list(
+        for row in queryset.filter(**{f"{field_name}__in": values[i : i + step]}).order_by("pk").values_list(
                 field_name, *columns):
             out.setdefault(row[0], row[1:])
     return out
 
 
-PERSON_UPDATE = ("name", "gender", "birth_year", "phone", "is_party_member", "is_migrant", "node_id", "household_id",
-                 "occupation", "relation")
+# A known resident's row as the checks need it. The phone is read as its stored token (not decrypted):
+# a blank or unchanged 手机号 keeps the token, so a re-import seals no number it already has.
+_PERSON_LOOKUP = ("pk", "node__path", "phone_token", "phone_hash", "is_party_member", "is_migrant", "occupation",
+                  "relation", "household_id", "node__unit")
+
+
+PERSON_UPDATE = ("name", "gender", "birth_year", "is_party_member", "is_migrant", "node_id", "household_id",
+                 "occupation", "relation", "phone")
 PERSON_INSERT = ("name", "gender", "birth_year", "id_number", "phone", "is_party_member", "is_migrant", "node_id",
                  "household_id", "occupation", "relation", "outside_kind", "outside_place")
 HOUSEHOLD_INSERT = ("id", "number", "node_id", "unit_id", "address", "category", "size")
@@ -248,40 +260,50 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
     with state.phase("look up residents"):
         numbers = sorted({r.get("id_number", "").upper() for _l, r in chunk} - {""})
         # ID numbers are encrypted at rest: find residents by the numbers' keyed hashes (people/crypto.py).
-        by_hash = {lookup_hash(n): n for n in numbers}
-        people = {by_hash[h]: row for h, row in _lookup(
-            Person, "id_number_hash", sorted(by_hash), ("pk", "node__path", "phone", "is_party_member", "is_migrant",
-                                                         "occupation", "relation")).items()}
+        hash_of = {n: lookup_hash(n) for n in numbers}
+        by_hash = {h: n for n, h in hash_of.items()}
+        persons = Person.objects.annotate(phone_token=Cast("phone", TextField()))
+        people = {by_hash[h]: row for h, row in _lookup(persons, "id_number_hash", sorted(by_hash), _PERSON_LOOKUP).items()}
     with state.phase("look up households"):
-        hh_numbers = sorted({r.get("household_no", "") for _l, r in chunk} - {""} - set(state.households))
-        known_households = _lookup(Household, "number", hh_numbers, ("pk", "node__path", "unit__node__code", "address",
-                                                                     "category"))
+        households = state.households
+        hh_numbers = sorted({n for _l, r in chunk if (n := r.get("household_no", "")) and n not in households})
+        known_households = _lookup(Household.objects, "number", hh_numbers, ("pk", "node__path", "unit__node__code",
+                                                                             "address", "category"))
     with state.phase("check rows"):
         planned = _check_chunk(state, sheet, chunk, people, known_households)
     if planned is None:
         return
-    new_households, updated_households, new_people, updated_people = planned
+    updated_households, new_people, updated_people = planned
     with state.phase("write households"):
-        fast_insert(Household, HOUSEHOLD_INSERT, new_households)
         fast_update(Household, HOUSEHOLD_UPDATE, updated_households)
-    # Numbers are stored sealed, with their lookup hashes (the same path as every bulk insert).
+    # Numbers are stored sealed, with their lookup hashes (as Person.save() would); the ID numbers'
+    # hashes are the look-up's.
     with state.phase("seal numbers"):
-        sealed_new = list(_sealed(new_people, PERSON_INSERT))
-        i_phone = PERSON_UPDATE.index("phone") + 1
-        sealed_updated = [(*r[:i_phone], seal("phone", r[i_phone]), *r[i_phone + 1:], lookup_hash(r[i_phone]))
-                          for r in updated_people]
+        i_id, i_phone = PERSON_INSERT.index("id_number"), PERSON_INSERT.index("phone")
+        sealed_new = [(*r[:i_id], seal("id_number", r[i_id]), seal("phone", r[i_phone]), *r[i_phone + 1:],
+                       hash_of[r[i_id]], lookup_hash(r[i_phone])) for r in new_people]
+        sealed_updated = [(*r[:-2], *_phone_token(r[-2], r[-1])) for r in updated_people]
     with state.phase("write residents"):
         fast_insert(Person, PERSON_INSERT + _STORED_EXTRA, sealed_new)
         fast_update(Person, (*PERSON_UPDATE, "phone_hash"), sealed_updated)
-    state.report.households_created += len(new_households)
     state.report.households_updated += len(updated_households)
     state.report.persons_created += len(new_people)
     state.report.persons_updated += len(updated_people)
 
 
-def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> tuple[list, list, list, list] | None:
-    """Check the chunk's rows (errors go to `state`); the rows to write, or None once any row was bad."""
-    new_households, updated_households, new_people, updated_people = [], [], [], []
+def _phone_token(phone: str, old: tuple[str, str]) -> tuple[str, str]:
+    """(stored token, lookup hash) of a known resident's phone: the stored ones when the file's
+    手机号 is blank or the same number, else the new number sealed."""
+    if not phone:
+        return old
+    digest = lookup_hash(phone)
+    return old if digest == old[1] else (seal("phone", phone), digest)
+
+
+def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> tuple[list, list, list] | None:
+    """Check the chunk's rows (errors go to `state`); the rows to write, or None once any row was bad.
+    New households are not among them: they are written at the end (_finish), with their sizes."""
+    updated_households, new_people, updated_people = [], [], []
     cols = state.columns
     for line, row in chunk:
         problems: list[str] = []
@@ -363,11 +385,11 @@ def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> 
                 u = state.units[household.unit_code]
                 updated_households.append((pk, u[1], u[0], household.address[:200], household.category))
             else:
-                household = _Household(line, state.next_household_pk, unit_code, address, category)
+                household = _Household(line, state.next_household_pk, unit_code, address, category, new=True)
                 state.next_household_pk += 1
-                u = state.units[unit_code]
-                new_households.append((household.pk, household_no, u[1], u[0], address[:200], category, 1))
+                state.report.households_created += 1
             state.households[household_no] = household
+        household.size += 1
         if relation == "head":
             household.head_line = line
         node_id = state.units[household.unit_code][1]
@@ -376,38 +398,55 @@ def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> 
             new_people.append((name, gender, birth_year, number, phone, bool(party), bool(migrant), node_id, household.pk,
                                occupation, relation, "", ""))
         else:
-            pk, _path, old_phone, old_party, old_migrant, old_occupation, old_relation = existing
-            updated_people.append((pk, name, gender, birth_year, phone or old_phone,
-                                   party if "party_member" in cols else old_party,
+            (pk, _path, old_token, old_hash, old_party, old_migrant, old_occupation, old_relation, old_household,
+             old_unit) = existing
+            if old_household is not None and old_household != household.pk:
+                state.moved_from.add(old_household)
+            if old_unit is not None and old_unit != state.units[household.unit_code][0]:
+                state.units_left.add(old_unit)
+            # The phone's columns (token, hash) are settled when sealing: the last two items.
+            updated_people.append((pk, name, gender, birth_year, party if "party_member" in cols else old_party,
                                    migrant if "migrant" in cols else old_migrant, node_id, household.pk,
-                                   occupation or old_occupation, relation if "relation" in cols else old_relation))
+                                   occupation or old_occupation, relation if "relation" in cols else old_relation,
+                                   phone, (old_token, old_hash)))
     if state.error_count:
         return None
-    return new_households, updated_households, new_people, updated_people
+    return updated_households, new_people, updated_people
 
 
-def _refresh_sizes(state: _State) -> None:
-    """人数 of each household the file touched = its residents now; then the units' rollups."""
+def _finish(state: _State) -> None:
+    """Once every row is in: the new households with their sizes (FKs are checked at commit, so the
+    residents could point at them before), the sizes of the known households the file touched or
+    its residents left, then the units' rollups."""
     from yizuyihui.org.services import unit_refresh_measures
 
-    pks = sorted(h.pk for h in state.households.values())
-    if not pks:
-        return
+    units = state.units
+    with state.phase("write households"):
+        fast_insert(Household, HOUSEHOLD_INSERT, (
+            (h.pk, number, units[h.unit_code][1], units[h.unit_code][0], h.address[:200], h.category, min(h.size, 32767))
+            for number, h in state.households.items() if h.new))
     with state.phase("household sizes"):
-        _update_sizes(pks)
-    unit_codes = {h.unit_code for h in state.households.values()}
+        _update_sizes(sorted({h.pk for h in state.households.values() if not h.new} | state.moved_from))
+    unit_pks = {units[h.unit_code][0] for h in state.households.values()} | state.units_left
     with state.phase("unit measures"):
-        unit_refresh_measures(units=[Unit(pk=state.units[c][0]) for c in unit_codes])
+        unit_refresh_measures(units=[Unit(pk=pk) for pk in sorted(unit_pks)])
 
 
 def _update_sizes(pks: list[int]) -> None:
+    """人数 = the household's residents now (at least 1), written only where it changed."""
+    if not pks:
+        return
     table, person = Household._meta.db_table, Person._meta.db_table
-    count = (f"(SELECT COUNT(*) FROM {person} p WHERE p.household_id = {table}.id)")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"UPDATE {table} SET size = GREATEST(1, LEAST(32767, {count})) WHERE id = ANY(%s)", [pks])
+            # One grouped count joined once (a correlated COUNT per household took minutes for a city).
+            cursor.execute(f"UPDATE {table} h SET size = c.n FROM ("
+                           f"SELECT t.id, GREATEST(1, LEAST(32767, COUNT(p.id))) AS n FROM unnest(%s::bigint[]) AS t(id) "
+                           f"LEFT JOIN {person} p ON p.household_id = t.id GROUP BY t.id) c "
+                           f"WHERE h.id = c.id AND h.size <> c.n", [pks])
         else:
+            count = f"MAX(1, MIN(32767, (SELECT COUNT(*) FROM {person} p WHERE p.household_id = {table}.id)))"
             for i in range(0, len(pks), 900):
                 part = pks[i : i + 900]
-                cursor.execute(f"UPDATE {table} SET size = MAX(1, MIN(32767, {count})) "
-                               f"WHERE id IN ({', '.join(['%s'] * len(part))})", part)
+                cursor.execute(f"UPDATE {table} SET size = {count} WHERE size <> {count} "
+                               f"AND id IN ({', '.join(['%s'] * len(part))})", part)
