@@ -29,7 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import TextField
+from django.db.models import BooleanField, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -234,10 +235,17 @@ def _import_sheet(state: _State, sheet: str, header: list[str], rows, progress) 
 def _lookup(queryset, field_name: str, values: list[str], columns: tuple[str, ...]) -> dict[str, tuple]:
     """Rows of `queryset` whose `field_name` is one of `values`: value → row (columns)."""
     out: dict[str, tuple] = {}
-    step = 50_000 if connection.vendor == "postgresql" else 900
-    for i in range(0, len(values), step):
-        for row in queryset.filter(**{f"{field_name}__in": values[i : i + step]}).order_by("pk").values_list(
-                field_name, *columns):
+    if not values:
+        return out
+    if connection.vendor == "postgresql":
+        # One array parameter: a 10,000-placeholder IN list took longer to build and parse than to run.
+        qn, model = connection.ops.quote_name, queryset.model
+        column = f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field_name).column)}"
+        parts = [queryset.filter(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))]
+    else:
+        parts = [queryset.filter(**{f"{field_name}__in": values[i : i + 900]}) for i in range(0, len(values), 900)]
+    for part in parts:
+        for row in part.order_by("pk").values_list(field_name, *columns):
             out.setdefault(row[0], row[1:])
     return out
 
