@@ -79,6 +79,25 @@ def test_a_blank_phone_on_reimport_keeps_the_stored_one(cast):
     assert Person.objects.with_id_number(IDS[0]).get().phone == "13900000001"
 
 
+def test_a_reimport_writes_only_what_changed_and_keeps_a_stored_phone_as_it_is(cast):
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    def tokens():
+        return dict(Person.objects.filter(household__number__startswith="H").values_list(
+            "id_number_hash", Cast("phone", TextField())))
+
+    load(good())
+    before = tokens()
+    load(good())  # the same file: no number is sealed again (a new seal would be a new token)
+    assert tokens() == before
+    load(good().replace("幸福路1号".encode(), "幸福路11号".encode()).replace(b"13900000001", b"13700000009"))
+    after = tokens()
+    assert Household.objects.get(number="H001").address == "幸福路11号"
+    assert Person.objects.with_phone("13700000009").get().id_number == IDS[0]
+    assert [h for h in after if after[h] != before[h]] == [Person.objects.with_id_number(IDS[0]).get().id_number_hash]
+
+
 def test_a_reimport_that_moves_residents_recounts_the_households_and_units_they_left(cast):
     from yizuyihui.org.models import Unit
 

@@ -253,7 +253,8 @@ def _lookup(queryset, field_name: str, values: list[str], columns: tuple[str, ..
 # A known resident's row as the checks need it. The phone is read as its stored token (not decrypted):
 # a blank or unchanged 手机号 keeps the token, so a re-import seals no number it already has.
 _PERSON_LOOKUP = ("pk", "node__path", "phone_token", "phone_hash", "is_party_member", "is_migrant", "occupation",
-                  "relation", "household_id", "node__unit")
+                  "relation", "household_id", "node__unit", "name", "gender", "birth_year", "node_id")
+_HOUSEHOLD_LOOKUP = ("pk", "node__path", "unit__node__code", "address", "category", "node_id")
 
 
 PERSON_UPDATE = ("name", "gender", "birth_year", "is_party_member", "is_migrant", "node_id", "household_id",
@@ -275,8 +276,7 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
     with state.phase("look up households"):
         households = state.households
         hh_numbers = sorted({n for _l, r in chunk if (n := r.get("household_no", "")) and n not in households})
-        known_households = _lookup(Household.objects, "number", hh_numbers, ("pk", "node__path", "unit__node__code",
-                                                                             "address", "category"))
+        known_households = _lookup(Household.objects, "number", hh_numbers, _HOUSEHOLD_LOOKUP)
     with state.phase("check rows"):
         planned = _check_chunk(state, sheet, chunk, people, known_households)
     if planned is None:
@@ -294,18 +294,15 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
     with state.phase("write residents"):
         fast_insert(Person, PERSON_INSERT + _STORED_EXTRA, sealed_new)
         fast_update(Person, (*PERSON_UPDATE, "phone_hash"), sealed_updated)
-    state.report.households_updated += len(updated_households)
     state.report.persons_created += len(new_people)
-    state.report.persons_updated += len(updated_people)
 
 
 def _phone_token(phone: str, old: tuple[str, str]) -> tuple[str, str]:
-    """(stored token, lookup hash) of a known resident's phone: the stored ones when the file's
-    手机号 is blank or the same number, else the new number sealed."""
+    """(stored token, lookup hash) of a known resident's phone: the stored ones when the file gives
+    no new number (blank or the same), else the new number sealed."""
     if not phone:
         return old
-    digest = lookup_hash(phone)
-    return old if digest == old[1] else (seal("phone", phone), digest)
+    return seal("phone", phone), lookup_hash(phone)
 
 
 def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> tuple[list, list, list] | None:
@@ -373,7 +370,7 @@ def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> 
                 problems.append(_("户号 %(no)s already has a head of household on line %(line)d") % {
                     "no": household_no, "line": household.head_line})
         elif household_no in known_households:
-            pk, path, known_unit, known_address, known_category = known_households[household_no]
+            path = known_households[household_no][1]
             if not _in_scope(state, path):
                 problems.append(_("户号 %s belongs to a household outside your scope") % household_no)
         elif not unit_code or not address:
@@ -387,11 +384,14 @@ def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> 
             continue  # everything will be rolled back: only checking from here on
         if household is None:
             if household_no in known_households:
-                pk, _path, known_unit, known_address, known_category = known_households[household_no]
+                pk, _path, known_unit, known_address, known_category, known_node = known_households[household_no]
                 household = _Household(line, pk, unit_code or known_unit, address or known_address,
                                        category if row.get("category") else known_category)
                 u = state.units[household.unit_code]
-                updated_households.append((pk, u[1], u[0], household.address[:200], household.category))
+                state.report.households_updated += 1
+                if (u[1], household.unit_code, household.address[:200], household.category) != (
+                        known_node, known_unit, known_address, known_category):  # else nothing to write
+                    updated_households.append((pk, u[1], u[0], household.address[:200], household.category))
             else:
                 household = _Household(line, state.next_household_pk, unit_code, address, category, new=True)
                 state.next_household_pk += 1
@@ -407,16 +407,20 @@ def _check_chunk(state: _State, sheet: str, chunk, people, known_households) -> 
                                occupation, relation, "", ""))
         else:
             (pk, _path, old_token, old_hash, old_party, old_migrant, old_occupation, old_relation, old_household,
-             old_unit) = existing
+             old_unit, old_name, old_gender, old_birth_year, old_node) = existing
             if old_household is not None and old_household != household.pk:
                 state.moved_from.add(old_household)
             if old_unit is not None and old_unit != state.units[household.unit_code][0]:
                 state.units_left.add(old_unit)
-            # The phone's columns (token, hash) are settled when sealing: the last two items.
-            updated_people.append((pk, name, gender, birth_year, party if "party_member" in cols else old_party,
-                                   migrant if "migrant" in cols else old_migrant, node_id, household.pk,
-                                   occupation or old_occupation, relation if "relation" in cols else old_relation,
-                                   phone, (old_token, old_hash)))
+            state.report.persons_updated += 1
+            values = (name, gender, birth_year, party if "party_member" in cols else old_party,
+                      migrant if "migrant" in cols else old_migrant, node_id, household.pk, occupation or old_occupation,
+                      relation if "relation" in cols else old_relation)
+            new_phone = phone and lookup_hash(phone) != old_hash
+            if new_phone or values != (old_name, old_gender, old_birth_year, old_party, old_migrant, old_node,
+                                       old_household, old_occupation, old_relation):  # else nothing to write
+                # The phone's columns (token, hash) are settled when sealing: the last two items.
+                updated_people.append((pk, *values, phone if new_phone else "", (old_token, old_hash)))
     if state.error_count:
         return None
     return updated_households, new_people, updated_people
