@@ -79,6 +79,17 @@ def test_a_blank_phone_on_reimport_keeps_the_stored_one(cast):
     assert Person.objects.with_id_number(IDS[0]).get().phone == "13900000001"
 
 
+def test_numbers_sealed_in_a_separate_process_read_back_and_are_found_by_hash(cast, monkeypatch):
+    from yizuyihui.people import imports
+
+    monkeypatch.setattr(imports, "POOL_MIN", 2)  # the three new residents go to the sealing process
+    load(good(), sealers=1)
+    wang = Person.objects.with_id_number(IDS[0]).get()
+    assert (wang.id_number, wang.phone) == (IDS[0], "13900000001")
+    assert Person.objects.with_phone("13900000001").get() == wang
+    assert [Person.objects.with_id_number(n).get().id_number for n in IDS[1:3]] == IDS[1:3]
+
+
 def test_a_reimport_writes_only_what_changed_and_keeps_a_stored_phone_as_it_is(cast):
     from django.db.models import TextField
     from django.db.models.functions import Cast

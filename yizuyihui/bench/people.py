@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import time
 from pathlib import Path
@@ -41,8 +42,6 @@ def write_register(path: Path, *, residents: int, unit_codes: list[str], seed: i
 
 def _backend_cpu() -> float | None:
     """CPU seconds of this connection's PostgreSQL backend, if the server runs on this machine."""
-    import os
-
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -68,7 +67,9 @@ def _load() -> str:
 @click.option("--residents", default=200_000, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--keep", is_flag=True, help="keep the imported rows (default: delete them afterwards)")
 @click.option("--no-reimport", is_flag=True, help="only the first import (a full city's re-import takes as long again)")
-def bench_import(residents: int, keep: bool, no_reimport: bool) -> None:
+@click.option("--sealers", type=click.IntRange(0, 64), default=None,
+              help="processes encrypting numbers beside the import (default: as `yzyh people import`)")
+def bench_import(residents: int, keep: bool, no_reimport: bool, sealers: int | None) -> None:
     """Import a generated register of N residents into the configured database's units, then
     re-import it (all updates); print rows/s and the time extrapolated to 3.2 M residents."""
     setup_django()
@@ -93,7 +94,9 @@ def bench_import(residents: int, keep: bool, no_reimport: bool) -> None:
         for label in ("first import",) if no_reimport else ("first import", "re-import"):
             started, cpu, pg_cpu = time.perf_counter(), time.process_time(), _backend_cpu()
             timings: dict[str, float] = {}
-            report = run_import(path, label=label, timings=timings)
+            children = os.times()
+            report = run_import(path, label=label, timings=timings, sealers=sealers)
+            children = os.times().children_user + os.times().children_system - children.children_user - children.children_system
             seconds = time.perf_counter() - started
             cpu = time.process_time() - cpu
             pg_cpu = None if pg_cpu is None else _backend_cpu() - pg_cpu
@@ -103,7 +106,7 @@ def bench_import(residents: int, keep: bool, no_reimport: bool) -> None:
                        f"({report})")
             phases = ", ".join(f"{name} {s:.1f}" for name, s in sorted(timings.items(), key=lambda kv: -kv[1]))
             click.echo(f"  phases (s): {phases}; other {seconds - sum(timings.values()):.1f}; "
-                       f"CPU: this process {cpu:.1f} s, its PostgreSQL backend "
+                       f"CPU: this process {cpu:.1f} s, its sealing processes {children:.1f} s, its PostgreSQL backend "
                        f"{'?' if pg_cpu is None else f'{pg_cpu:.1f} s'}; load average {_load()}")
     if not keep:
         households = Household.objects.filter(number__startswith=prefix)

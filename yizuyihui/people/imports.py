@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, TextField
@@ -86,6 +87,7 @@ _AGREE = (gettext_noop("unit"), gettext_noop("address"), gettext_noop("household
 
 CHUNK = 10_000
 MAX_ERRORS = 1000  # a wrong file would otherwise list millions of lines
+POOL_MIN = 1000  # new residents in a chunk worth handing to the sealing processes
 
 
 @dataclass
@@ -125,6 +127,8 @@ class _State:
     columns: set[str] = field(default_factory=set)
     moved_from: set[int] = field(default_factory=set)  # households known residents of this file leave
     units_left: set[int] = field(default_factory=set)  # units (pk) known residents of this file leave
+    pool: Any = None  # processes sealing numbers beside this one (residents_import's `sealers`)
+    sealers: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # phase → seconds (yzyh bench import prints them)
 
     @contextmanager
@@ -171,13 +175,22 @@ def _numbered(rows) -> Iterator[tuple[int, list[str]]]:
 
 def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None = None,
                      progress: Callable[[int], None] | None = None,
-                     timings: dict[str, float] | None = None) -> ImportReport:
+                     timings: dict[str, float] | None = None, sealers: int = 0) -> ImportReport:
     """Import a households-and-residents file (see the module docstring). Raises ImportRejected
     with every bad row (up to MAX_ERRORS) and writes nothing if any row is bad. `timings`, if
-    given, receives the seconds spent per phase (read, look-ups, checks, sealing, writes, …)."""
+    given, receives the seconds spent per phase (read, look-ups, checks, sealing, writes, …).
+    `sealers` > 0 forks that many processes to encrypt the new residents' numbers beside this one
+    (Fernet is per-row Python and about half of this process's work in a city-size first import);
+    the tokens are the same kind, under the same keys, as sealed here."""
     units = {code: (pk, node_id, path) for code, pk, node_id, path in
              Unit.objects.values_list("node__code", "pk", "node_id", "node__path")}
-    state = _State(scope_paths=scope_paths, units=units)
+    state = _State(scope_paths=scope_paths, units=units, sealers=sealers)
+    if sealers > 0:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the children have this process's settings (keys); they touch no database connection.
+        state.pool = ProcessPoolExecutor(sealers, mp_context=multiprocessing.get_context("fork"))
     try:
         with transaction.atomic():
             state.next_household_pk = reserve_ids(Household, 1).start
@@ -196,6 +209,8 @@ def residents_import(*, name: str, stream, scope_paths: tuple[str, ...] | None =
     except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError, EOFError) as exc:
         raise ImportRejected([RowError(name, 1, _("Cannot read the file: %s") % exc)]) from None
     finally:
+        if state.pool is not None:
+            state.pool.shutdown()
         if timings is not None:
             timings.update(state.timings)
     return state.report
@@ -288,13 +303,32 @@ def _import_chunk(state: _State, sheet: str, chunk: list[tuple[int, dict[str, st
     # hashes are the look-up's.
     with state.phase("seal numbers"):
         i_id, i_phone = PERSON_INSERT.index("id_number"), PERSON_INSERT.index("phone")
-        sealed_new = [(*r[:i_id], seal("id_number", r[i_id]), seal("phone", r[i_phone]), *r[i_phone + 1:],
-                       hash_of[r[i_id]], lookup_hash(r[i_phone])) for r in new_people]
+        sealed = _seal_numbers(state, [(r[i_id], r[i_phone]) for r in new_people])
+        sealed_new = [(*r[:i_id], id_token, phone_token, *r[i_phone + 1:], hash_of[r[i_id]], phone_hash)
+                      for r, (id_token, phone_token, phone_hash) in zip(new_people, sealed, strict=True)]
         sealed_updated = [(*r[:-2], *_phone_token(r[-2], r[-1])) for r in updated_people]
     with state.phase("write residents"):
         fast_insert(Person, PERSON_INSERT + _STORED_EXTRA, sealed_new)
         fast_update(Person, (*PERSON_UPDATE, "phone_hash"), sealed_updated)
     state.report.persons_created += len(new_people)
+
+
+def _seal_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(ID number, phone) → (sealed ID number, sealed phone, phone's lookup hash)."""
+    return [(seal("id_number", id_number), seal("phone", phone), lookup_hash(phone)) for id_number, phone in pairs]
+
+
+def _seal_numbers(state: _State, pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """_seal_pairs, shared with the pool's processes (this one takes the first part) when there is one."""
+    if state.pool is None or len(pairs) < POOL_MIN:
+        return _seal_pairs(pairs)
+    parts = state.sealers + 1
+    size = -(-len(pairs) // parts)
+    futures = [state.pool.submit(_seal_pairs, pairs[i : i + size]) for i in range(size, len(pairs), size)]
+    sealed = _seal_pairs(pairs[:size])
+    for future in futures:
+        sealed.extend(future.result())
+    return sealed
 
 
 def _phone_token(phone: str, old: tuple[str, str]) -> tuple[str, str]:
