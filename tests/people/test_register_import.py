@@ -79,6 +79,60 @@ def test_a_blank_phone_on_reimport_keeps_the_stored_one(cast):
     assert Person.objects.with_id_number(IDS[0]).get().phone == "13900000001"
 
 
+def test_numbers_sealed_in_a_separate_process_read_back_and_are_found_by_hash(cast, monkeypatch):
+    from yizuyihui.people import imports
+
+    monkeypatch.setattr(imports, "POOL_MIN", 2)  # the three new residents go to the sealing process
+    load(good(), sealers=1)
+    wang = Person.objects.with_id_number(IDS[0]).get()
+    assert (wang.id_number, wang.phone) == (IDS[0], "13900000001")
+    assert Person.objects.with_phone("13900000001").get() == wang
+    assert [Person.objects.with_id_number(n).get().id_number for n in IDS[1:3]] == IDS[1:3]
+
+
+def test_a_reimport_writes_only_what_changed_and_keeps_a_stored_phone_as_it_is(cast):
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    def tokens():
+        return dict(Person.objects.filter(household__number__startswith="H").values_list(
+            "id_number_hash", Cast("phone", TextField())))
+
+    load(good())
+    before = tokens()
+    load(good())  # the same file: no number is sealed again (a new seal would be a new token)
+    assert tokens() == before
+    load(good().replace("幸福路1号".encode(), "幸福路11号".encode()).replace(b"13900000001", b"13700000009"))
+    after = tokens()
+    assert Household.objects.get(number="H001").address == "幸福路11号"
+    assert Person.objects.with_phone("13700000009").get().id_number == IDS[0]
+    assert [h for h in after if after[h] != before[h]] == [Person.objects.with_id_number(IDS[0]).get().id_number_hash]
+
+
+def test_a_reimport_that_moves_residents_recounts_the_households_and_units_they_left(cast):
+    from yizuyihui.org.models import Unit
+
+    load(good())  # H001: IDS 0 and 1; H002: IDS 2 (unit A)
+
+    def sizes():
+        return dict(Household.objects.filter(number__startswith="H").values_list("number", "size"))
+
+    def residents(code):
+        return Unit.objects.get(node__code=code).residents
+
+    a, d = residents(A), residents(D)
+    # H001 is not in the file, but its resident moves to H002: both sizes follow.
+    load(rows(f"H002,,,王小明,{IDS[1]},,,,子,否,否,",
+              f"H005,幸福路5号,{D},钱五,{IDS[3]},,,,户主,否,否,", f"H005,,,孙六,{IDS[4]},,,,配偶,否,否,"))
+    assert sizes() == {"H001": 1, "H002": 2, "H005": 2}
+    assert (residents(A), residents(D)) == (a, d + 2)
+    # Into another unit: the unit left (no household of the file is there) is recounted too.
+    load(rows(f"H005,,,王小明,{IDS[1]},,,,子,否,否,"))
+    assert sizes() == {"H001": 1, "H002": 1, "H005": 3}
+    assert (residents(A), residents(D)) == (a - 1, d + 3)
+    assert Person.objects.with_id_number(IDS[1]).get().node.code == D
+
+
 def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed_with_its_line(cast):
     persons, households = Person.objects.count(), Household.objects.count()
     bad_id = IDS[3][:-1] + ("0" if IDS[3][-1] != "0" else "1")

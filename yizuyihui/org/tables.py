@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -69,9 +70,9 @@ _ID_CHECK = "10X98765432"
 
 def id_number_valid(value: str) -> bool:
     """GB 11643 check digit of an 18-digit resident ID number."""
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, value[:17]), _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == value[17].upper()
 
 

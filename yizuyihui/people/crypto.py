@@ -51,5 +51,8 @@ _SEALER = EncryptedNumberField(max_length=64)
 def seal(field_name: str, value: str) -> str:
     """The stored form of `value` for a bulk insert that bypasses the ORM. Keys come from the
     settings, not the field, so one field instance seals every number column (`field_name` is kept
-    for the callers' readability)."""
-    return _SEALER.get_prep_value(value)
+    for the callers' readability). The field's own Fernet encrypts directly: the field's
+    get_prep_value would first try to decrypt the number (as if it were a token)."""
+    if value in (None, ""):
+        return ""
+    return _SEALER.f.encrypt(str(value).encode()).decode()

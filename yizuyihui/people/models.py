@@ -82,8 +82,10 @@ class Person(models.Model):
     # encrypted at rest; looked up by keyed hash (people/crypto.py).
     id_number = EncryptedNumberField(_("ID card number"), max_length=18, blank=True)
     phone = EncryptedNumberField(_("phone"), max_length=20, blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Indexed in Meta, not with db_index: on PostgreSQL db_index also builds a LIKE (pattern_ops) index,
+    # useless for a hash and as costly to keep up as the index itself (a city import inserts millions).
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     is_party_member = models.BooleanField(_("Party member"), default=False)
     is_migrant = models.BooleanField(_("migrant"), default=False)
     node = models.ForeignKey(
@@ -108,6 +110,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["id_number_hash"], name="person_id_number_hash"),
+                   models.Index(fields=["phone_hash"], name="person_phone_hash")]
 
     def save(self, *args, **kwargs):
         # The lookup hashes are part of the row's data: they follow the numbers on every save.
