@@ -188,8 +188,12 @@ class _Dialect:
         """The ORM's own form of a stored instant (SQLite: naive UTC text, microseconds kept)."""
         if self.pg:
             return col, []
-        return (f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', {col}) || "
-                f"CASE WHEN substr({col}, 20, 1) = '.' THEN substr({col}, 20, 7) ELSE '' END)"), []
+        # SQLite's date functions round to milliseconds (…59.9995 would become the next second, and
+        # possibly the next month): the seconds go through strftime, the microseconds around it.
+        frac = f"substr({col}, 20, 1) = '.'"
+        return (f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({col}, 1, 19) || "
+                f"CASE WHEN {frac} THEN substr({col}, 27) ELSE substr({col}, 20) END) || "
+                f"CASE WHEN {frac} THEN substr({col}, 20, 7) ELSE '' END)"), []
 
     def noon(self, col: str) -> tuple[str, list]:
         """Noon local time on the day `col` (a date), as an instant."""
@@ -232,7 +236,7 @@ class _Dialect:
                     whens.append(f"WHEN {at} >= %s THEN %s")
                     params += [_sqlite_utc_text(since), f"{minutes:+d} minutes"]
             shift = f"CASE {' '.join(whens)} END"
-        local = f"datetime({at}, {shift})"
+        local = f"datetime(substr({at}, 1, 19), {shift})"  # whole seconds: no rounding up
         if period == CapPeriod.YEAR:
             return f"substr({local}, 1, 4)", params
         if period == CapPeriod.MONTH:
