@@ -285,3 +285,51 @@ def test_party_group_leaders_and_grid_workers_are_assessed_with_or_without_a_log
     assert PerformanceScore.objects.filter(period=PERIOD, kind=SubjectKind.GRID_WORKER, node=c.unit_a.node).count() == 1
     leader = PerformanceScore.objects.get(period=PERIOD, kind=SubjectKind.UNIT_LEADER, node=c.unit_a.node)
     assert leader.person == c.residents["unit_leader"] and leader.user == c.users["unit_leader"]
+
+
+def _told(before: set) -> dict:
+    from yizuyihui.notifications.models import Notification
+
+    return {n.user_id: n for n in Notification.objects.exclude(pk__in=before)}
+
+
+def _notified() -> set:
+    from yizuyihui.notifications.models import Notification
+
+    return set(Notification.objects.values_list("pk", flat=True))
+
+
+def test_an_appeal_tells_the_level_above_and_its_answer_tells_the_appellant(record):
+    c = record
+    s = score(SubjectKind.GRID_WORKER, c.unit_a.node, c.users["grid_worker"])
+    before = _notified()
+    appeal = appeal_file(score=s, actor=c.users["grid_worker"], text="三月的两次走访漏记了")
+    told = _told(before)
+    # The community's cadre (the level above a unit's staff) — not the street, the district, the city.
+    assert set(told) == {c.users["community_cadre"].pk}
+    note = told[c.users["community_cadre"].pk]
+    assert note.subject.startswith("考核申诉：") and PERIOD in note.subject
+    assert note.body == "三月的两次走访漏记了" and note.url == reverse("incentives:performance_detail", args=[s.pk])
+    before = _notified()
+    appeal_answer(appeal=appeal, actor=c.users["community_cadre"], answer="已核实，补录后重算")
+    told = _told(before)
+    assert set(told) == {c.users["grid_worker"].pk}
+    assert told[c.users["grid_worker"].pk].subject.startswith("您的考核申诉已答复")
+    assert told[c.users["grid_worker"].pk].body == "已核实，补录后重算"
+
+
+def test_a_communitys_appeal_tells_its_street_and_a_level_without_holders_passes_to_the_next(record):
+    from yizuyihui.people.models import Post
+
+    c = record
+    s = score(SubjectKind.COMMUNITY, c.community)
+    before = _notified()
+    appeal = appeal_file(score=s, actor=c.users["community_cadre"], text="桃园村不应与社区同组")
+    assert set(_told(before)) == {c.users["street_official"].pk}  # not the other street's official
+    appeal_answer(appeal=appeal, actor=c.users["street_official"], answer="按规定同组")
+    # No cadre at the community: a unit leader's appeal goes to the street, the nearest level with one.
+    Post.objects.filter(user=c.users["community_cadre"]).update(active=False)
+    s = score(SubjectKind.UNIT_LEADER, c.unit_a.node, c.users["unit_leader"])
+    before = _notified()
+    appeal_file(score=s, actor=c.users["unit_leader"], text="三月请假")
+    assert set(_told(before)) == {c.users["street_official"].pk}

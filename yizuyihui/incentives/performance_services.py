@@ -16,6 +16,7 @@ from yizuyihui.incentives.performance_models import (
     PerformanceScore,
     PerformanceWeight,
 )
+from yizuyihui.notifications.services import notify
 
 
 class WeightsRefused(ServiceError):
@@ -79,7 +80,11 @@ def appeal_file(*, score: PerformanceScore, actor, text: str, now=None) -> Appea
     with transaction.atomic():
         if Appeal.objects.select_for_update().filter(score=score, state=AppealState.OPEN).exists():
             raise ServiceConflict(_("An appeal against this score is awaiting an answer"))
-        return Appeal.objects.create(score=score, filed_by=actor, text=text[:2000], filed_at=now or timezone.now())
+        appeal = Appeal.objects.create(score=score, filed_by=actor, text=text[:2000], filed_at=now or timezone.now())
+        subject = _("Performance appeal: %(name)s, %(period)s") % {"name": score.name, "period": score.period}
+        for user in performance_rules.appeal_answerers(score):
+            notify(user=user, subject=subject, body=appeal.text, url=score.get_absolute_url())
+    return appeal
 
 
 def appeal_answer(*, appeal: Appeal, actor, answer: str, now=None) -> Appeal:
@@ -96,4 +101,7 @@ def appeal_answer(*, appeal: Appeal, actor, answer: str, now=None) -> Appeal:
         locked.answer, locked.answered_by, locked.answered_at = answer[:2000], actor, now or timezone.now()
         locked.state = AppealState.ANSWERED
         locked.save(update_fields=["answer", "answered_by", "answered_at", "state"])
+        score = locked.score
+        notify(user=locked.filed_by, subject=_("Your appeal was answered: %(name)s, %(period)s")
+               % {"name": score.name, "period": score.period}, body=locked.answer, url=score.get_absolute_url())
     return locked

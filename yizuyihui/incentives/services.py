@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yizuyihui.core.bulk import fast_insert
 from yizuyihui.core.errors import ServiceConflict, ServiceError, ServiceForbidden
 from yizuyihui.incentives import points as derivation
-from yizuyihui.incentives import rules
+from yizuyihui.incentives import points_sql, rules
 from yizuyihui.incentives.models import (
     CapPeriod,
     EntryKind,
@@ -64,58 +59,17 @@ def point_rule_save(*, actor, event: str, points, cap, period: str = CapPeriod.M
 def points_derive(*, start=None, end=None, now=None) -> int:
     """Append to the ledger the awards for the recorded events in [start, end) not yet in it.
     Idempotent: a second run finds every source in the ledger and adds nothing. Returns the
-    number of new ledger lines."""
+    number of new ledger lines. The rules are applied in the database (points_sql: one INSERT …
+    SELECT with a running sum per person, event type and cap period); `points.award` is the same
+    rule in Python, the reference the tests compare it with."""
     now = now or timezone.now()
     active = derivation.active_rules()
-    occurrences = derivation.events_between(start, end, rules=active)
-    if not occurrences:
+    if not active:
         return 0
-    persons = {o.person_id for o in occurrences}
-    used: dict = defaultdict(int)
-    done: set = set()
     with transaction.atomic():
         # One derivation at a time: the caps read what is already in the ledger.
         list(PointRule.objects.select_for_update().filter(pk__in=[r.pk for r in active.values()]))
-        ledger = PointEntry.objects.filter(kind=EntryKind.AWARD)
-        if start is not None or len(persons) < 5000:
-            ledger = ledger.filter(person_id__in=persons)
-        for person_id, event, period, source, pts in ledger.values_list("person_id", "event", "period", "source",
-                                                                        "points").iterator(chunk_size=20000):
-            used[(person_id, event, period)] += pts
-            done.add((person_id, source))
-        awards = derivation.award(occurrences, active, used=used, done=done)
-        if not awards:
-            return 0
-        fast_insert(PointEntry, ("person_id", "kind", "event", "source", "period", "points", "at", "note", "created"),
-                    ((a.person_id, EntryKind.AWARD, a.event, a.source, a.period, a.points, a.at, "", now)
-                     for a in awards))
-        new_points: dict[int, int] = defaultdict(int)
-        for a in awards:
-            new_points[a.person_id] += a.points
-        _accounts_refresh(sorted(new_points), earned=new_points)
-    return len(awards)
-
-
-def _accounts_refresh(person_ids: list[int], earned: dict[int, int] | None = None) -> None:
-    """Set the rollups of these people from their ledgers. People without an account yet get one
-    with `earned[pid]` (the new awards: their whole ledger), in one COPY; the others are summed
-    again from the ledger (one UPDATE per 5,000 people)."""
-    earned = earned or {}
-    existing = set(PointAccount.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)) \
-        if len(person_ids) < 5000 else set(PointAccount.objects.values_list("person_id", flat=True))
-    missing = [p for p in person_ids if p not in existing]
-    if missing:
-        fast_insert(PointAccount, ("person_id", "earned", "spent"), ((p, earned.get(p, 0), 0) for p in missing))
-    person_ids = [p for p in person_ids if p in existing] if earned else person_ids
-
-    def total(kind):
-        s = (PointEntry.objects.filter(person_id=OuterRef("person_id"), kind=kind).order_by()
-             .values("person_id").annotate(t=Sum("points")).values("t"))
-        return Coalesce(Subquery(s, output_field=IntegerField()), Value(0))
-
-    for i in range(0, len(person_ids), 5000):
-        PointAccount.objects.filter(person_id__in=person_ids[i:i + 5000]).update(
-            earned=total(EntryKind.AWARD), spent=-total(EntryKind.REDEMPTION))
+        return points_sql.ledger_derive(active, start, end, now)
 
 
 # --- rewards ---------------------------------------------------------------------------------------

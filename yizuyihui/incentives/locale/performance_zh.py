@@ -38,4 +38,6 @@ ZH_PERFORMANCE = {
     "Whole numbers, none negative, adding up to %(total)s: a score is out of %(total)s.":
         "权重为非负整数，合计%(total)s：满分为%(total)s分。",
     "Recompute": "重新计算", "Recompute the scores": "重新计算考核得分",
+    "Performance appeal: %(name)s, %(period)s": "考核申诉：%(name)s（%(period)s）",
+    "Your appeal was answered: %(name)s, %(period)s": "您的考核申诉已答复：%(name)s（%(period)s）",
 }
