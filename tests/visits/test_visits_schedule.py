@@ -99,7 +99,8 @@ def test_replanning_keeps_done_and_past_slots(cast, time_machine):
 def test_replanning_a_unit_is_one_call(cast, django_assert_max_num_queries):
     services.schedule_generate(under=None, start=YEAR[0], end=YEAR[1])
     Household.objects.filter(unit=cast.unit_a).update(category="special")
-    with django_assert_max_num_queries(16):  # constant, not per household
+    # constant, not per household (on PostgreSQL 17: the panels' rollup queue takes one INSERT … SELECT)
+    with django_assert_max_num_queries(17):
         services.schedule_replan(unit=cast.unit_a)
     assert not PlannedVisit.objects.filter(household__unit=cast.unit_a, visit__isnull=True, due__gte=timezone.localdate()).exclude(
         category="special").exists()
