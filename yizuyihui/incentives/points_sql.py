@@ -36,20 +36,12 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 
 from yizuyihui.incentives.models import CapPeriod, EntryKind, PointAccount, PointEntry, PointEvent, PointRule
+from yizuyihui.incentives.points import _window  # one definition of the [start, end) filter
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 # The earliest and latest instants the SQLite offset runs cover (a window narrows them).
 _FAR_PAST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
-
-
-def _window(field: str, start, end) -> Q:
-    q = Q()
-    if start is not None:
-        q &= Q(**{f"{field}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{field}__lt": end})
-    return q
 
 
 # --- the rewarded events, as querysets of (_p person, _r the row named in the source, _at) ---------
