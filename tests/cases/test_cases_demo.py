@@ -42,3 +42,27 @@ def test_the_demo_fills_the_demo_accounts_worklists(cast):
     from yizuyihui.supervision.selectors import supervision_open_count
 
     assert supervision_open_count(user=users["community_cadre"]) >= 1
+
+
+def test_the_demo_seeds_the_worklists_when_the_resident_login_is_bound_to_nobody(cast):
+    """`yzyh demo --residents 0` (the import bench's city) binds the resident login to no person:
+    the other accounts' worklists are still filled, and the resident simply has no matters."""
+    import datetime as dt
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from yizuyihui.cases import selectors
+    from yizuyihui.cases.models import Category
+    from yizuyihui.people.models import Person
+
+    Person.objects.filter(user__username="resident").update(user=None)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    logins = {"leader": "unit_leader", "grid": "grid_worker", "council": "council_member", "building": "building_head",
+              "resident": "resident", "cadre": "community_cadre", "handler": "department_handler"}
+    made = demo._seed_logins(rng=random.Random(1), texts=demo._texts(), tops=list(Category.objects.filter(level=2)),
+                             now=timezone.now() - dt.timedelta(minutes=1), logins=logins)
+    assert made > 10
+    assert not selectors.my_cases(user=users["resident"]).exists()
+    assert selectors.unit_inbox(user=users["unit_leader"]).exists()

@@ -177,21 +177,23 @@ def _seed_logins(*, rng: random.Random, texts: list[dict], tops: list, now: dt.d
         if progress:
             s.case_progress(case=case, actor=handler, note="已到现场查看，正在协调处理", now=start + dt.timedelta(hours=5))
 
-    me = resident.person
     # The resident: a settled matter with the whole timeline, one fed back waiting for the rating,
-    # one in the grid worker's hands, one just filed.
-    case, text = file(unit, resident, ago(days=41, hours=3), reporter=me, channel="web")
-    handled(case, grid, ago(days=41, hours=3))
-    s.case_resolve(case=case, actor=grid, result=text["reply"][:500] or "已办结", now=ago(days=38))
-    s.case_feed_back(case=case, actor=council, feedback="已上门告知办理结果", now=ago(days=37, hours=20))
-    s.case_rate(case=case, actor=resident, rating="satisfied", comment="处理及时，谢谢", now=ago(days=37))
-    case, text = file(unit, resident, ago(days=6, hours=2), reporter=me, channel="web")
-    handled(case, building, ago(days=6, hours=2))
-    s.case_resolve(case=case, actor=building, result=text["reply"][:500] or "已办结", now=ago(days=2, hours=5))
-    s.case_feed_back(case=case, actor=council, feedback="已电话告知办理结果，请评价", now=ago(days=1, hours=20))
-    case, _ = file(unit, resident, ago(days=1, hours=6), reporter=me, channel="web")
-    handled(case, grid, ago(days=1, hours=6))
-    file(unit, resident, ago(hours=2), reporter=me, channel="web")
+    # one in the grid worker's hands, one just filed. A city built without residents (`--residents 0`,
+    # the import bench's base) has a resident login bound to nobody: it gets no matters of its own.
+    me = getattr(resident, "person", None)
+    if me is not None:
+        case, text = file(unit, resident, ago(days=41, hours=3), reporter=me, channel="web")
+        handled(case, grid, ago(days=41, hours=3))
+        s.case_resolve(case=case, actor=grid, result=text["reply"][:500] or "已办结", now=ago(days=38))
+        s.case_feed_back(case=case, actor=council, feedback="已上门告知办理结果", now=ago(days=37, hours=20))
+        s.case_rate(case=case, actor=resident, rating="satisfied", comment="处理及时，谢谢", now=ago(days=37))
+        case, text = file(unit, resident, ago(days=6, hours=2), reporter=me, channel="web")
+        handled(case, building, ago(days=6, hours=2))
+        s.case_resolve(case=case, actor=building, result=text["reply"][:500] or "已办结", now=ago(days=2, hours=5))
+        s.case_feed_back(case=case, actor=council, feedback="已电话告知办理结果，请评价", now=ago(days=1, hours=20))
+        case, _ = file(unit, resident, ago(days=1, hours=6), reporter=me, channel="web")
+        handled(case, grid, ago(days=1, hours=6))
+        file(unit, resident, ago(hours=2), reporter=me, channel="web")
     # 收单 / 议单 for the Party-group leader: collected by members, one received, one deliberated.
     file(unit, grid, ago(hours=5))
     file(unit, building, ago(hours=3), channel="walk_in")
