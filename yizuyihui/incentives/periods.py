@@ -9,10 +9,22 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def window_q(field: str, start, end) -> Q:
+    """`field` in [start, end); an open side (None) is unbounded. Points in Python and in SQL
+    (points.py, points_sql.py) filter their periods with this one definition."""
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": end})
+    return q
 _KEY = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 
 

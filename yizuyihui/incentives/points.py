@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Q
 
 from yizuyihui.incentives.models import CapPeriod, EntryKind, PointEntry, PointEvent, PointRule
+from yizuyihui.incentives.periods import window_q as _window
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 
@@ -65,15 +66,6 @@ def _period_key(at: dt.datetime, period: str) -> str:
     if period == CapPeriod.QUARTER:
         return f"{local.year}Q{(local.month - 1) // 3 + 1}"
     return f"{local.year}-{local.month:02d}"
-
-
-def _window(field: str, start, end) -> Q:
-    q = Q()
-    if start is not None:
-        q &= Q(**{f"{field}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{field}__lt": end})
-    return q
 
 
 def _matters_accepted(start, end) -> Iterable[Occurrence]:

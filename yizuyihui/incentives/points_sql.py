@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 
 from yizuyihui.incentives.models import CapPeriod, EntryKind, PointAccount, PointEntry, PointEvent, PointRule
-from yizuyihui.incentives.points import _window  # one definition of the [start, end) filter
+from yizuyihui.incentives.periods import window_q as _window  # one [start, end) filter for both paths
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 # The earliest and latest instants the SQLite offset runs cover (a window narrows them).
