@@ -7,14 +7,18 @@ meetings/rollups.py) with
 * `stream(*, start, end, node_id=None)` → rows `(node_id, day, key, (n1, n2, n3, n4), {value: n} | None)`
   for its records whose bucket day is in [start, end) (one row per record, or per part of one);
 * `span()` → (first day, last day) of its history, or None.
+* optionally `rebuild_sql()` → (sql, params) of a SELECT with one row per row of `stream` over all
+  its history: `node_id, day, key, n1, n2, n3, n4, h` (`h` the row's map key as text — its map is
+  {h: 1} — or NULL): on PostgreSQL `rebuild_source` then runs set-based (`_rebuild_sql`).
 
 The app marks buckets through provider `rollup_mark(source, [(node_id, day), …])` (signals, or
 after a bulk write) or `rollup_mark_sql(source, sql, params)` (a SELECT of (node_id, day) pairs,
 for set-based writes) — one INSERT … ON CONFLICT DO NOTHING in the writer's transaction.
 `refresh` drains the queue (the minute job; the dashboard before reading): each bucket is
 recomputed from the source and the difference added to every path prefix, day and month.
-`rebuild` recomputes a source from history one month at a time (`yzyh insights rebuild`;
-`REBUILDS` lists every rebuild for the scale bench). The app's panel reads `read` and `hist_sum`
+`rebuild` recomputes a source from history (`yzyh insights rebuild`): set-based SQL on PostgreSQL
+for a source with `rebuild_sql`, one month at a time in Python otherwise (`all_rebuilds` lists
+every rebuild for the scale bench). The app's panel reads `read` and `hist_sum`
 through provider `panel_rollups` (this module).
 """
 
