@@ -196,7 +196,10 @@ def test_the_sql_rebuild_of_an_empty_history_and_twice_in_a_transaction(cast):
     assert not PanelDirty.objects.exists() and not PanelDayTotal.objects.exists()
     Report.objects.create(unit=cast.unit_d, report_type=ReportType.values[0], desk=Desk.REGISTRY,
                           reported_at=dt.datetime(2026, 3, 1, 0, 0, tzinfo=CST))  # 2026-02-28 in UTC
-    assert panel_rollups.rebuild_source("reports", sql=True) == 1
+    said = []
+    assert panel_rollups.rebuild_source("reports", progress=said.append, sql=True) == 1
+    assert [m.split(",")[0] for m in said] == ["reports: old rows deleted", "reports: 1 unit buckets", "reports: day totals",
+                                               "reports: month totals"]
     days = set(PanelDayTotal.objects.filter(grain="d").values_list("path", "day"))
     path = cast.unit_d.node.path
     assert days == {(path[:i], dt.date(2026, 3, 1)) for i in range(0, len(path) + 1, 4)}

@@ -25,6 +25,7 @@ through provider `panel_rollups` (this module).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
@@ -218,10 +219,13 @@ def _rebuild_sql(name: str, src, progress=None) -> int:
     select, params = src.rebuild_sql()
     ns = ", ".join(N)
     sums = ", ".join(f"sum({f})::bigint AS {f}" for f in N)
+    t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL work_mem = '256MB'")
         for table in (dirty_t, unit_t, total_t):
             cur.execute(f"DELETE FROM {table} WHERE source = %s", [name])
+        if progress:
+            progress(f"{name}: old rows deleted, {time.perf_counter() - t0:.1f} s")
         cur.execute(f"""
             INSERT INTO {unit_t} (source, node_id, day, key, path, {ns}, hist)
             SELECT %s, g.node_id, g.day, g.key, COALESCE(o.path, ''), {", ".join("g." + f for f in N)}, g.hist
@@ -235,7 +239,7 @@ def _rebuild_sql(name: str, src, progress=None) -> int:
         cur.execute(f"SELECT COALESCE(max(length(path)), 0) FROM {unit_t} WHERE source = %s", [name])
         longest = cur.fetchone()[0]
         if progress:
-            progress(f"{name}: {n:,} buckets")
+            progress(f"{name}: {n:,} unit buckets, {time.perf_counter() - t0:.1f} s")
         below = None  # the temporary table of the level below
         for length in range(longest - longest % STEP, -1, -STEP):
             parts = [f"SELECT path, day, key, {ns}, hist FROM {unit_t} WHERE source = %s AND length(path) = {length}"]
@@ -252,11 +256,15 @@ def _rebuild_sql(name: str, src, progress=None) -> int:
             below = level
         if below:
             cur.execute(f"DROP TABLE {below}")  # not left for a second rebuild in the same transaction
+        if progress:
+            progress(f"{name}: day totals, {time.perf_counter() - t0:.1f} s")
         cur.execute(f"""INSERT INTO {total_t} (source, path, grain, day, key, {ns}, hist)
             SELECT %s, path, 'm', date_trunc('month', day)::date, key, {", ".join(f"sum({f})" for f in N)},
               {_merge_of("hist")}
             FROM {total_t} WHERE source = %s AND grain = 'd' GROUP BY path, date_trunc('month', day), key""",
                     [name, name])
+        if progress:
+            progress(f"{name}: month totals, {time.perf_counter() - t0:.1f} s")
     return n
 
 
