@@ -227,3 +227,38 @@ def test_rebuild_all_runs_the_registered_rebuilds(monkeypatch):
     panels = names[1:-2]
     assert panels and all(n.startswith("panels:") for n in panels)
     assert {n.split(":")[1].split("_")[0] for n in panels} >= {"visits", "meetings"}, panels
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_league_from_rollups_equals_the_from_scratch_league(cast, seed):
+    """rollups.rollup_league (the dashboard's league table) == measures.league_table for every
+    persona over the children of the nodes it may open (and the top of the tree: its scope's
+    roots' children), periods around the history's days, two clocks for the open-overdue count."""
+    from yizuyihui.insights.measures import league_table
+
+    rng = random.Random(seed)
+    last = _history(cast, rng, 28)
+    rollups.refresh()
+    fields = ("total", "responded_in_time", "resolved", "rated", "satisfied", "settled_tier1", "settled_tier2",
+              "reopened", "overdue_open", "was_overdue")
+    seen = 0
+    for persona in ("city_admin", "district_official", "street_official", "community_cadre", "grid_worker", "outsider"):
+        user = cast.users[persona]
+        for parent in (cast.city, cast.county, cast.district, cast.street, cast.community, cast.other_street):
+            if not user.has_perm("org.view_node", parent):
+                continue
+            children = list(parent.get_children())
+            for start_off, length in ((0, 7), (2, 2), (-3, 4), (-40, 75)):
+                start_day = T0.date() + dt.timedelta(days=start_off)
+                end_day = start_day + dt.timedelta(days=length)
+                for now in (T0 + dt.timedelta(days=3), last + dt.timedelta(days=1)):
+                    ref = league_table(user=user, nodes=children, start=dt.datetime.combine(start_day, dt.time(), tzinfo=CST),
+                                       end=dt.datetime.combine(end_day, dt.time(), tzinfo=CST), now=now)
+                    got = rollups.rollup_league(user=user, nodes=children, start=start_day, end=end_day, now=now)
+                    assert [r.node for r in got] == [r.node for r in ref]
+                    for g, r in zip(got, ref, strict=True):
+                        assert [getattr(g.m, f) for f in fields] == [getattr(r.m, f) for f in fields], \
+                            (persona, parent, r.node, start_day, end_day, now)
+                        seen += r.m.total + 100 * r.m.overdue_open
+    assert seen > 100  # matters counted, and some open past their deadline
+    assert rollups.rollup_league(user=cast.users["city_admin"], nodes=[], start=T0.date(), end=T0.date()) == []

@@ -7,20 +7,25 @@ meetings/rollups.py) with
 * `stream(*, start, end, node_id=None)` → rows `(node_id, day, key, (n1, n2, n3, n4), {value: n} | None)`
   for its records whose bucket day is in [start, end) (one row per record, or per part of one);
 * `span()` → (first day, last day) of its history, or None.
+* optionally `rebuild_sql()` → (sql, params) of a SELECT with one row per row of `stream` over all
+  its history: `node_id, day, key, n1, n2, n3, n4, h` (`h` the row's map key as text — its map is
+  {h: 1} — or NULL): on PostgreSQL `rebuild_source` then runs set-based (`_rebuild_sql`).
 
 The app marks buckets through provider `rollup_mark(source, [(node_id, day), …])` (signals, or
 after a bulk write) or `rollup_mark_sql(source, sql, params)` (a SELECT of (node_id, day) pairs,
 for set-based writes) — one INSERT … ON CONFLICT DO NOTHING in the writer's transaction.
 `refresh` drains the queue (the minute job; the dashboard before reading): each bucket is
 recomputed from the source and the difference added to every path prefix, day and month.
-`rebuild` recomputes a source from history one month at a time (`yzyh insights rebuild`;
-`REBUILDS` lists every rebuild for the scale bench). The app's panel reads `read` and `hist_sum`
+`rebuild` recomputes a source from history (`yzyh insights rebuild`): set-based SQL on PostgreSQL
+for a source with `rebuild_sql`, one month at a time in Python otherwise (`all_rebuilds` lists
+every rebuild for the scale bench). The app's panel reads `read` and `hist_sum`
 through provider `panel_rollups` (this module).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
@@ -156,9 +161,18 @@ def _months(first: dt.date, last: dt.date):
         m = nxt
 
 
-def rebuild_source(name: str, progress=None) -> int:
-    """Recompute one source from history, a month at a time (bounded memory). Returns buckets."""
+def rebuild_source(name: str, progress=None, *, sql: bool | None = None) -> int:
+    """Recompute one source from history. Returns the unit buckets. On PostgreSQL a source with
+    `rebuild_sql()` is rebuilt set-based (`_rebuild_sql`); otherwise (SQLite, or `sql=False`) a
+    month at a time in Python (`_rebuild_python`, bounded memory; the reference the SQL is tested
+    against)."""
     src = sources()[name]
+    if sql is None:
+        sql = connection.vendor == "postgresql" and hasattr(src, "rebuild_sql")
+    return _rebuild_sql(name, src, progress) if sql else _rebuild_python(name, src, progress)
+
+
+def _rebuild_python(name: str, src, progress=None) -> int:
     n = 0
     with transaction.atomic():
         PanelDirty.objects.filter(source=name).delete()
@@ -185,6 +199,72 @@ def rebuild_source(name: str, progress=None) -> int:
             n += len(units)
             if progress:
                 progress(f"{name} {first:%Y-%m}: {n:,} buckets")
+    return n
+
+
+def _rebuild_sql(name: str, src, progress=None) -> int:
+    """PostgreSQL, set-based, a few statements whatever the history's length. The source's
+    `rebuild_sql()` is (sql, params) of a SELECT with one row per row of its `stream` over all its
+    history: `node_id, day, key, n1, n2, n3, n4, h` where `h` is the row's map key as text (its map
+    is {h: 1}) or NULL (no map). Then (1) the unit buckets: that SELECT grouped by node, day and key
+    (the maps: rollups._hist_of), the node's path joined from OrgNode; (2) the day totals level by
+    level from the deepest path up, as the measures' rebuild: the totals at path length L are the
+    units at length L plus the totals at L + 4 cut to L characters, grouped (maps summed in SQL:
+    rollups._merge_of), each level in a temporary table read by the next; (3) the month totals
+    from the day totals. Only this source's rows are deleted and written (DELETE, not TRUNCATE)."""
+    from yizuyihui.insights.rollups import _hist_of, _merge_of
+    from yizuyihui.org.models import OrgNode
+
+    unit_t, total_t, dirty_t = PanelDayUnit._meta.db_table, PanelDayTotal._meta.db_table, PanelDirty._meta.db_table
+    select, params = src.rebuild_sql()
+    ns = ", ".join(N)
+    sums = ", ".join(f"sum({f})::bigint AS {f}" for f in N)
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '256MB'")
+        for table in (dirty_t, unit_t, total_t):
+            cur.execute(f"DELETE FROM {table} WHERE source = %s", [name])
+        if progress:
+            progress(f"{name}: old rows deleted, {time.perf_counter() - t0:.1f} s")
+        cur.execute(f"""
+            INSERT INTO {unit_t} (source, node_id, day, key, path, {ns}, hist)
+            SELECT %s, g.node_id, g.day, g.key, COALESCE(o.path, ''), {", ".join("g." + f for f in N)}, g.hist
+            FROM (
+              SELECT r.node_id, r.day, r.key, {sums}, {_hist_of("r.h")} AS hist
+              FROM ({select}) AS r (node_id, day, key, {ns}, h)
+              GROUP BY r.node_id, r.day, r.key
+            ) g
+            LEFT JOIN {OrgNode._meta.db_table} o ON o.id = g.node_id""", [name, *params])
+        n = cur.rowcount
+        cur.execute(f"SELECT COALESCE(max(length(path)), 0) FROM {unit_t} WHERE source = %s", [name])
+        longest = cur.fetchone()[0]
+        if progress:
+            progress(f"{name}: {n:,} unit buckets, {time.perf_counter() - t0:.1f} s")
+        below = None  # the temporary table of the level below
+        for length in range(longest - longest % STEP, -1, -STEP):
+            parts = [f"SELECT path, day, key, {ns}, hist FROM {unit_t} WHERE source = %s AND length(path) = {length}"]
+            if below:
+                parts.append(f"SELECT path, day, key, {ns}, hist FROM {below}")
+            level = f"_yzyh_panel_level_{length}"
+            cur.execute(f"""CREATE TEMPORARY TABLE {level} ON COMMIT DROP AS
+                SELECT left(s.path, {length}) AS path, s.day, s.key, {sums}, {_merge_of("s.hist")} AS hist
+                FROM ({" UNION ALL ".join(parts)}) s GROUP BY left(s.path, {length}), s.day, s.key""", [name])
+            cur.execute(f"INSERT INTO {total_t} (source, path, grain, day, key, {ns}, hist) "
+                        f"SELECT %s, path, 'd', day, key, {ns}, hist FROM {level}", [name])
+            if below:
+                cur.execute(f"DROP TABLE {below}")
+            below = level
+        if below:
+            cur.execute(f"DROP TABLE {below}")  # not left for a second rebuild in the same transaction
+        if progress:
+            progress(f"{name}: day totals, {time.perf_counter() - t0:.1f} s")
+        cur.execute(f"""INSERT INTO {total_t} (source, path, grain, day, key, {ns}, hist)
+            SELECT %s, path, 'm', date_trunc('month', day)::date, key, {", ".join(f"sum({f})" for f in N)},
+              {_merge_of("hist")}
+            FROM {total_t} WHERE source = %s AND grain = 'd' GROUP BY path, date_trunc('month', day), key""",
+                    [name, name])
+        if progress:
+            progress(f"{name}: month totals, {time.perf_counter() - t0:.1f} s")
     return n
 
 

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -524,5 +524,53 @@ def rollup_measures(*, user, node=None, start: dt.date, end: dt.date, now=None):
     return m
 
 
+def rollup_league(*, user, nodes, start: dt.date, end: dt.date, now=None) -> list:
+    """measures.league_table from the rollups: each of `nodes` (siblings: the children of the node
+    shown) with the counts of matters filed on days start ≤ day < end in the user's scope under it
+    — one grouped read of `CaseDayTotal` at each node's path (or the scope's paths below it, as
+    `scope_paths`), plus the open-overdue count read live from the open matters, grouped by the
+    path's prefix. Medians are not in the league (the table shows none)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models.functions import Substr
+
+    from yizuyihui.accounts.scope import scope_q
+    from yizuyihui.cases.models import OPEN_STATUSES, CaseStatus
+    from yizuyihui.insights.measures import CaseMeasures, LeagueRow
+
+    nodes = list(nodes)
+    if not nodes:
+        return []
+    now = now or timezone.now()
+    length = len(nodes[0].path)
+    by_path = {n.path: n for n in nodes if len(n.path) == length}
+    owner = {}  # rollup path → the league's node path it counts for
+    for p, n in by_path.items():
+        for q in scope_paths(user, n):
+            owner[q] = p
+    found = {p: CaseMeasures() for p in by_path}
+    if owner:
+        rows = (CaseDayTotal.objects.filter(_spans_q(_spans(start, end)), path__in=list(owner)).order_by()
+                .values("path").annotate(**{c: Sum(c) for c in COUNTS}))
+        for row in rows:
+            m = found[owner[row["path"]]]
+            for c in COUNTS:
+                f = "total" if c == "filed" else c
+                setattr(m, f, getattr(m, f) + (row[c] or 0))
+        s, _e = _bounds(start)
+        e, _e2 = _bounds(end)
+        overdue = (_counted().filter(scope_q(user, "unit__node"), filed_at__gte=s, filed_at__lt=e,
+                                     status__in=[x for x in OPEN_STATUSES if x != CaseStatus.SUSPENDED],
+                                     resolve_due__lt=now)
+                   .filter(reduce(or_, (Q(unit__node__path__startswith=p) for p in by_path)))
+                   .annotate(prefix=Substr("unit__node__path", 1, length)).values("prefix").order_by("prefix")
+                   .annotate(n=Count("pk")))
+        for row in overdue:
+            if row["prefix"] in found:
+                found[row["prefix"]].overdue_open = row["n"]
+    return [LeagueRow(node=n, m=found[p]) for p, n in sorted(by_path.items())]
+
+
 __all__ = ["bucket", "bucket_sql", "hist_quantile", "mark_cases", "mark_event", "rebuild", "rebuild_all", "refresh",
-           "register_rebuild", "rollup_measures"]
+           "register_rebuild", "rollup_league", "rollup_measures"]

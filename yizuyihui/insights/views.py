@@ -14,7 +14,6 @@ from django.utils import timezone
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import app_modules
 from yizuyihui.insights import panel_rollups, rollups
-from yizuyihui.insights.measures import league_table
 from yizuyihui.org.models import OrgNode
 from yizuyihui.org.selectors import scope_root_nodes
 
@@ -70,7 +69,8 @@ def dashboard(request):
         children = list(roots[0].get_children())
     else:
         children = roots
-    league = league_table(user=request.user, nodes=children[:200], start=start, end=end)
+    league = rollups.rollup_league(user=request.user, nodes=children[:200], start=start_day,
+                                   end=end_day + dt.timedelta(days=1))
     parent = node.get_parent() if node is not None and node.depth > 1 else None
     if parent is not None and not request.user.has_perm("org.view_node", parent):
         parent = None

@@ -78,6 +78,45 @@ class MeetingSource:
             elif status == ActionStatus.OPEN:
                 yield node, _day(at), "act", (0, 0, 0, 0), {due.isoformat(): 1}
 
+    def rebuild_sql(self):
+        """`stream` over all history as one SELECT (panel_rollups._rebuild_sql): the held meetings'
+        node and local day once (a CTE), then their kinds, seats, attended "+" seats, passed
+        resolutions and those resolutions' done or open actions."""
+        from yizuyihui.meetings.models import (
+            Action,
+            ActionStatus,
+            Body,
+            Meeting,
+            MeetingStatus,
+            Participant,
+            Resolution,
+        )
+        from yizuyihui.org.models import Unit
+
+        tz = timezone.get_default_timezone_name()
+        meeting, unit, seat, res, act = (m._meta.db_table for m in (Meeting, Unit, Participant, Resolution, Action))
+        done, open_ = ActionStatus.DONE.value, ActionStatus.OPEN.value
+        sql = f"""WITH m AS (
+              SELECT m.id, u.node_id, (m.held_at AT TIME ZONE %s)::date AS day, m.kind FROM {meeting} m
+              JOIN {unit} u ON u.id = m.unit_id WHERE m.status = %s AND m.held_at IS NOT NULL)
+            SELECT m.node_id, m.day, 'kind:' || m.kind, 1, 0, 0, 0, NULL::text FROM m
+            UNION ALL
+            SELECT m.node_id, m.day, 'seats', 1, CASE WHEN p.attended THEN 1 ELSE 0 END, 0, 0, NULL
+            FROM {seat} p JOIN m ON m.id = p.meeting_id
+            UNION ALL
+            SELECT m.node_id, m.day, 'plus', 0, 0, 0, 0, p.person_id::text
+            FROM {seat} p JOIN m ON m.id = p.meeting_id WHERE p.attended AND p.body = %s
+            UNION ALL
+            SELECT m.node_id, m.day, 'res', 1, 0, 0, 0, r.topic_id::text
+            FROM {res} r JOIN m ON m.id = r.meeting_id WHERE r.passed
+            UNION ALL
+            SELECT m.node_id, m.day, 'act', CASE WHEN a.status = %s THEN 1 ELSE 0 END,
+              CASE WHEN a.status = %s AND (a.done_at AT TIME ZONE %s)::date <= a.due THEN 1 ELSE 0 END, 0, 0,
+              CASE WHEN a.status = %s THEN to_char(a.due, 'YYYY-MM-DD') END
+            FROM {act} a JOIN {res} r ON r.id = a.resolution_id JOIN m ON m.id = r.meeting_id
+            WHERE r.passed AND a.status IN (%s, %s)"""
+        return sql, [tz, MeetingStatus.HELD.value, Body.PLUS.value, done, done, tz, open_, done, open_]
+
 
 def mark_meetings(meetings) -> None:
     """Queue the buckets of these meetings (held ones: a meeting counts on its day held)."""

@@ -35,6 +35,15 @@ def _day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at, timezone.get_default_timezone()).date()
 
 
+def _day_sql(column: str) -> str:
+    """`_day` in SQL (PostgreSQL): the local date in the site's zone; the zone's name is a parameter."""
+    return f"({column} AT TIME ZONE %s)::date"
+
+
+def _tables(*models) -> list[str]:
+    return [m._meta.db_table for m in models]
+
+
 # --- sources -------------------------------------------------------------------------------------
 class PlannedSource:
     def span(self):
@@ -54,6 +63,16 @@ class PlannedSource:
         for node, due, ps, category, visit in qs.values_list("household__node_id", "due", "period_start", "category",
                                                              "visit_id").iterator(chunk_size=10_000):
             yield node, due, f"{ps.isoformat()}|{category}", (1, 1 if visit else 0, 0, 0), None
+
+    def rebuild_sql(self):
+        """`stream` over all history as one SELECT (panel_rollups._rebuild_sql)."""
+        from yizuyihui.people.models import Household
+        from yizuyihui.visits.models import PlannedVisit
+
+        slot, household = _tables(PlannedVisit, Household)
+        return (f"SELECT h.node_id, p.due, to_char(p.period_start, 'YYYY-MM-DD') || '|' || p.category, 1, "
+                f"CASE WHEN p.visit_id IS NULL THEN 0 ELSE 1 END, 0, 0, NULL::text "
+                f"FROM {slot} p JOIN {household} h ON h.id = p.household_id"), []
 
 
 class DutySource:
@@ -80,6 +99,21 @@ class DutySource:
             else:
                 yield node, _day(reg), "d", (1, 0, 0, 1 if status == DutyStatus.MISSED else 0), None
 
+    def rebuild_sql(self):
+        """`stream` over all history as one SELECT: minutes to arrive floored as Python's `// 60`
+        over the exact seconds (numeric)."""
+        from yizuyihui.org.models import Unit
+        from yizuyihui.visits.models import Duty, DutyStatus, Event
+
+        duty, event, unit = _tables(Duty, Event, Unit)
+        return (f"SELECT u.node_id, {_day_sql('e.registered_at')}, 'd', 1, "
+                f"CASE WHEN d.arrived_at IS NULL THEN 0 ELSE 1 END, "
+                f"CASE WHEN d.arrived_at <= d.due_at THEN 1 ELSE 0 END, "
+                f"CASE WHEN d.status = %s THEN 1 ELSE 0 END, "
+                f"floor((extract(epoch FROM d.arrived_at) - extract(epoch FROM e.registered_at)) / 60)::bigint::text "
+                f"FROM {duty} d JOIN {event} e ON e.id = d.event_id JOIN {unit} u ON u.id = e.unit_id"), \
+            [timezone.get_default_timezone_name(), DutyStatus.MISSED.value]
+
 
 class ReportSource:
     def span(self):
@@ -99,6 +133,14 @@ class ReportSource:
             qs = qs.filter(unit__node_id=node_id)
         for node, at, kind in qs.values_list("unit__node_id", "reported_at", "report_type").iterator(chunk_size=10_000):
             yield node, _day(at), kind, (1, 0, 0, 0), None
+
+    def rebuild_sql(self):
+        from yizuyihui.org.models import Unit
+        from yizuyihui.visits.models import Report
+
+        report, unit = _tables(Report, Unit)
+        return (f"SELECT u.node_id, {_day_sql('r.reported_at')}, r.report_type, 1, 0, 0, 0, NULL::text "
+                f"FROM {report} r JOIN {unit} u ON u.id = r.unit_id"), [timezone.get_default_timezone_name()]
 
 
 # --- queueing (called by signals and services) ---------------------------------------------------
