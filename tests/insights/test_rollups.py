@@ -214,11 +214,13 @@ def test_rebuild_all_runs_the_registered_rebuilds(monkeypatch):
     def plain():
         calls.append("plain")
 
-    monkeypatch.setattr(rollups, "REBUILDS", [])
-    rollups.register_rebuild(other)
-    rollups.register_rebuild(plain)
-    rollups.register_rebuild(other)
-    took = rollups.rebuild_all()
+    from yizuyihui.insights import rebuilds
+
+    monkeypatch.setattr(rebuilds, "REBUILDS", [])
+    rebuilds.register_rebuild(other)
+    rebuilds.register_rebuild(plain)
+    rebuilds.register_rebuild(other)
+    took = rebuilds.rebuild_all()
     assert calls == ["other", "plain"]
     names = list(took)
     # the matters' first, then every panel source (visits, duties, reports, meetings), then the added ones

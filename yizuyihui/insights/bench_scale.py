@@ -6,7 +6,7 @@ grids = 16 800 units), households and meeting members, then in `--jobs` parallel
 `years × 2 M × fraction` matters filed in time order with their events (4 per finished matter),
 ~17 M × fraction visits with their schedule slots, and monthly Party-group and council meetings
 with seats and attendance; the loaded tables' plain indexes are dropped during the load and built
-after it; then every registered rollup rebuild (`rollups.rebuild_all`) and ANALYZE, each phase
+after it; then every registered rollup rebuild (`rebuilds.rebuild_all`) and ANALYZE, each phase
 timed. Then times each page in-process (Django test client, no HTTP server) at city, district,
 street, community and unit scope, `--repeat` times: p50/p95, with the bench process's RSS and the
 load average. docs/scale.md has the figures.
@@ -540,7 +540,7 @@ def build_city(*, years: float, fraction: float, jobs: int = 4, echo=click.echo)
         state["indexes_back"] = True
         _save_state(state)
     if not state.get("rollups"):
-        from yizuyihui.insights.rollups import rebuild_all
+        from yizuyihui.insights.rebuilds import rebuild_all
 
         echo("rollups (every registered rebuild) …")
         tr = time.perf_counter()

@@ -19,7 +19,7 @@ def rebuild() -> None:
     from yizuyihui.core.cli import setup_django
 
     setup_django()
-    from yizuyihui.insights.rollups import rebuild_all
+    from yizuyihui.insights.rebuilds import rebuild_all
 
     t0 = time.perf_counter()
     took = rebuild_all(progress=lambda n: click.echo(f"  {n:,} …" if isinstance(n, int) else f"  {n}", err=True))

@@ -223,38 +223,6 @@ def refresh(limit: int | None = None) -> int:
     return done
 
 
-REBUILDS: list = []  # further rebuilds (other panels' rollups): callables taking progress=, see rebuild_all
-
-
-def register_rebuild(fn):
-    """Register another rollup's rebuild (e.g. the visits or meetings panels; call it from the app's
-    AppConfig.ready): `rebuild_all` (the `yzyh insights rebuild` command and `yzyh bench scale`
-    after a bulk build) calls it after the matters' rollups, with `progress=` if it takes one.
-    Usable as a decorator; registering twice is harmless."""
-    if fn not in REBUILDS:
-        REBUILDS.append(fn)
-    return fn
-
-
-def rebuild_all(progress=None) -> dict[str, float]:
-    """Every rollup from history: the matters' (`rebuild`), the panels' sources
-    (`panel_rollups.all_rebuilds`: visits, duties, reports, meetings), then each registered rebuild.
-    Returns the seconds each took, by name. `progress` gets counts (int) or short texts."""
-    import inspect
-    import time
-
-    from yizuyihui.insights.panel_rollups import all_rebuilds
-
-    steps = all_rebuilds() + [(f"{fn.__module__}.{fn.__name__}", fn) for fn in REBUILDS]
-    took = {}
-    for name, fn in steps:
-        name = "yizuyihui.insights.rollups.rebuild" if fn is rebuild else name
-        t = time.perf_counter()
-        fn(**({"progress": progress} if "progress" in inspect.signature(fn).parameters else {}))
-        took[name] = round(time.perf_counter() - t, 1)
-    return took
-
-
 def rebuild(progress=None) -> int:
     """Recompute every bucket from the matters. PostgreSQL: set-based SQL (`_rebuild_sql`);
     SQLite: one pass in Python. Returns the matters counted."""
@@ -572,5 +540,5 @@ def rollup_league(*, user, nodes, start: dt.date, end: dt.date, now=None) -> lis
     return [LeagueRow(node=n, m=found[p]) for p, n in sorted(by_path.items())]
 
 
-__all__ = ["bucket", "bucket_sql", "hist_quantile", "mark_cases", "mark_event", "rebuild", "rebuild_all", "refresh",
-           "register_rebuild", "rollup_league", "rollup_measures"]
+__all__ = ["bucket", "bucket_sql", "hist_quantile", "mark_cases", "mark_event", "rebuild", "refresh",
+           "rollup_league", "rollup_measures"]
