@@ -117,12 +117,25 @@ def _to_totals(delta: dict, path: str, day: dt.date, key: str, v: list, sign: in
         _add(delta, (prefix, "m", day.replace(day=1), key), v, sign)
 
 
+SQLITE_BATCH, SQLITE_PAUSE = 50, 0.2  # buckets per write transaction, seconds between them
+
+
 def refresh(limit: int | None = None) -> int:
-    """Drain the queue (at most `limit` buckets, 200 a transaction). Returns the buckets recomputed."""
+    """Drain the queue (at most `limit` buckets, 200 a transaction). Returns the buckets recomputed.
+
+    On SQLite (one write lock for the whole database) it takes 50 buckets a transaction, and the job
+    (no `limit`) pauses between them: a waiting writer's busy handler sleeps up to 100 ms between
+    tries, so back-to-back transactions kept every login and filing out for as long as the queue lasted."""
+    import time
+
     found = sources()
     done = 0
+    sqlite = connection.vendor == "sqlite"
+    size = SQLITE_BATCH if sqlite else 200
     while limit is None or done < limit:
-        batch = 200 if limit is None else min(200, limit - done)
+        if done and sqlite and limit is None:
+            time.sleep(SQLITE_PAUSE)
+        batch = size if limit is None else min(size, limit - done)
         with transaction.atomic():
             rows = list(PanelDirty.objects.select_for_update(skip_locked=True).order_by("pk")[:batch])
             if not rows:
