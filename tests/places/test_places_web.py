@@ -113,3 +113,28 @@ def test_the_compact_pins_carry_the_same_matters_in_scope_with_their_place_and_s
     lat, long, status, overdue, title = both[a.pk]
     assert (lat, long, overdue) == (30.655, 117.485, False)
     assert status == str(a.get_status_display()) and title == a.title[:30]
+
+
+def test_map_pages_give_leaflet_the_marker_images_under_the_manifest_storage(mapped, login, settings, tmp_path):
+    """Leaflet reads its pin images' folder from leaflet.css; the manifest storage renames them
+    (marker-icon.<hash>.png) and the pins showed a broken image: map.js takes their URLs from its tag."""
+    import re
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    import yizuyihui
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)  # settings' signal resets the storage
+    html = login("grid_worker").get("/places/matters/").content.decode()
+    tag = re.search(r'<script src="[^"]*places/map\.[0-9a-f]+\.js"[^>]*>', html).group(0)
+    for attr, name in (("data-marker-icon", "marker-icon"), ("data-marker-icon-2x", "marker-icon-2x"),
+                       ("data-marker-shadow", "marker-shadow")):
+        url = re.search(rf'{attr}="([^"]+)"', tag).group(1)
+        assert re.search(rf"/vendor/leaflet/images/{name}\.[0-9a-f]+\.png$", url), url
+        assert (tmp_path / url.removeprefix(settings.STATIC_URL)).exists()
+    js = (Path(yizuyihui.__file__).parent / "static/places/map.js").read_text()
+    assert "dataset.markerIcon" in js and "L.Icon.Default.mergeOptions" in js

@@ -80,3 +80,18 @@ def test_the_registration_list_is_scoped(cast):
     _register(cast)
     assert list(selectors.registrations_for_community(user=cast.users["community_cadre"]))
     assert not list(selectors.registrations_for_community(user=cast.users["outsider"]))
+
+
+def test_the_registration_list_names_the_services_in_words(cast, client):
+    """The services are stored as codes (elder_care, legal): the page shows their labels, never the codes."""
+    from django.utils import translation
+
+    _register(cast)
+    client.force_login(cast.users["community_cadre"])
+    html = client.get(reverse("resources:registrations")).content.decode()
+    with translation.override("zh-hans"):
+        from yizuyihui.resources.models import ServiceType
+
+        want = f"{ServiceType.ELDER_CARE.label}、{ServiceType.LEGAL.label}"
+    assert want in html
+    assert "elder_care" not in html and ">legal" not in html

@@ -31,3 +31,14 @@ def test_the_due_list_offers_logging_only_to_who_may_log(cast, login, time_machi
     for persona in ("street_official", "department_handler"):
         html = login(persona).get(reverse("visits:due") + "?who=all").content.decode()
         assert key.address in html and log_url not in html, persona
+
+
+def test_the_unit_schedule_offers_logging_only_to_who_may_log(cast, login):
+    """A street official reaches a unit's "who visits whom" from compliance: no "log" link that answers 403."""
+    key = Household.objects.filter(unit=cast.unit_a, category="key").first()
+    log_url = reverse("visits:log", args=[key.pk])
+    page = reverse("visits:unit_schedule", args=[cast.unit_a.pk])
+    assert log_url in login("grid_worker").get(page).content.decode()
+    html = login("street_official").get(page).content.decode()
+    assert key.address in html and log_url not in html
+    assert login("street_official").get(log_url).status_code == 403

@@ -138,6 +138,15 @@ class RegistrationTerms(models.Model):
     assigned_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name=_("assigned to unit"))
 
+    @property
+    def services_display(self) -> str:
+        """The services offered in words (the JSON holds ServiceType codes)."""
+        from django.utils.translation import get_language
+
+        labels = dict(ServiceType.choices)
+        sep = "、" if (get_language() or "").startswith("zh") else ", "
+        return sep.join(str(labels.get(code, code)) for code in self.services or [])
+
     class Meta:
         indexes = [models.Index(fields=["status", "path"], name="regterms_status_path")]
 

@@ -152,7 +152,9 @@ def unit_schedule(request, pk: int):
             n = services.visitor_assign(households=households, visitor=visitor, actor=request.user)
         messages.success(request, _("%d households assigned.") % n)
         return redirect("visits:unit_schedule", pk=unit.pk)
-    households = selectors.households_for_visiting(user=request.user, unit=unit)
+    households = list(selectors.households_for_visiting(user=request.user, unit=unit).select_related("node"))
+    for h in households:  # as on the due list: no "log" link that would answer 403 (a street official)
+        h.can_log = request.user.has_perm("visits.log_visit", h)
     return render(request, "visits/unit_schedule.html", {
         "unit": unit, "households": households, "visitors": visitors, "can_assign": can_assign,
     })

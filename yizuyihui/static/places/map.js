@@ -3,6 +3,15 @@
 (function () {
   "use strict";
   var DEFAULT_VIEW = [[30.5, 117.3], [30.8, 117.7]];
+  // Leaflet finds its marker images from leaflet.css's url(images/marker-icon.png); the manifest
+  // storage renames them (marker-icon.<hash>.png), so the pins showed a broken image. The script
+  // tag carries their static URLs instead.
+  var me = document.currentScript;
+  if (me && me.dataset.markerIcon) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({ imagePath: "", iconUrl: me.dataset.markerIcon,
+      iconRetinaUrl: me.dataset.markerIcon2x, shadowUrl: me.dataset.markerShadow });
+  }
 
   function baseMap(el) {
     var map = L.map(el, { zoomControl: true, maxZoom: 18, attributionControl: !!el.dataset.tiles });
