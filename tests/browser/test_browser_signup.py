@@ -87,7 +87,7 @@ def test_a_new_resident_signs_up_files_by_tapping_the_map_and_sees_it_on_the_boa
     page.get_by_role("link", name=re.compile("公开栏")).click()
     page.get_by_test_id("board-map-link").click()
     expect(page.get_by_test_id("board-map")).to_have_attribute("data-ready", "1")
-    expect(page.get_by_test_id("map-count")).to_have_text("1")
+    expect(page.get_by_test_id("map-count")).to_have_text("地图上共 1 件事项")
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
     page.screenshot(path=str(shots / "signup-6-board-map.png"), full_page=True)
 

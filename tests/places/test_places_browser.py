@@ -38,7 +38,7 @@ def test_a_resident_files_by_tapping_the_map_and_sees_it_on_the_board_map(live_s
     assert 30.65 < case.lat < 30.66 and 117.48 < case.long < 117.49
     page.goto(f"{live_server.url}/places/board/{cast.unit_a.pk}/")
     expect(page.get_by_test_id("board-map")).to_have_attribute("data-ready", "1")
-    expect(page.get_by_test_id("map-count")).to_have_text("1")
+    expect(page.get_by_test_id("map-count")).to_have_text("地图上共 1 件事项")
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
 
 
@@ -63,7 +63,7 @@ def test_a_street_official_sees_the_matters_map_and_the_choropleth(live_server, 
     page.goto(f"{live_server.url}/cases/")
     page.get_by_test_id("map-view").click()
     expect(page.get_by_test_id("matters-map")).to_have_attribute("data-ready", "1")
-    expect(page.get_by_test_id("map-count")).to_have_text("3")
+    expect(page.get_by_test_id("map-count")).to_have_text("地图上共 3 件事项")
     page.goto(f"{live_server.url}/places/measures/?measure=resolution")
     expect(page.get_by_test_id("measures-map")).to_have_attribute("data-ready", "1")
     expect(page.locator(".legend")).to_contain_text("办结")

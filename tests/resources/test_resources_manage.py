@@ -129,6 +129,11 @@ def test_a_unit_need_is_recorded_and_a_suggested_team_dispatched(cast, world, lo
     assert r["Location"] == reverse("resources:need", args=[need.pk]) and need.when == 1 << 2
     page = client.get(reverse("resources:need", args=[need.pk])).content.decode()
     assert f'data-testid="need-dispatch-{world.team.pk}"' in page
+    # The ranking's reasons in words, not the API's codes; the page title is the need's title only.
+    assert "near=" not in page and "free=" not in page and "members=" not in page
+    assert "的时段有空" in page and "名成员" in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "法律咨询进小区" in title and "<" not in title and "form" not in title
     client.post(reverse("resources:need_act", args=[need.pk, "dispatch"]), {"team": world.team.pk})
     need.refresh_from_db()
     assert need.status == "dispatched" and Dispatch.objects.filter(need=need, team=world.team).exists()

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yizuyihui.resources.models import (
     ALL_SLOTS,
@@ -79,11 +82,28 @@ def overlap(mask: int, wanted: int) -> float:
     return (mask & wanted).bit_count() / want if want else 0.0
 
 
+NEAR_WORDS = {4: gettext_lazy("same unit"), 3: gettext_lazy("same community"), 2: gettext_lazy("same street"),
+              1: gettext_lazy("same district")}
+
+
 @dataclass
 class Suggestion:
     obj: object
     score: float
-    reasons: list[str]
+    reasons: list[str]  # machine-readable (the API's `reasons`)
+    facts: dict = dc_field(default_factory=dict)  # near, free, members: what the page says in words
+
+    @property
+    def reason_words(self) -> list[str]:
+        """The reasons as a person reads them ("same community · free at 100% of the times · 10 members")."""
+        f, out = self.facts, []
+        if f.get("near") in NEAR_WORDS:
+            out.append(str(NEAR_WORDS[f["near"]]))
+        if "free" in f:
+            out.append(_("free at %(share)s of the times") % {"share": f"{f['free']:.0%}"})
+        if "members" in f:
+            out.append(_("%(n)d members") % {"n": f["members"]})
+        return out
 
 
 def rank_teams(*, service_type: str, path: str, when: int, limit: int = 5) -> list[Suggestion]:
@@ -101,11 +121,12 @@ def rank_teams(*, service_type: str, path: str, when: int, limit: int = 5) -> li
             continue
         near = proximity(tpath, path)
         score = near * 3 + free * 2 + math.log1p(members) * 0.5 - math.log1p(sent) * 0.3
-        scored.append((-round(score, 3), pk, [f"near={near}", f"free={free:.0%}", f"members={members}"]))
-    scored.sort()
+        scored.append((-round(score, 3), pk, {"near": near, "free": free, "members": members}))
+    scored.sort(key=lambda row: row[:2])
     top = scored[:limit]
-    objs = VolunteerTeam.objects.in_bulk([pk for _s, pk, _r in top])
-    return [Suggestion(objs[pk], -neg, reasons) for neg, pk, reasons in top]
+    objs = VolunteerTeam.objects.in_bulk([pk for _s, pk, _f in top])
+    return [Suggestion(objs[pk], -neg, [f"near={f['near']}", f"free={f['free']:.0%}", f"members={f['members']}"], f)
+            for neg, pk, f in top]
 
 
 def rank_volunteers(*, service_type: str, path: str, when: int, limit: int = 10) -> list[Suggestion]:

@@ -36,6 +36,7 @@ ZH = {
     "Map of matters": "事项地图", "Open matters": "未办结事项", "Also closed (90 days)": "含已办结（90天）",
     "lat and long are required": "需要提供纬度和经度", "Responded in time": "及时响应", "Resolved": "办结",
     "Overdue now": "当前超期",
+    "{n} matters on the map": "地图上共 {n} 件事项", "No matter with a place to show.": "没有可在地图上显示位置的事项。",
 }
 
 

@@ -162,6 +162,8 @@ ZH = {
     'Your consent is withdrawn: you are off the board': '您已撤回同意，已从资源共享平台移除',
     'Published: your village will be in touch': '已发布：村里会与您联系',
     'Choose a person': '请选择人员',
+    "same unit": "同一组一会", "same community": "同社区", "same street": "同街道", "same district": "同区县",
+    "free at %(share)s of the times": "%(share)s 的时段有空", "%(n)d members": "%(n)d 名成员",
 }
 
 

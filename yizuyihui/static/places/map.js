@@ -85,7 +85,11 @@
       });
       cluster.addLayers(markers);
       map.addLayer(cluster);
-      if (count) { count.textContent = markers.length; count.dataset.count = markers.length; }
+      if (count) {  // "12 matters on the map", not a bare number
+        count.textContent = markers.length ? (count.dataset.label || "{n}").replace("{n}", markers.length)
+                                           : (count.dataset.empty || "0");
+        count.dataset.count = markers.length;
+      }
       el.dataset.ready = "1";
     });
   }
