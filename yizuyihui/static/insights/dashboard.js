@@ -18,11 +18,18 @@
   }
   var tiers = document.getElementById("chart-tiers");
   if (tiers) {
+    // The tiers' names in a legend below and only the share by each slice: on a phone the names
+    // beside the slices were cut to "层...".
     echarts.init(tiers).setOption({
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: data.tiers.map(function (t) {
+      legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "45%"], label: { formatter: function (p) { return Math.round(p.percent) + "%"; } },
+                 data: data.tiers.map(function (t) {
         return { name: tiers.dataset.tier + " " + t.name, value: t.value };
       }) }]
     });
   }
+  window.addEventListener("resize", function () {  // a phone turned sideways: redraw to the new width
+    [monthly, tiers].forEach(function (c) { var chart = c && echarts.getInstanceByDom(c); if (chart) { chart.resize(); } });
+  });
 })();
