@@ -14,7 +14,9 @@ from yizuyihui.cases.models import Category, DeadlinePolicy, WorkingDay
 pytestmark = pytest.mark.django_db
 
 CONFIG_PAGES = ("config:cases_category_changelist", "config:cases_deadlinepolicy_changelist",
-                "config:cases_workingday_changelist", "visits:policy", "accounts:api_keys")
+                "config:cases_workingday_changelist", "visits:policy", "accounts:api_keys",
+                # pages that had no link at all (reachable only by typing their address)
+                "org:import", "incentives:rules", "incentives:honour_titles", "audit:log")
 
 
 def _policy_form(**over):
@@ -36,6 +38,21 @@ def test_the_city_admin_reaches_every_configuration_page_from_the_navigation(cas
         assert client.get(url).status_code == 200, name
     for name in ("config:visits_cadencepolicy_changelist", "config:visits_dutypolicy_changelist"):
         assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["city_admin", "grid_worker", "resident"])
+def test_the_header_links_the_name_to_my_account(cast, login, persona):
+    """我的账号 (/accounts/me/: one's posts, API keys) had no link: the name in the header is one."""
+    client = login(persona)
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("accounts:profile")}" data-testid="me"' in home
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_extra_configuration_links_are_for_city_admins_only(cast, login):
+    hub = login("city_admin").get(reverse("accounts:config")).content.decode()
+    assert reverse("audit:log") in hub
+    assert login("street_official").get(reverse("accounts:config")).status_code == 403
 
 
 def test_the_configuration_pages_speak_chinese(cast, login):

@@ -94,3 +94,11 @@ def test_only_city_admins_read_the_log_and_filter_it(cast, login):
 def test_exports_and_confidential_reads_are_recorded(cast, login):
     login("street_official").get(reverse("org:unit_export"))
     assert AuditEvent.objects.filter(action="export", actor_name="street_official").exists()
+
+
+def test_the_page_shows_the_detail_as_json_with_chinese_as_written(cast, login):
+    """The detail used to be the dict's Python repr ({'name': '\\u5f20…'} style quoting)."""
+    audit_record(action="export", actor=cast.users["street_official"], detail={"what": "住户名册", "rows": 3})
+    html = login("city_admin").get(reverse("audit:log"), {"action": "export"}).content.decode()
+    assert "{&quot;rows&quot;: 3, &quot;what&quot;: &quot;住户名册&quot;}" in html
+    assert "{&#x27;" not in html

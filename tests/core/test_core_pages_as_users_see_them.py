@@ -63,7 +63,7 @@ class _Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):  # <code>: machine data on purpose (the audit log's detail)
             self._skip += 1
         if tag == "title":
             self._in_title = True
@@ -73,7 +73,7 @@ class _Page(HTMLParser):
             self.links.append(a["href"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._skip -= 1
         if tag == "title":
             self._in_title = False

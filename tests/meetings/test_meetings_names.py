@@ -74,5 +74,5 @@ def test_the_action_owner_picker_shows_name_and_place_in_the_unit(named, run_mee
 
 def test_the_header_names_the_person_who_is_logged_in(named, login):
     page = login("unit_leader").get(reverse("meetings:index")).content.decode()
-    logout = re.search(r'data-testid="logout">(.*?)</button>', page, re.S).group(1)
-    assert "王组长" in logout and "unit_leader" not in logout
+    me = re.search(r'data-testid="me"[^>]*>(.*?)</a>', page, re.S).group(1)  # links to 我的账号
+    assert "王组长" in me and "unit_leader" not in me

@@ -52,6 +52,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-pk"]
 
+    @property
+    def detail_text(self) -> str:
+        """The detail as the page shows it: JSON with Chinese as written (the dict's Python repr was shown)."""
+        return json.dumps(self.detail, ensure_ascii=False, sort_keys=True) if self.detail else ""
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise RuntimeError("audit events are append-only")

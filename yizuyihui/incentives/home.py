@@ -27,3 +27,15 @@ def _points_cards(request):
     account = PointAccount.objects.filter(person=person).first()
     return [Card(_("My points"), reverse("incentives:points"), account.balance if account else 0,
                  _("积分 · rewards of your community"), order=55)]
+
+
+def config_items(request):
+    """The city's points rules and honour titles on 配置: they had no link."""
+    from yizuyihui.incentives import rules
+
+    items = []
+    if rules.can_edit_point_rules(request.user):
+        items.append(NavItem(_("Points rules"), reverse("incentives:rules"), order=40))
+    if rules.can_edit_honour_titles(request.user):
+        items.append(NavItem(_("Honour titles"), reverse("incentives:honour_titles"), order=41))
+    return items

@@ -28,3 +28,10 @@ def home_cards(request):
         unit = units.get()
         cards.insert(0, Card(_("My unit"), reverse("org:unit_detail", args=[unit.pk]), unit.name, order=1))
     return cards
+
+
+def config_items(request):
+    """The tree's import (`org:import`) on 配置: it had no link."""
+    if not request.user.has_perm("org.import_tree"):
+        return []
+    return [NavItem(_("Import the organisation"), reverse("org:import"), order=30)]
