@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from yizuyihui.core.plugins import app_modules
 from yizuyihui.insights import demo as insights_demo
@@ -26,7 +27,7 @@ def test_insights_runs_after_every_other_demo_step():
 def test_the_demo_step_leaves_no_panel_bucket_queued(cast):
     for i in range(3):
         household_create(unit=cast.unit_a, address=f"演示{i}号", category=HouseholdCategory.SPECIAL)
-    today = dt.date.today()
+    today = timezone.localdate()
     services.schedule_generate(under=None, start=today - dt.timedelta(days=40), end=today + dt.timedelta(days=20))
     assert PanelDirty.objects.filter(source="visits").exists()
     seen = []
@@ -43,7 +44,7 @@ def test_on_sqlite_the_job_lets_other_writers_in_between_its_transactions(cast, 
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's single write lock")
-    today = dt.date.today()
+    today = timezone.localdate()
     panel_rollups.mark("visits", [(cast.unit_a.node_id, today - dt.timedelta(days=d)) for d in range(120)])
     queued = PanelDirty.objects.count()
     assert queued > panel_rollups.SQLITE_BATCH  # more than one transaction's worth
