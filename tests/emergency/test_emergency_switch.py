@@ -68,6 +68,18 @@ def test_open_matters_are_retimed_by_the_urgent_policy_from_when_they_were_filed
     assert e.log["retimed"] == 1
 
 
+def test_the_matters_history_names_the_re_timing_in_words(cast, login, time_machine):
+    """The history showed the stored code "retime": it is an `EventAction` with its label."""
+    from django.urls import reverse
+
+    time_machine.move_to(at(2026, 12, 1, 10), tick=False)
+    case = file(cast)
+    services.emergency_switch(node=cast.community, actor=cast.users["street_official"], kind="epidemic", level=3,
+                              reason="疫情")
+    html = login("grid_worker").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "平急转换，时限重新计算" in html and "retime" not in html
+
+
 def test_a_retimed_matter_gets_two_hours_rather_than_falling_overdue_at_once(cast, time_machine):
     time_machine.move_to(at(2026, 11, 23, 10), tick=False)  # Monday; calm deadline Monday next week
     case = file(cast)

@@ -184,6 +184,8 @@ class EventAction(models.TextChoices):
     FEED_BACK = "feed_back", _("Fed back")
     RATE = "rate", _("Rated")
     CLOSE = "close", _("Closed")
+    # Not a step: the emergency app re-times open matters when a scope switches mode (its history showed "retime").
+    RETIME = "retime", _("Deadlines re-timed (calm/urgent switch)")
 
 
 assert {e for s in _STEPS for e in (s.events or (s.name,))} <= set(EventAction.values)
