@@ -9,6 +9,6 @@ from __future__ import annotations
 
 
 def generate(*, seed: int, progress) -> None:
-    from yizuyihui.insights.rollups import rebuild_all
+    from yizuyihui.insights.rebuilds import rebuild_all
 
     rebuild_all(progress=lambda n: progress("rollups", n if isinstance(n, int) else 0))

@@ -126,8 +126,6 @@ def refresh(limit: int | None = None) -> int:
     On SQLite (one write lock for the whole database) it takes 50 buckets a transaction, and the job
     (no `limit`) pauses between them: a waiting writer's busy handler sleeps up to 100 ms between
     tries, so back-to-back transactions kept every login and filing out for as long as the queue lasted."""
-    import time
-
     found = sources()
     done = 0
     sqlite = connection.vendor == "sqlite"
