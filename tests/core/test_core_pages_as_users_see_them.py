@@ -19,7 +19,8 @@ import yizuyihui
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("resident", "grid_worker", "unit_leader", "community_cadre", "street_official", "city_admin")
+PERSONAS = ("resident", "building_head", "council_member", "grid_worker", "unit_leader", "community_cadre", "street_official",
+            "district_official", "department_handler", "city_admin")
 SKIP = re.compile(r"(/logout|/i18n/|/static/|/media/|^/admin/|^/config/|^/api/|^/open311/|\.pdf|\.xlsx|\.csv|\.zip|\.json"
                   r"|/pdf/|/xlsx/|/csv/|/export|/download|format=|\.geojson|\.shp)")
 MAX_PAGES = 70
