@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import signals
@@ -201,20 +202,29 @@ def case_suggest_pending(*, batch: int = 200) -> int:
     """The routing job: every matter waiting for its suggestion, `batch` at a time, routed in one
     call to the model (`route_texts`) and updated in one transaction (`_apply_suggestion` each: the
     same rule as `case_apply_suggestion`). Returns how many matters were routed. Clears the queued
-    flag first, so a matter filed after this point queues a job of its own."""
+    flag first (once no other job of this process is routing), so a matter filed after this point
+    queues a job of its own."""
     from django.core.cache import cache
 
-    cache.delete(SUGGEST_FLAG)
+    with _suggest_lock:  # one job at a time per worker process; a second waits and then takes the rest
+        cache.delete(SUGGEST_FLAG)
+        return _suggest_pending(batch)
+
+
+_suggest_lock = threading.Lock()
+
+
+def _suggest_pending(batch: int) -> int:
     done = 0
     while True:
-        with transaction.atomic():
-            # Locked and skipped by a second job running at the same time (PostgreSQL): no matter is
-            # routed twice. The filing's own row is never locked by anyone else this early.
-            rows = list(Case.objects.select_for_update(skip_locked=True).filter(suggestion_pending=True)
-                        .order_by("pk").values("pk", *SUGGEST_FIELDS)[:batch])
-            if not rows:
-                return done
-            routed = _suggest_categories([f"{r['title']}\n{r['description']}" for r in rows])
+        # No row lock while the model runs (a first load takes seconds; a leader receiving the matter
+        # meanwhile must not wait for it). Two jobs at once may route the same matter twice: the
+        # UPDATEs are idempotent and keep the rule, so the second changes nothing.
+        rows = list(Case.objects.filter(suggestion_pending=True).order_by("pk").values("pk", *SUGGEST_FIELDS)[:batch])
+        if not rows:
+            return done
+        routed = _suggest_categories([f"{r['title']}\n{r['description']}" for r in rows])
+        with transaction.atomic():  # one commit for the batch
             for row, (suggested, confidence) in zip(rows, routed, strict=True):
                 _apply_suggestion(row["pk"], row, suggested, confidence)
         done += len(rows)
