@@ -158,3 +158,40 @@ def test_the_cache_is_only_on_by_default_with_redis():
 
     assert site.YZYH_APIKEY_CACHE == bool(site.REDIS_URL)
     assert apikeys.KEY_CACHE_SECONDS > 0
+
+
+def test_the_cache_holds_no_password_hash_and_the_user_still_saves_safely(cast, key_cache):
+    import pickle
+
+    user = cast.users["grid_worker"]
+    _key, raw = apikey_create(user=user, name="script")
+    key_user_for(raw)
+    entry = cache.get(apikeys._entry_key(apikeys.key_digest(raw)))
+    assert user.password and user.password.encode() not in pickle.dumps(entry)
+    cached = key_user_for(raw)
+    assert cached.get_deferred_fields() == {"password"}
+    cached.first_name = "网格员"
+    cached.save()  # writes the loaded columns only: the password hash stays
+    user.refresh_from_db()
+    assert user.first_name == "网格员" and user.check_password(cast_password())
+    assert cached.password == user.password  # loaded on demand
+
+
+def cast_password():
+    from yizuyihui.demo.cast import PASSWORD
+
+    return PASSWORD
+
+
+def test_an_entry_of_another_shape_is_read_from_the_database(cast, key_cache):
+    user = cast.users["grid_worker"]
+    _key, raw = apikey_create(user=user, name="script")
+    key_user_for(raw)
+    name = apikeys._entry_key(apikeys.key_digest(raw))
+    names, values = cache.get(name)[0]
+    for broken in (user, (("id", "no_such_column"), (user.pk, 1)), ("id",)):
+        entry = list(cache.get(name))
+        entry[0] = broken
+        cache.set(name, tuple(entry))
+        assert key_user_for(raw) == user
+    assert cache.get(name)[0] == (names, values)  # refilled in the current shape

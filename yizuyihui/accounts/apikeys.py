@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
@@ -63,7 +63,7 @@ def keys_visible_to(actor):
 
 
 # --- the key cache (issue 17: the key's SELECT was ~20 % of an API filing's web CPU) ---------------
-# digest → (user, their active posts, key id, last use, generation), one entry per key, read
+# digest → (user's columns, their active posts, key id, last use, generation), one entry per key, read
 # together with the generation in one MGET. Any change that could take access away — a key saved
 # or deleted (revoked, rotated), a post saved or deleted (a post ended), a user saved or deleted
 # (deactivated, demoted) — sets a new generation (`forget_keys`), so every entry written before it
@@ -77,7 +77,7 @@ _GEN_KEY = "yzyh:apikeys:gen"
 
 
 def _entry_key(digest: str) -> str:
-    return f"yzyh:apikey:{digest}"
+    return f"yzyh:apikey:v2:{digest}"  # v2: a change of the entry's shape gets a new name
 
 
 def key_cache_on() -> bool:
@@ -95,6 +95,31 @@ def forget_keys() -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+# The cached user is its column values without the password hash (the cache is not the place for
+# it): rebuilt with `from_db`, the password is a deferred field, loaded only if something reads it,
+# and a save() writes only the columns that were loaded.
+_NOT_CACHED = frozenset({"password"})
+
+
+def _user_row(user) -> tuple[tuple[str, ...], tuple]:
+    names = tuple(f.attname for f in user._meta.concrete_fields if f.attname not in _NOT_CACHED)
+    return names, tuple(getattr(user, name) for name in names)
+
+
+def _user_from(row):
+    """The user from its cached columns, or None when they no longer fit the model (an entry
+    written before a change of the user table): then the key is read from the database."""
+    model = get_user_model()
+    try:
+        names, values = row
+        known = {f.attname for f in model._meta.concrete_fields}
+        if not set(names) <= known or len(names) != len(values):
+            return None
+        return model.from_db(router.db_for_read(model), list(names), list(values))
+    except (TypeError, ValueError):
+        return None
 
 
 def _touch(key_pk: int, last_used_at, now) -> bool:
@@ -121,13 +146,15 @@ def key_user_for(raw: str):
         if gen is None:
             cache.add(_GEN_KEY, secrets.token_hex(8), None)
             gen = cache.get(_GEN_KEY)
-        elif entry is not None and entry[4] == gen:
-            user, posts, key_pk, last_used_at, _gen = entry
-            now = timezone.now()
-            if _touch(key_pk, last_used_at, now):
-                cache.set(_entry_key(digest), (user, posts, key_pk, now, gen), KEY_CACHE_SECONDS)
-            user._yzyh_posts = posts
-            return user
+        elif isinstance(entry, tuple) and len(entry) == 5 and entry[4] == gen:
+            row, posts, key_pk, last_used_at, _gen = entry
+            user = _user_from(row)
+            if user is not None:
+                now = timezone.now()
+                if _touch(key_pk, last_used_at, now):
+                    cache.set(_entry_key(digest), (row, posts, key_pk, now, gen), KEY_CACHE_SECONDS)
+                user._yzyh_posts = posts
+                return user
     row = (ApiKey.objects.filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
            .select_related("user").first())
     if row is None:
@@ -137,7 +164,7 @@ def key_user_for(raw: str):
     user = row.user
     if use_cache and gen is not None:
         posts = active_posts_uncached(user)
-        cache.set(_entry_key(digest), (user, posts, row.pk, last_used_at, gen), KEY_CACHE_SECONDS)
+        cache.set(_entry_key(digest), (_user_row(user), posts, row.pk, last_used_at, gen), KEY_CACHE_SECONDS)
         user._yzyh_posts = posts
     return user
 
