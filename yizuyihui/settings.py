@@ -148,6 +148,12 @@ else:
         "utc": False,  # see above
         "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
     }
+# API keys resolved from the cache (accounts/apikeys.py): only with a cache all processes share, so
+# a revocation in one process is seen by every other at once.
+YZYH_APIKEY_CACHE = env_bool("YZYH_APIKEY_CACHE", bool(REDIS_URL))
+# One routing job for every matter waiting for its suggestion (cases.tasks): with a shared cache a
+# flag keeps filings from queueing a job each while one is already queued.
+YZYH_SUGGEST_FLAG = env_bool("YZYH_SUGGEST_FLAG", bool(REDIS_URL))
 
 # --- auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

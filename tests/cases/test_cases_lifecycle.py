@@ -277,6 +277,7 @@ def test_the_routing_suggestion_and_override_are_kept(cast, monkeypatch, django_
 
     monkeypatch.setattr(filing, "_routing_down_until", 0.0)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.8))
+    monkeypatch.setitem(plugins._providers, "route_texts", lambda texts: [(top, 0.8) for _t in texts])
     with django_capture_on_commit_callbacks(execute=True):  # the suggestion job runs after the commit
         case = _file(cast, category=other)
     case = type(case).objects.get(pk=case.pk)
@@ -294,12 +295,14 @@ def test_correcting_the_category_is_a_recorded_step(cast, monkeypatch, django_ca
     other = Category.objects.filter(level=1).exclude(pk=top.pk).first()
     monkeypatch.setattr(filing, "_routing_down_until", 0.0)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: None)
+    monkeypatch.setitem(plugins._providers, "route_texts", lambda texts: [None for _t in texts])
     case = _file(cast)
     assert case.category is None
     with pytest.raises(s.CaseForbidden):
         s.case_recategorize(case=case, actor=cast.users["resident"], category=top)
     s.case_recategorize(case=case, actor=cast.users["unit_leader"], category=top)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.9))
+    monkeypatch.setitem(plugins._providers, "route_texts", lambda texts: [(top, 0.9) for _t in texts])
     with django_capture_on_commit_callbacks(execute=True):  # the suggestion job sets the category
         routed = _file(cast)
     routed = type(routed).objects.get(pk=routed.pk)

@@ -26,6 +26,7 @@ def routed_to(monkeypatch):
     top = Category.objects.get(level=1, name="城乡建设")
     monkeypatch.setattr(filing, "_routing_down_until", 0.0)
     monkeypatch.setitem(plugins._providers, "route_text", lambda text: (top, 0.9))
+    monkeypatch.setitem(plugins._providers, "route_texts", lambda texts: [(top, 0.9) for _t in texts])
     return top
 
 
@@ -96,3 +97,82 @@ def test_a_filing_through_the_api_does_not_load_the_routing_model(cast, client, 
     assert routing_model._models != {}
     case = Case.objects.get(pk=r.json()["id"])
     assert case.suggested_category is not None and case.suggestion_confidence is not None
+
+
+def test_one_job_routes_every_pending_matter_in_one_batch(cast, routed_to, fast_policy, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    from yizuyihui.core import plugins
+
+    batches = []
+    monkeypatch.setitem(plugins._providers, "route_texts",
+                        lambda texts: batches.append(list(texts)) or [(routed_to, 0.9) for _t in texts])
+    other = Category.objects.filter(level=1).exclude(pk=routed_to.pk).first()
+    with django_capture_on_commit_callbacks(execute=False):  # the queue is slow: no job has run yet
+        cases = [file_matter(cast, title=f"路灯不亮 {i}") for i in range(4)]
+        kept = file_matter(cast, title="井盖丢了", category=other)
+    assert Case.objects.filter(suggestion_pending=True).count() == 5
+    assert s.case_suggest_pending() == 5
+    assert len(batches) == 1 and sorted(batches[0]) == sorted(f"{c.title}\n{c.description}" for c in [*cases, kept])
+    for case in cases:
+        done = Case.objects.get(pk=case.pk)
+        assert done.category == routed_to and done.suggested_category == routed_to and not done.suggestion_pending
+        assert done.respond_due == done.filed_at + dt.timedelta(hours=2)
+    kept = Case.objects.get(pk=kept.pk)
+    assert kept.category == other and kept.suggested_category == routed_to and kept.category_overridden
+    assert not kept.suggestion_pending
+    assert s.case_suggest_pending() == 0  # nothing left: no second routing
+
+
+def test_the_job_routes_in_batches_and_keeps_the_rule_per_matter(cast, routed_to, fast_policy,
+                                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        first, second, third = (file_matter(cast, title=f"噪音扰民 {i}") for i in range(3))
+    s.case_receive(case=second, actor=cast.users["unit_leader"])  # somebody acted on one of them
+    assert s.case_suggest_pending(batch=2) == 3
+    rows = {c.pk: c for c in Case.objects.filter(pk__in=[first.pk, second.pk, third.pk])}
+    assert rows[first.pk].category == routed_to and rows[third.pk].category == routed_to
+    assert rows[second.pk].category is None and rows[second.pk].suggested_category == routed_to
+    assert not any(c.suggestion_pending for c in rows.values())
+
+
+def test_a_queued_job_is_not_queued_again(cast, routed_to, settings, django_capture_on_commit_callbacks):
+    """With a shared cache, a filing queues the job only when none is queued: the flag is set by the
+    first filing and cleared when the job starts, so a later filing queues the next one."""
+    from django.core.cache import cache
+
+    from yizuyihui.cases.services import filing
+
+    settings.YZYH_SUGGEST_FLAG = True
+    cache.add(filing.SUGGEST_FLAG, 1, 60)  # a job is queued and has not started yet
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = file_matter(cast)
+    assert Case.objects.get(pk=waiting.pk).suggestion_pending  # no second job: the queued one will route it
+    cache.delete(filing.SUGGEST_FLAG)  # that job started (and was lost): the next filing queues one
+    with django_capture_on_commit_callbacks(execute=True):
+        later = file_matter(cast, title="垃圾没人清")
+    assert not Case.objects.filter(pk__in=[waiting.pk, later.pk], suggestion_pending=True).exists()
+    assert Case.objects.get(pk=waiting.pk).suggested_category == routed_to
+
+
+def test_the_periodic_sweep_routes_what_a_lost_job_left(cast, routed_to, django_capture_on_commit_callbacks):
+    from yizuyihui.cases.tasks import suggest_pending_sweep_task
+
+    with django_capture_on_commit_callbacks(execute=False):  # the job was never run
+        case = file_matter(cast)
+    suggest_pending_sweep_task.call_local()
+    done = Case.objects.get(pk=case.pk)
+    assert done.suggested_category == routed_to and not done.suggestion_pending
+
+
+def test_a_matter_filed_without_a_suggestion_is_not_pending(cast, routed_to):
+    case = file_matter(cast, suggest=False)
+    assert not Case.objects.get(pk=case.pk).suggestion_pending
+
+
+def test_a_job_queued_by_the_earlier_version_still_runs(cast, routed_to, fast_policy):
+    from yizuyihui.cases.tasks import suggest_category_task
+
+    case = file_matter(cast, suggest=False)
+    suggest_category_task.call_local(case.pk, None)
+    done = Case.objects.get(pk=case.pk)
+    assert done.category == routed_to and done.suggestion_confidence == 0.9

@@ -9,16 +9,28 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
 
+        from yizuyihui.accounts.apikeys import forget_keys
+        from yizuyihui.accounts.models import ApiKey
         from yizuyihui.accounts.scope import forget_posts
         from yizuyihui.people.models import Post
 
         def _forget_post(instance=None, **_kw):
             forget_posts(instance.user_id)
+            forget_keys()
 
-        def _forget_user(instance=None, **_kw):
+        def _forget_user(instance=None, update_fields=None, **_kw):
             forget_posts(instance.pk)
+            if update_fields is None or set(update_fields) != {"last_login"}:  # not on every login
+                forget_keys()
 
-        # The cached posts of a user (scope.active_posts) go with any change to their posts or account.
+        def _forget_key(instance=None, **_kw):
+            forget_keys()
+
+        # The cached posts of a user (scope.active_posts) go with any change to their posts or account;
+        # the cached API keys (apikeys.key_user_for) with any change to a key, a post or a user.
         post_save.connect(_forget_post, sender=Post, dispatch_uid="accounts-posts-save", weak=False)
         post_delete.connect(_forget_post, sender=Post, dispatch_uid="accounts-posts-delete", weak=False)
         post_save.connect(_forget_user, sender=get_user_model(), dispatch_uid="accounts-user-save", weak=False)
+        post_delete.connect(_forget_user, sender=get_user_model(), dispatch_uid="accounts-user-delete", weak=False)
+        post_save.connect(_forget_key, sender=ApiKey, dispatch_uid="accounts-key-save", weak=False)
+        post_delete.connect(_forget_key, sender=ApiKey, dispatch_uid="accounts-key-delete", weak=False)

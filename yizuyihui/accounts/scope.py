@@ -40,14 +40,21 @@ def _posts_key(user_id) -> str:
 
 
 def active_posts(user) -> list[tuple[str, str]]:
+    rows = getattr(user, "_yzyh_posts", None)  # came with the user from the API key cache (accounts.apikeys)
+    if rows is not None:
+        return rows
     key = _posts_key(user.pk)
     rows = cache.get(key)
     if rows is None:
-        from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
-
-        rows = list(Post.objects.filter(user_id=user.pk, active=True).values_list("role", "node__path").order_by())
+        rows = active_posts_uncached(user)
         cache.set(key, rows, POSTS_CACHE_SECONDS)
     return rows
+
+
+def active_posts_uncached(user) -> list[tuple[str, str]]:
+    from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
+
+    return list(Post.objects.filter(user_id=user.pk, active=True).values_list("role", "node__path").order_by())
 
 
 def forget_posts(user_id) -> None:

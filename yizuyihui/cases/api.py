@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -21,7 +20,6 @@ from yizuyihui.accounts.roles import is_staff
 from yizuyihui.cases import deadlines, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, StepName
 from yizuyihui.cases.models import Case, CaseStatus, Category, Channel, Rating, Urgency
-from yizuyihui.org.models import Unit
 
 # Keys and the session, shared with every router (accounts/apikeys.py).
 router = Router(tags=["cases"], auth=api_auth())
@@ -132,12 +130,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
     # One round trip: the unit (and its node) with, when a key is given, the id of the matter this
     # user already filed under it (the key is unique per user; the row is loaded only on a retry).
-    units = Unit.objects.select_related("node").filter(pk=payload.unit_id)
-    if key:
-        units = units.annotate(seen_id=Subquery(Case.objects.filter(filed_by=request.user, idempotency_key=key)
-                                                .values("pk")[:1]))
-    unit = next(iter(units[:1]), None)
-    seen_id = getattr(unit, "seen_id", None)
+    unit, seen_id = selectors.unit_for_filing(unit_id=payload.unit_id, user_id=request.user.pk, idempotency_key=key)
     if unit is None and key:  # an unknown unit: is it still a retry of a stored matter (with another body)?
         seen_id = Case.objects.filter(filed_by=request.user, idempotency_key=key).values_list("pk", flat=True).first()
     if seen_id is not None:

@@ -214,6 +214,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     suggestion_confidence = models.FloatField(null=True, blank=True)
     category_overridden = models.BooleanField(default=False)
+    # Filed and waiting for the routing job (cases.services.case_suggest_pending routes every waiting
+    # matter in one batch). A database default too, so an INSERT that does not name it still works.
+    suggestion_pending = models.BooleanField(default=False, db_default=False)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.CALM)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -273,6 +276,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["respond_due", "id"], name="case_triage_due",
                          condition=models.Q(status__in=["filed", "received", "deliberating", "reopened"])),
             models.Index(fields=["resolved_at", "id"], name="case_resolved_due", condition=models.Q(status="resolved")),
+            # The routing job's queue: the few matters filed since its last run.
+            models.Index(fields=["id"], name="case_suggestion_pending", condition=models.Q(suggestion_pending=True)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["filed_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),

@@ -192,3 +192,61 @@ def available_actions(*, user, case: Case) -> list[str]:
     """The steps this user may take now (the page's buttons, the API's `GET …/actions`): derived
     from the one declaration in lifecycle.py."""
     return available_steps(user=user, case=case)
+
+
+def unit_for_filing(*, unit_id: int, user_id: int | None, idempotency_key: str = ""):
+    """The unit (with its node) an API filing names and, when an Idempotency-Key is given, the id
+    of the matter this user already filed under it: `(unit | None, seen_id | None)` in one round
+    trip. The SQL is written once per process (building it through the ORM on every filing was
+    ~15 % of a filing's web CPU, issue 17); rows go through the same converters as an ORM read."""
+    from django.db import connections, router
+
+    from yizuyihui.org.models import OrgNode, Unit
+
+    using = router.db_for_read(Unit)
+    connection = connections[using]
+    with_key = bool(idempotency_key) and user_id is not None
+    plan = _FILING_UNIT_SQL.get((using, with_key))
+    if plan is None:
+        plan = _FILING_UNIT_SQL[(using, with_key)] = _filing_unit_plan(connection, with_key)
+    sql, unit_fields, node_fields, converters = plan
+    params = ([user_id, idempotency_key] if with_key else []) + [unit_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    values = list(row)
+    for i, convs in converters:
+        for conv in convs:
+            values[i] = conv(values[i], None, connection)
+    k = len(unit_fields)
+    unit = Unit.from_db(using, [f.attname for f in unit_fields], values[:k])
+    node = OrgNode.from_db(using, [f.attname for f in node_fields], values[k:k + len(node_fields)])
+    Unit._meta.get_field("node").set_cached_value(unit, node)
+    return unit, values[-1]
+
+
+_FILING_UNIT_SQL: dict = {}
+
+
+def _filing_unit_plan(connection, with_key: bool):
+    from yizuyihui.org.models import Unit
+
+    qn = connection.ops.quote_name
+    unit_fields = list(Unit._meta.concrete_fields)
+    node_model = Unit._meta.get_field("node").related_model
+    node_fields = list(node_model._meta.concrete_fields)
+    cols = [f"u.{qn(f.column)}" for f in unit_fields] + [f"n.{qn(f.column)}" for f in node_fields]
+    seen = (f"(SELECT c.{qn(Case._meta.pk.column)} FROM {qn(Case._meta.db_table)} c "
+            f"WHERE c.{qn('filed_by_id')} = %s AND c.{qn('idempotency_key')} = %s LIMIT 1)") if with_key else "NULL"
+    sql = (f"SELECT {', '.join(cols)}, {seen} FROM {qn(Unit._meta.db_table)} u "
+           f"INNER JOIN {qn(node_model._meta.db_table)} n ON n.{qn(node_model._meta.pk.column)} = u.{qn('node_id')} "
+           f"WHERE u.{qn(Unit._meta.pk.column)} = %s")
+    converters = []
+    for i, (alias, f) in enumerate([("u", f) for f in unit_fields] + [("n", f) for f in node_fields]):
+        col = f.get_col(alias)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            converters.append((i, convs))
+    return sql, unit_fields, node_fields, converters

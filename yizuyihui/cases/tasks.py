@@ -13,10 +13,27 @@ def sweep_overdue_task():
 
 
 @db_task()
+def suggest_pending_task():
+    """The routing suggestions of every matter filed and waiting (queued after a filing commits,
+    at most one queued at a time with a shared cache): the job worker loads the routing model, the
+    web workers never do (issue 17). Returns nothing: huey stores no result."""
+    from yizuyihui.cases.services import case_suggest_pending
+
+    case_suggest_pending()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def suggest_pending_sweep_task():
+    """What a lost job left waiting (a queue that was down, a worker killed mid-job)."""
+    from yizuyihui.cases.services import case_suggest_pending
+
+    case_suggest_pending()
+
+
+@db_task()
 def suggest_category_task(case_id: int, known: dict | None = None):
-    """The routing suggestion of a matter just filed (queued after the filing's commit): the job
-    worker loads the routing model, the web workers never do (issue 17). Returns nothing: huey
-    stores no result."""
+    """One matter's routing suggestion: what filings queued before `suggest_pending_task` (kept so
+    such jobs still run after an upgrade). Returns nothing: huey stores no result."""
     from yizuyihui.cases.services import case_apply_suggestion
 
     case_apply_suggestion(case_id=case_id, known=known)

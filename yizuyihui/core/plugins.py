@@ -52,6 +52,8 @@ The answering app registers a function in its `AppConfig.ready()`:
 - `route_text(text) -> Routing | (label, confidence) | {"category", "confidence"} | None`: the
   routing model's category suggestion for a new matter (advisory). Asked by `cases` when a matter
   is filed. Provided by triage.
+- `route_texts(texts) -> list[<as route_text>]`: the same for a batch, one pass through the model.
+  Asked by `cases`' routing job (`case_suggest_pending`) before `route_text`. Provided by triage.
 - `categorise_texts(texts) -> list[Category | None]`: the first-level category each text has, for
   content made without a person choosing (the demo's matters). Asked by `cases.demo`. Provided by
   triage (`triage/categorise.py`).

@@ -13,16 +13,21 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import shapely
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
-from shapely.geometry import mapping, shape
-from shapely.strtree import STRtree
 
 from yizuyihui.org.models import UNIT_LEVELS, Unit
 from yizuyihui.places.models import Boundary
+
+if TYPE_CHECKING:
+    import numpy as np
+    import shapely
+
+# shapely and numpy are imported where they are used, not at start-up: every page and API module
+# imports this one (Open311, the filing form), and the two cost each web worker ~1 s and tens of MB
+# before it has located a single point (issue 17). A worker that never sees a point never loads them.
 
 # Mainland China and its islands, in degrees: a coordinate pair outside this box is either from
 # another country, projected (metres), or latitude and longitude swapped.
@@ -59,6 +64,9 @@ def parse_polygon(geometry) -> shapely.Geometry:
     """A GeoJSON Polygon/MultiPolygon → a valid shapely geometry, or PlaceError with the reason.
     Invalid polygons are refused, not repaired: make_valid would silently change a city's
     boundary (a bow-tie becomes two triangles) and the 网格化 system that exported it keeps the error."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise PlaceError(_("The geometry must be a GeoJSON Polygon or MultiPolygon"))
     try:
@@ -89,6 +97,8 @@ def parse_polygon(geometry) -> shapely.Geometry:
 
 def geometry_json(geom: shapely.Geometry, *, precision: int = 6) -> dict:
     """GeoJSON of `geom` with coordinates rounded to ~0.1 m (6 decimals of a degree)."""
+    import shapely
+    from shapely.geometry import mapping
     return mapping(shapely.set_precision(geom, 10 ** -precision) if precision else geom)
 
 
@@ -103,6 +113,10 @@ class UnitIndex:
     for points between units, and "outside the city" beyond."""
 
     def __init__(self, node_ids: list[int], geoms: list[shapely.Geometry]):
+        import numpy as np
+        import shapely
+        from shapely.strtree import STRtree
+
         self.node_ids = np.asarray(node_ids, dtype=np.int64)
         self.geoms = np.asarray(geoms, dtype=object)
         for g in self.geoms:
@@ -117,6 +131,8 @@ class UnitIndex:
         check_coordinates(lat=lat, long=long)
         if not len(self):
             raise PlaceError(_("No unit boundaries have been imported"))
+        import shapely
+
         point = shapely.Point(long, lat)
         hits = self.tree.query(point, predicate="within")
         if len(hits):
@@ -131,6 +147,9 @@ class UnitIndex:
     def locate_many(self, lats, longs) -> np.ndarray:
         """Node ids for many points at once (0 where no unit contains the point): for imports and
         benchmarks, one vectorised STRtree query instead of a Python loop."""
+        import numpy as np
+        import shapely
+
         points = shapely.points(np.asarray(longs, dtype=float), np.asarray(lats, dtype=float))
         out = np.zeros(len(points), dtype=np.int64)
         if not len(self):
@@ -160,6 +179,8 @@ def unit_index() -> UnitIndex:
         _cache["units"] = (version, cached[1], now)
         return cached[1]
     with _lock:
+        from shapely.geometry import shape
+
         rows = list(Boundary.objects.filter(node__level__in=UNIT_LEVELS).order_by("node_id")
                     .values_list("node_id", "geometry"))
         index = UnitIndex([r[0] for r in rows], [shape(r[1]) for r in rows])

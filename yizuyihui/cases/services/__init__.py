@@ -10,7 +10,12 @@ Every function takes `now=` so the demo generator and tests can write history in
 from yizuyihui.cases.services import loop  # noqa: F401,E402  (tests reach `_step` through it)
 from yizuyihui.cases.services._base import CaseConflict, CaseError, CaseForbidden  # noqa: F401
 from yizuyihui.cases.services.categories import case_recategorize, categories_load  # noqa: F401
-from yizuyihui.cases.services.filing import attachment_add, case_apply_suggestion, case_file  # noqa: F401
+from yizuyihui.cases.services.filing import (  # noqa: F401
+    attachment_add,
+    case_apply_suggestion,
+    case_file,
+    case_suggest_pending,
+)
 from yizuyihui.cases.services.loop import (  # noqa: F401
     case_claim,
     case_close,

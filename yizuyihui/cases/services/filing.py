@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import signals
@@ -26,23 +27,35 @@ _routing_down_until = 0.0
 
 
 def _suggest_category(text: str):
-    """Ask the `route_text` provider (triage) for a category: returns (Category | None, confidence | None).
-    Advisory only: a failing router (e.g. no trained model) is skipped for 5 minutes, not retried
-    on every filing (it cost 200 ms a matter in the intake benchmark)."""
+    """Ask the router for one text's category: returns (Category | None, confidence | None)."""
+    return _suggest_categories([text])[0]
+
+
+def _suggest_categories(texts: list[str]) -> list[tuple]:
+    """Ask the `route_texts` provider (triage; one batch through the model) for each text's
+    category, or `route_text` text by text when only that is provided: returns a list of
+    (Category | None, confidence | None). Advisory only: a failing router (e.g. no trained model)
+    is skipped for 5 minutes, not retried on every filing (it cost 200 ms a matter in the intake
+    benchmark)."""
     global _routing_down_until
     import time
 
-    if time.monotonic() < _routing_down_until:
-        return None, None
-    router = provider("route_text")
-    if router is None:
-        return None, None
+    nothing = [(None, None)] * len(texts)
+    if not texts or time.monotonic() < _routing_down_until:
+        return nothing
+    many, one = provider("route_texts"), provider("route_text")
+    if many is None and one is None:
+        return nothing
     try:
-        result = router(text)
+        results = list(many(texts)) if many is not None else [one(text) for text in texts]
     except Exception:  # pragma: no cover - routing is advisory only
         log.warning("triage routing unavailable; filing without a suggestion", exc_info=True)
         _routing_down_until = time.monotonic() + 300
-        return None, None
+        return nothing
+    return [_suggestion_of(result) for result in results]
+
+
+def _suggestion_of(result) -> tuple:
     if result is None:
         return None, None
     if isinstance(result, dict):
@@ -98,12 +111,12 @@ def case_file(*, unit, actor, title: str, description: str, channel: str, urgenc
                 origin=origin, origin_ref=origin_ref[:100], title=title, description=description or "",
                 place=place[:200], lat=lat, long=long, reporter=reporter, filed_by=actor,
                 idempotency_key=idempotency_key[:100] if actor is not None else "", filed_at=now,
-                respond_due=respond_due, resolve_due=resolve_due,
+                respond_due=respond_due, resolve_due=resolve_due, suggestion_pending=suggest,
             )
             _insert_filing(case, CaseEvent(action="file", actor=actor, from_status="", to_status=case.status,
                                            tier=1, at=now, data={"channel": channel, "origin": origin}))
             if suggest:
-                _suggest_after_commit(case)
+                _suggest_after_commit()
     except IntegrityError:
         # The same Idempotency-Key raced in from a retry: return the matter the first one made.
         existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
@@ -153,25 +166,70 @@ def _insert_filing(case: Case, event: CaseEvent) -> None:
         signals.post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 
-def _suggest_after_commit(case: Case) -> None:
-    """Queue the routing suggestion for a matter once its filing has committed (the job worker
-    loads the model, the web workers never do). A queue that is down costs the suggestion, never
-    the filing: the matter waits in the review queue (triage) like any unsure one."""
+SUGGEST_FLAG = "yzyh:suggest:queued"
+# How long a queued routing job keeps filings from queueing another (the job clears the flag when it
+# starts; this only bounds the wait if a queued job is lost — the periodic sweep catches the rest).
+SUGGEST_FLAG_SECONDS = 60
 
-    # What the job needs travels with it: no SELECT there (a step taken meanwhile is caught by the
-    # UPDATE's WHERE, so a stale copy cannot undo it).
-    known = {"title": case.title, "description": case.description, "filed_at": case.filed_at, "tier": case.tier,
-             "urgency": case.urgency, "mode": case.mode, "category_id": case.category_id}
+
+def _suggest_after_commit() -> None:
+    """Queue the routing job once the filing has committed (the job worker loads the model, the web
+    workers never do). The matter is stored with `suggestion_pending`; one job routes every matter
+    waiting (`case_suggest_pending`), so under load a filing queues a job only when none is queued
+    yet (a flag in the shared cache, `YZYH_SUGGEST_FLAG`). A queue that is down costs the
+    suggestion, never the filing: the periodic sweep routes what is still pending, and meanwhile
+    the matter waits in the review queue (triage) like any unsure one."""
+    from django.conf import settings
+    from django.core.cache import cache
 
     def enqueue() -> None:
-        from yizuyihui.cases.tasks import suggest_category_task
+        from yizuyihui.cases.tasks import suggest_pending_task
 
         try:
-            suggest_category_task(case.pk, known)
+            if getattr(settings, "YZYH_SUGGEST_FLAG", False) and not cache.add(SUGGEST_FLAG, 1, SUGGEST_FLAG_SECONDS):
+                return  # a job is queued and has not started: it will route this matter too
+            suggest_pending_task()
         except Exception:  # pragma: no cover - depends on the queue's backend
-            log.warning("routing suggestion not queued for matter %s", case.pk, exc_info=True)
+            log.warning("routing job not queued", exc_info=True)
 
     transaction.on_commit(enqueue)
+
+
+SUGGEST_FIELDS = ("title", "description", "filed_at", "tier", "urgency", "mode", "category_id")
+
+
+def case_suggest_pending(*, batch: int = 200) -> int:
+    """The routing job: every matter waiting for its suggestion, `batch` at a time, routed in one
+    call to the model (`route_texts`) and updated in one transaction (`_apply_suggestion` each: the
+    same rule as `case_apply_suggestion`). Returns how many matters were routed. Clears the queued
+    flag first (once no other job of this process is routing), so a matter filed after this point
+    queues a job of its own."""
+    from django.core.cache import cache
+
+    with _suggest_lock:  # one job at a time per worker process; a second waits and then takes the rest
+        cache.delete(SUGGEST_FLAG)
+        return _suggest_pending(batch)
+
+
+_suggest_lock = threading.Lock()
+
+
+def _suggest_pending(batch: int) -> int:
+    done = 0
+    while True:
+        # No row lock while the model runs (a first load takes seconds; a leader receiving the matter
+        # meanwhile must not wait for it). Two jobs at once may route the same matter twice: the
+        # UPDATEs are idempotent and keep the rule, so the second changes nothing.
+        rows = list(Case.objects.filter(suggestion_pending=True).order_by("pk").values("pk", *SUGGEST_FIELDS)[:batch])
+        if not rows:
+            return done
+        routed = _suggest_categories([f"{r['title']}\n{r['description']}" for r in rows])
+        with transaction.atomic():  # one commit for the batch
+            for row, (suggested, confidence) in zip(rows, routed, strict=True):
+                _apply_suggestion(row["pk"], row, suggested, confidence)
+        done += len(rows)
+        if len(rows) < batch:
+            return done
 
 
 def case_apply_suggestion(*, case_id: int, known: dict | None = None) -> Category | None:
@@ -180,21 +238,25 @@ def case_apply_suggestion(*, case_id: int, known: dict | None = None) -> Categor
     no step after the filing), the suggestion becomes its category and the deadlines are those of
     that category's policy, counted from the filing as intake counts them. Returns the suggestion.
 
-    `known`: the matter's fields as filed (the queued job carries them: no SELECT). Then one
-    conditional UPDATE (two when somebody was quicker than the job): the "nobody has acted" test is
-    in the UPDATE's WHERE, so a step taken meanwhile is never undone."""
+    `known`: the matter's fields as filed (a job queued by an earlier version carries them: no
+    SELECT). Filings now queue `case_suggest_pending`, which applies the same rule to a batch."""
+    row = known or Case.objects.filter(pk=case_id).values(*SUGGEST_FIELDS).first()
+    if row is None:
+        return None
+    suggested, confidence = _suggest_category(f"{row['title']}\n{row['description']}")
+    return _apply_suggestion(case_id, row, suggested, confidence)
+
+
+def _apply_suggestion(case_id: int, row: dict, suggested, confidence) -> Category | None:
+    """One conditional UPDATE (two when somebody was quicker than the job): the "nobody has acted"
+    test is in the UPDATE's WHERE, so a step taken meanwhile is never undone."""
     from django.db.models import BooleanField, Exists, OuterRef, Q, Value, When
     from django.db.models import Case as Switch
 
     from yizuyihui.cases.models import CaseStatus
 
-    row = known or (Case.objects.filter(pk=case_id)
-                    .values("title", "description", "filed_at", "tier", "urgency", "mode", "category_id").first())
-    if row is None:
-        return None
-    suggested, confidence = _suggest_category(f"{row['title']}\n{row['description']}")
     matter = Case.objects.filter(pk=case_id)
-    fields = {"suggested_category": suggested, "suggestion_confidence": confidence}
+    fields = {"suggested_category": suggested, "suggestion_confidence": confidence, "suggestion_pending": False}
     if suggested is not None and row["category_id"] is None:
         respond_due, resolve_due = deadlines.due_dates(start=row["filed_at"], category=suggested, tier=row["tier"],
                                                        urgency=row["urgency"], mode=row["mode"])
