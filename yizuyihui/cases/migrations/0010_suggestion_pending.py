@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_worklist_partial_indexes'),
+        ('cases', '0009_event_action_retime'),
         ('org', '0001_initial'),
         ('people', '0004_person_hash_indexes_without_like'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
