@@ -492,18 +492,34 @@ def rollup_measures(*, user, node=None, start: dt.date, end: dt.date, now=None):
     return m
 
 
+def _open_in(user, paths) -> Q:
+    """The league's open-overdue count: matters in the user's scope under any of `paths`. Siblings
+    (the league's rows) share their parent; when that parent is inside the scope, one prefix test
+    on it says both (it implies the scope's). PostgreSQL multiplies the selectivities of stacked or
+    OR-ed LIKEs on the same column: for a district (14 streets) it estimated 182 nodes for 1,862
+    and scanned every unit's year of matters — 510 ms instead of ~5 ms at 10 M matters."""
+    from functools import reduce
+    from operator import or_
+
+    from yizuyihui.accounts.scope import scope_q, user_scope
+
+    parents = {p[:-STEP] for p in paths}
+    if len(parents) == 1:
+        parent = next(iter(parents))
+        if parent and user_scope(user).covers(parent):
+            return Q(unit__node__path__startswith=parent)
+    return scope_q(user, "unit__node") & reduce(or_, (Q(unit__node__path__startswith=p) for p in paths))
+
+
 def rollup_league(*, user, nodes, start: dt.date, end: dt.date, now=None) -> list:
     """measures.league_table from the rollups: each of `nodes` (siblings: the children of the node
     shown) with the counts of matters filed on days start ≤ day < end in the user's scope under it
     — one grouped read of `CaseDayTotal` at each node's path (or the scope's paths below it, as
     `scope_paths`), plus the open-overdue count read live from the open matters, grouped by the
     path's prefix. Medians are not in the league (the table shows none)."""
-    from functools import reduce
-    from operator import or_
 
     from django.db.models.functions import Substr
 
-    from yizuyihui.accounts.scope import scope_q
     from yizuyihui.cases.models import OPEN_STATUSES, CaseStatus
     from yizuyihui.insights.measures import CaseMeasures, LeagueRow
 
@@ -528,10 +544,9 @@ def rollup_league(*, user, nodes, start: dt.date, end: dt.date, now=None) -> lis
                 setattr(m, f, getattr(m, f) + (row[c] or 0))
         s, _e = _bounds(start)
         e, _e2 = _bounds(end)
-        overdue = (_counted().filter(scope_q(user, "unit__node"), filed_at__gte=s, filed_at__lt=e,
+        overdue = (_counted().filter(_open_in(user, by_path), filed_at__gte=s, filed_at__lt=e,
                                      status__in=[x for x in OPEN_STATUSES if x != CaseStatus.SUSPENDED],
                                      resolve_due__lt=now)
-                   .filter(reduce(or_, (Q(unit__node__path__startswith=p) for p in by_path)))
                    .annotate(prefix=Substr("unit__node__path", 1, length)).values("prefix").order_by("prefix")
                    .annotate(n=Count("pk")))
         for row in overdue:
