@@ -25,7 +25,11 @@ def _login(page, url, persona):
 
 
 def _fits(page, title: str) -> None:
-    """No table scrolls sideways, and the cell with `title` is as wide as the card (not a sliver)."""
+    """No table scrolls sideways, and the cell with `title` is as wide as the card (not a sliver).
+    Measured once the page's stylesheet has applied: the DOM (and the heading the caller waited for)
+    can be there before the CSS is, and an unstyled table measures as a sliver."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('table.stack thead')).display === 'none'")
     widths = page.evaluate("() => [...document.querySelectorAll('.table-wrap')].map(e => [e.clientWidth, e.scrollWidth])")
     assert widths and all(scroll <= client + 1 for client, scroll in widths), widths
     cell = page.locator("td.lead", has_text=title).first
