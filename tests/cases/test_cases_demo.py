@@ -6,6 +6,10 @@ from yizuyihui.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
+# The demo's login roles bound to the test cast's personas (demo.LOGINS names the demo's accounts).
+CAST_LOGINS = {"leader": "unit_leader", "grid": "grid_worker", "council": "council_member", "building": "building_head",
+               "resident": "resident", "cadre": "community_cadre", "handler": "department_handler"}
+
 
 def test_the_demo_makes_a_year_of_matters_through_the_services(cast):
     result = demo.generate(seed=1, progress=lambda stage, n: None, matters=60)
@@ -27,8 +31,7 @@ def test_the_demo_fills_the_demo_accounts_worklists(cast):
     from yizuyihui.cases.models import Category
 
     users = {u.username: u for u in get_user_model().objects.all()}
-    logins = {"leader": "unit_leader", "grid": "grid_worker", "council": "council_member", "building": "building_head",
-              "resident": "resident", "cadre": "community_cadre", "handler": "department_handler"}
+    logins = CAST_LOGINS
     made = demo._seed_logins(rng=random.Random(1), texts=demo._texts(), tops=list(Category.objects.filter(level=2)),
                              now=timezone.now() - dt.timedelta(minutes=1), logins=logins)
     assert made > 10
@@ -59,8 +62,7 @@ def test_the_demo_seeds_the_worklists_when_the_resident_login_is_bound_to_nobody
 
     Person.objects.filter(user__username="resident").update(user=None)
     users = {u.username: u for u in get_user_model().objects.all()}
-    logins = {"leader": "unit_leader", "grid": "grid_worker", "council": "council_member", "building": "building_head",
-              "resident": "resident", "cadre": "community_cadre", "handler": "department_handler"}
+    logins = CAST_LOGINS
     made = demo._seed_logins(rng=random.Random(1), texts=demo._texts(), tops=list(Category.objects.filter(level=2)),
                              now=timezone.now() - dt.timedelta(minutes=1), logins=logins)
     assert made > 10
