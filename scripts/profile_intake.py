@@ -1,4 +1,5 @@
-"""CPU profile of warm API filings in one process (Django test client → the whole middleware stack).
+"""CPU profile of warm API filings in one process, through the WSGI application gunicorn serves
+(`yizuyihui.wsgi.application`, so the key-authenticated API's own middleware chain).
 
     DATABASE_URL=postgres://… REDIS_URL=redis://… PYTHONPATH=. python scripts/profile_intake.py KEY [N] [OUT]
 
@@ -10,6 +11,7 @@ filings (default 300, after 30 untimed) measured with `time.process_time` to OUT
 from __future__ import annotations
 
 import cProfile
+import io
 import json
 import os
 import sys
@@ -22,20 +24,25 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.test import Client  # noqa: E402
+from yizuyihui.wsgi import application  # noqa: E402
 
 
 def main() -> None:
     key = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     out = sys.argv[3] if len(sys.argv) > 3 else "intake.prof"
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     body = {"unit_id": 1, "description": "小区东门的路灯坏了一周，晚上很黑，老人出行不便。"}
 
     def one(i: int) -> None:
-        r = client.post("/api/cases/", json.dumps({**body, "title": f"路灯不亮 {i}"}), content_type="application/json",
-                        HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
-        assert r.status_code == 201, (r.status_code, r.content)
+        data = json.dumps({**body, "title": f"路灯不亮 {i}"}).encode()
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/cases/", "QUERY_STRING": "", "SERVER_NAME": "localhost",
+                   "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+                   "wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data)), "CONTENT_TYPE": "application/json",
+                   "HTTP_HOST": "localhost", "HTTP_AUTHORIZATION": f"Bearer {key}",
+                   "HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex, "REMOTE_ADDR": "127.0.0.1"}
+        status = []
+        b"".join(application(environ, lambda s, h, *a: status.append(s)))
+        assert status[0].startswith("201"), status
 
     for i in range(30):
         one(i)

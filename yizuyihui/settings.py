@@ -129,7 +129,7 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 # huey in the site's zone (Django sets the process's TZ to TIME_ZONE), not UTC: its log lines agree
 # with every other, and crontab(minute="40", hour="2") runs at 02:40 in B市, at night.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "yizuyihui.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "yzyh",

@@ -8,6 +8,7 @@ notifications.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from yizuyihui.cases.lifecycle import (  # noqa: F401  (the status groups are part of this module's interface)
     DONE_STATUSES,
@@ -199,9 +200,20 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=DONE_STATUSES)
 
 
+@functools.cache
+def _state_fields(model) -> tuple:
+    return tuple(f for f in model._meta.fields if isinstance(f, FSMFieldMixin))
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """A matter (事项). `node` is the level currently responsible: the unit's node at tier 1, the
     community/village at tier 2, the street/township at tier 3; scope queries go through it."""
+
+    @property
+    def state_fields(self):
+        # django-fsm filters all ~45 fields through a lambda on every load and save (twice per
+        # matter read into a worklist, ~5 % of an API filing's CPU); the answer never changes.
+        return _state_fields(type(self))
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit"))

@@ -21,7 +21,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -90,7 +90,15 @@ def mark_event(sender=None, instance=None, created=False, raw=False, **_kw) -> N
     if raw or not created:
         return
     case = instance.case
-    RollupDirty.objects.bulk_create([RollupDirty(unit_id=case.unit_id, day=_day(case.filed_at))], ignore_conflicts=True)
+    using = router.db_for_write(RollupDirty)
+    # What `bulk_create(ignore_conflicts=True)` sends, without compiling the query on every event
+    # (this runs in every filing and step: the ORM's compile was ~5 % of an API filing's CPU).
+    with connections[using].cursor() as cursor:
+        cursor.execute(_MARK_SQL, [case.unit_id, _day(case.filed_at).isoformat()])
+
+
+_MARK_SQL = (f'INSERT INTO "{RollupDirty._meta.db_table}" ("unit_id", "day") VALUES (%s, %s) '
+             "ON CONFLICT DO NOTHING")  # PostgreSQL and SQLite ≥ 3.24 alike
 
 
 def mark_cases(case_ids: Iterable[int]) -> None:

@@ -50,11 +50,12 @@ def _require_reason(reason: str) -> str:
 def _tell_resident(case: Case, subject: str, body: str = "") -> None:
     from django.urls import reverse
 
-    url = reverse("cases:my_case", args=[case.public_id])
     if case.reporter_id:
-        notify(person=case.reporter, subject=subject, body=body or case.title, url=url)
+        notify(person=case.reporter, subject=subject, body=body or case.title,
+               url=reverse("cases:my_case", args=[case.public_id]))
     elif case.filed_by_id and not roles.is_staff(case.filed_by):
-        notify(user=case.filed_by, subject=subject, body=body or case.title, url=url)
+        notify(user=case.filed_by, subject=subject, body=body or case.title,
+               url=reverse("cases:my_case", args=[case.public_id]))
 
 
 def _reload(case: Case) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
@@ -140,23 +141,12 @@ def _insert_filing(case: Case, event: CaseEvent) -> None:
         event.case = case
         event.save(force_insert=True, using=using)
         return
-    qn = connection.ops.quote_name
     for obj in (case, event):
         signals.pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
-
-    def columns(obj) -> tuple[list[str], list]:
-        fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.attname != "case_id"]
-        return [qn(f.column) for f in fields], [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-
-    case_cols, case_values = columns(case)
-    event_cols, event_values = columns(event)
-    sql = (f"WITH m AS (INSERT INTO {qn(Case._meta.db_table)} ({', '.join(case_cols)}) "
-           f"VALUES ({', '.join(['%s'] * len(case_cols))}) RETURNING {qn(Case._meta.pk.column)}) "
-           f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, {', '.join(event_cols)}) "
-           f"SELECT m.{qn(Case._meta.pk.column)}, {', '.join(['%s'] * len(event_cols))} FROM m "
-           f"RETURNING {qn('case_id')}, {qn(CaseEvent._meta.pk.column)}")
+    case_fields, case_values = _insert_values(case, connection)
+    event_fields, event_values = _insert_values(event, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, case_values + event_values)
+        cursor.execute(_filing_sql(case_fields, event_fields), case_values + event_values)
         case.pk, event.pk = cursor.fetchone()
     event.case = case
     for obj in (case, event):
@@ -164,6 +154,44 @@ def _insert_filing(case: Case, event: CaseEvent) -> None:
     case._update_initial_state()  # django-fsm: the state this object was loaded in (as after a save)
     for obj in (case, event):
         signals.post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+
+
+def _insert_values(obj, connection) -> tuple[tuple, list]:
+    """The fields a filing INSERTs and their values. A field whose value is NULL and that has no
+    database default is left out (the column is NULL anyway): a filing has ~15 of them, and with
+    them the statement passed 50 parameters, past which psycopg parses it anew on every execute
+    instead of once per process (`MAX_CACHED_STATEMENT_PARAMS`)."""
+    fields, values = [], []
+    for f in _insert_fields(type(obj)):
+        value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+        if value is None and not f.has_db_default():
+            continue
+        fields.append(f)
+        values.append(value)
+    return tuple(fields), values
+
+
+@functools.cache
+def _insert_fields(model) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname != "case_id")
+
+
+@functools.lru_cache(maxsize=64)
+def _filing_sql(case_fields: tuple, event_fields: tuple) -> str:
+    """`WITH m AS (INSERT INTO cases_case … RETURNING id) INSERT INTO cases_caseevent … SELECT m.id …`
+    (PostgreSQL), written once per set of columns (a few: with or without category, reporter,
+    coordinates)."""
+    def qn(name: str) -> str:
+        return f'"{name}"'
+
+    case_cols = ", ".join(qn(f.column) for f in case_fields)
+    event_cols = ", ".join(qn(f.column) for f in event_fields)
+    case_pk, event_pk = qn(Case._meta.pk.column), qn(CaseEvent._meta.pk.column)
+    return (f"WITH m AS (INSERT INTO {qn(Case._meta.db_table)} ({case_cols}) "
+            f"VALUES ({', '.join(['%s'] * len(case_fields))}) RETURNING {case_pk}) "
+            f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, {event_cols}) "
+            f"SELECT m.{case_pk}, {', '.join(['%s'] * len(event_fields))} FROM m "
+            f"RETURNING {qn('case_id')}, {event_pk}")
 
 
 SUGGEST_FLAG = "yzyh:suggest:queued"
