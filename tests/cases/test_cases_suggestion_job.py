@@ -176,3 +176,22 @@ def test_a_job_queued_by_the_earlier_version_still_runs(cast, routed_to, fast_po
     suggest_category_task.call_local(case.pk, None)
     done = Case.objects.get(pk=case.pk)
     assert done.category == routed_to and done.suggestion_confidence == 0.9
+
+
+def test_a_batch_leaves_alone_a_filed_matter_that_already_has_a_step(cast, routed_to, fast_policy,
+                                                                      django_capture_on_commit_callbacks):
+    """Still 已填单, but not untouched: an emergency switch re-timed it (a `retime` event) before the
+    job ran. Its deadlines are the switch's and stay; the matter beside it takes the suggestion."""
+    from yizuyihui.cases.models import CaseEvent
+
+    with django_capture_on_commit_callbacks(execute=False):
+        retimed, untouched = file_matter(cast, title="积水 1"), file_matter(cast, title="积水 2")
+    urgent_due = retimed.filed_at + dt.timedelta(minutes=30)
+    Case.objects.filter(pk=retimed.pk).update(respond_due=urgent_due)
+    CaseEvent.objects.create(case=retimed, action="retime", from_status="filed", to_status="filed", tier=1,
+                             at=retimed.filed_at)
+    assert s.case_suggest_pending() == 2
+    retimed, untouched = Case.objects.get(pk=retimed.pk), Case.objects.get(pk=untouched.pk)
+    assert retimed.status == "filed" and retimed.category is None and retimed.respond_due == urgent_due
+    assert retimed.suggested_category == routed_to and not retimed.category_overridden
+    assert untouched.category == routed_to and untouched.respond_due == untouched.filed_at + dt.timedelta(hours=2)

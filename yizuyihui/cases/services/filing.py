@@ -252,9 +252,13 @@ def _suggest_pending(batch: int) -> int:
         if not rows:
             return done
         routed = _suggest_categories([f"{r['title']}\n{r['description']}" for r in rows])
-        with transaction.atomic():  # one commit for the batch
-            for row, (suggested, confidence) in zip(rows, routed, strict=True):
-                _apply_suggestion(row["pk"], row, suggested, confidence)
+        using = router.db_for_write(Case)
+        with transaction.atomic(using=using):  # one commit for the batch
+            if connections[using].vendor == "postgresql":
+                _apply_suggestions_sql(connections[using], rows, routed)
+            else:
+                for row, (suggested, confidence) in zip(rows, routed, strict=True):
+                    _apply_suggestion(row["pk"], row, suggested, confidence)
         done += len(rows)
         if len(rows) < batch:
             return done
@@ -298,6 +302,50 @@ def _apply_suggestion(case_id: int, row: dict, suggested, confidence) -> Categor
         output_field=BooleanField())
     matter.update(**fields, category_overridden=overridden)
     return suggested
+
+
+def _apply_suggestions_sql(connection, rows: list[dict], routed: list[tuple]) -> None:
+    """`_apply_suggestion`'s rule for a whole batch in two UPDATEs (PostgreSQL): first the matters
+    that take the suggestion as their category (no category from the filer, still filed, no step
+    after the filing — tested in the WHERE, as there), then the suggestion alone on the rest. One
+    ORM UPDATE per matter cost the job ~2 ms a matter, a third of an API filing's whole CPU."""
+    from yizuyihui.cases.models import CaseStatus
+
+    adopt, rest = [], []
+    for row, (suggested, confidence) in zip(rows, routed, strict=True):
+        cat = suggested.pk if suggested is not None else None
+        if suggested is not None and row["category_id"] is None:
+            respond_due, resolve_due = deadlines.due_dates(start=row["filed_at"], category=suggested,
+                                                           tier=row["tier"], urgency=row["urgency"], mode=row["mode"])
+            adopt.append((row["pk"], cat, confidence, respond_due, resolve_due))
+        else:
+            rest.append((row["pk"], cat, confidence))
+    col = {name: Case._meta.get_field(name).column for name in (
+        "suggested_category", "suggestion_confidence", "suggestion_pending", "category", "category_overridden",
+        "respond_due", "resolve_due", "status")}
+    case_t, event_t = Case._meta.db_table, CaseEvent._meta.db_table
+    suggestion = (f'"{col["suggested_category"]}" = v.cat, "{col["suggestion_confidence"]}" = v.conf, '
+                  f'"{col["suggestion_pending"]}" = false')
+    with connection.cursor() as cursor:
+        if adopt:
+            values = ", ".join(["(%s::bigint, %s::bigint, %s::double precision, %s::timestamptz, %s::timestamptz)"]
+                               * len(adopt))
+            cursor.execute(
+                f'UPDATE "{case_t}" AS c SET {suggestion}, "{col["category"]}" = v.cat, '
+                f'"{col["category_overridden"]}" = false, "{col["respond_due"]}" = v.rd, "{col["resolve_due"]}" = v.sd '
+                f"FROM (VALUES {values}) AS v(id, cat, conf, rd, sd) "
+                f'WHERE c.id = v.id AND c."{col["category"]}" IS NULL AND c."{col["status"]}" = %s '
+                f'AND NOT EXISTS (SELECT 1 FROM "{event_t}" e WHERE e.case_id = c.id AND e.action <> %s) RETURNING c.id',
+                [p for item in adopt for p in item] + [CaseStatus.FILED, "file"])
+            taken = {pk for (pk,) in cursor.fetchall()}
+            rest += [(pk, cat, conf) for pk, cat, conf, _rd, _sd in adopt if pk not in taken]
+        if rest:
+            values = ", ".join(["(%s::bigint, %s::bigint, %s::double precision)"] * len(rest))
+            cursor.execute(
+                f'UPDATE "{case_t}" AS c SET {suggestion}, "{col["category_overridden"]}" = '
+                f'(v.cat IS NOT NULL AND c."{col["category"]}" IS NOT NULL AND c."{col["category"]}" <> v.cat) '
+                f"FROM (VALUES {values}) AS v(id, cat, conf) WHERE c.id = v.id",
+                [p for item in rest for p in item])
 
 
 # --- attachments ------------------------------------------------------------------------------------
