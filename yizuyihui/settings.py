@@ -154,6 +154,10 @@ YZYH_APIKEY_CACHE = env_bool("YZYH_APIKEY_CACHE", bool(REDIS_URL))
 # One routing job for every matter waiting for its suggestion (cases.tasks): with a shared cache a
 # flag keeps filings from queueing a job each while one is already queued.
 YZYH_SUGGEST_FLAG = env_bool("YZYH_SUGGEST_FLAG", bool(REDIS_URL))
+# …and the job starts this many seconds after the first filing that queues it, so that under load one
+# job routes the filings of that second in one batch (a job per handful of filings cost more than the
+# routing itself). 0: at once.
+YZYH_SUGGEST_DELAY_SECONDS = env_int("YZYH_SUGGEST_DELAY_SECONDS", 1, minimum=0)
 
 # --- auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -195,3 +195,28 @@ def test_a_batch_leaves_alone_a_filed_matter_that_already_has_a_step(cast, route
     assert retimed.status == "filed" and retimed.category is None and retimed.respond_due == urgent_due
     assert retimed.suggested_category == routed_to and not retimed.category_overridden
     assert untouched.category == routed_to and untouched.respond_due == untouched.filed_at + dt.timedelta(hours=2)
+
+
+def test_with_a_queue_the_job_waits_a_second_and_routes_that_seconds_filings_in_one_batch(
+        cast, routed_to, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from yizuyihui.cases.services import filing
+    from yizuyihui.cases.tasks import suggest_pending_task
+
+    settings.YZYH_SUGGEST_FLAG, settings.YZYH_SUGGEST_DELAY_SECONDS = True, 1
+    cache.delete(filing.SUGGEST_FLAG)
+    scheduled = []
+    monkeypatch.setattr(suggest_pending_task, "huey", SimpleNamespace(immediate=False))  # a real queue
+    monkeypatch.setattr(suggest_pending_task, "schedule", lambda **kw: scheduled.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = file_matter(cast, title="路灯不亮 A")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = file_matter(cast, title="路灯不亮 B")
+    assert scheduled == [{"delay": 1}]  # one job, a second later; the second filing joined it
+    assert Case.objects.filter(pk__in=[first.pk, second.pk], suggestion_pending=True).count() == 2
+    assert s.case_suggest_pending() == 2  # what the job does when it runs
+    assert not cache.get(filing.SUGGEST_FLAG)  # …and the next filing queues a job of its own
+    cache.delete(filing.SUGGEST_FLAG)

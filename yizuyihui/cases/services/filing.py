@@ -214,8 +214,14 @@ def _suggest_after_commit() -> None:
         from yizuyihui.cases.tasks import suggest_pending_task
 
         try:
-            if getattr(settings, "YZYH_SUGGEST_FLAG", False) and not cache.add(SUGGEST_FLAG, 1, SUGGEST_FLAG_SECONDS):
-                return  # a job is queued and has not started: it will route this matter too
+            if getattr(settings, "YZYH_SUGGEST_FLAG", False):
+                if not cache.add(SUGGEST_FLAG, 1, SUGGEST_FLAG_SECONDS):
+                    return  # a job is queued and has not started: it will route this matter too
+                delay = getattr(settings, "YZYH_SUGGEST_DELAY_SECONDS", 0)
+                if delay and not suggest_pending_task.huey.immediate:
+                    # The filings of the next second join this job's batch (the flag keeps them from queueing).
+                    suggest_pending_task.schedule(delay=delay)
+                    return
             suggest_pending_task()
         except Exception:  # pragma: no cover - depends on the queue's backend
             log.warning("routing job not queued", exc_info=True)
