@@ -6,6 +6,8 @@ from yizuyihui.accounts.config_site import config_site
 from yizuyihui.api.api import api
 
 urlpatterns = [
+    # The API first: machine clients call it most, and every pattern before it is tried in turn.
+    path("api/", api.urls),
     path("", include("yizuyihui.core.urls")),
     path("accounts/", include("yizuyihui.accounts.urls")),
     path("join/", include("yizuyihui.signup.urls")),
@@ -24,7 +26,6 @@ urlpatterns = [
     path("places/", include("yizuyihui.places.urls")),
     path("audit/", include("yizuyihui.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("config/admin/", config_site.urls),
 ]
