@@ -92,7 +92,7 @@ class ResultOut(Schema):
     task: TaskOut
 
 
-class NeedOut(Schema):
+class EmergencyNeedOut(Schema):
     id: int
     title: str
     status: str
@@ -105,7 +105,7 @@ class NeedOut(Schema):
 class NeedsOut(Schema):
     open: int
     met: int
-    rows: list[NeedOut]
+    rows: list[EmergencyNeedOut]
 
 
 def _emergency(request, emergency_id: int) -> Emergency | None:

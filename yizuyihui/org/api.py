@@ -37,7 +37,7 @@ class UnitOut(Schema):
     residents: int
 
 
-class MemberOut(Schema):
+class UnitMemberOut(Schema):
     person_id: int
     name: str
     body: str
@@ -49,7 +49,7 @@ class MemberOut(Schema):
 
 
 class UnitDetailOut(UnitOut):
-    members: list[MemberOut]
+    members: list[UnitMemberOut]
     recommended_embedding: str
     embedding_mismatch: bool
 
@@ -84,7 +84,7 @@ def get_unit(request, unit_id: int):
         return 404, {"detail": "not found"}
     roster = unit_roster(unit=unit)
     members = [
-        MemberOut(person_id=m.person_id, name=m.person.name, body=m.body, role=m.role, identity=m.identity,
+        UnitMemberOut(person_id=m.person_id, name=m.person.name, body=m.body, role=m.role, identity=m.identity,
                   is_party_member=m.person.is_party_member, phone=person_phone_for(person=m.person, user=request.user),
                   id_number=person_id_number_for(person=m.person, user=request.user))
         for body in roster.values() for m in body
