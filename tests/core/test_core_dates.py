@@ -70,3 +70,14 @@ def test_a_matter_of_last_year_shows_its_deadline_with_the_year(cast, login, tim
     assert old_due.year == 2025 and new_due.year == 2026
     assert f"<b>{old_due:%Y-%m-%d %H:%M}</b>" in client.get(reverse("cases:detail", args=[old.pk])).content.decode()
     assert f"<b>{new_due:%m-%d %H:%M}</b>" in client.get(reverse("cases:detail", args=[new.pk])).content.decode()
+
+
+def test_an_arrival_on_another_day_shows_its_day(cast, login, frozen):
+    """The duty table once showed the arrival's hour alone (已到场 11:00) for an arrival 25 hours on."""
+    event = visits.event_register(unit=cast.unit_a, event_type=EventType.FAMILY_MISFORTUNE, actor=cast.users["grid_worker"],
+                                  description="家中老人去世", named=[cast.users["grid_worker"]],
+                                  at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+    visits.duty_check_in(duty=event.duties.get(), actor=cast.users["grid_worker"],
+                         at=dt.datetime(2026, 12, 2, 11, 0, tzinfo=SHANGHAI))
+    page = login("grid_worker").get(reverse("visits:event_detail", args=[event.pk])).content.decode()
+    assert re.search(r"已到场 12-02 11:00", page), re.findall(r"已到场[^<]*", page)
