@@ -32,6 +32,7 @@ def test_the_year_shows_only_outside_the_current_year(frozen):
     assert formatted(dt.date(2025, 12, 5), "day_long") == "2025年12月5日"
     assert formatted(dt.date(2026, 12, 5), "day_long") == "12月5日"
     assert day_text(None) == ""
+    assert when_text(dt.date(2025, 12, 5)) == "2025-12-05"  # a date has no hour
 
 
 def test_the_year_is_the_local_one(frozen):

@@ -36,6 +36,8 @@ def formatted(value, style: str = "day", *, today: dt.date | None = None) -> str
     value = _local(value)
     if style.startswith("day") and isinstance(value, dt.datetime):
         value = value.date()
+    elif style.startswith("when") and not isinstance(value, dt.datetime):
+        style = style.replace("when", "day")  # a date has no hour to show
     this_year, other_year = FORMATS[style]
     year = (today or timezone.localdate()).year
     return date_format(value, this_year if value.year == year else other_year)
