@@ -43,7 +43,9 @@ def test_the_resident_sees_the_number_what_happens_next_and_when(cast, login):
 
     case = Case.objects.get(title="路灯不亮")
     assert 'data-testid="confirmation"' in html and f"#{case.pk}" in html
-    assert "接下来" in html and f"{case.respond_due.astimezone(case.respond_due.tzinfo):%d}" in html
+    from yizuyihui.core.dates import formatted
+
+    assert "接下来" in html and f"<b>{formatted(case.respond_due, 'when_long')}</b>" in html  # 12月3日 10:00
 
 
 def test_the_org_page_shows_the_embedding_degree_of_every_child(cast, login):

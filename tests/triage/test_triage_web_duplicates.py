@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from yizuyihui.cases.services import case_file, case_return
+from yizuyihui.core.dates import day_text
 from yizuyihui.triage.models import CaseSupport
 
 ORIGINAL_TITLE = "景蓉华苑小区业委会未开业主大会就定高昂停车收费"
@@ -80,7 +80,7 @@ def test_panel_shows_no_personal_data(cast, login):
     for persona in ("resident", "building_head"):
         html = _panel(login(persona), title=REWORDED_TITLE, description=REWORDED_BODY).content.decode()
         assert f'id="dup-{case.pk}"' in html
-        assert ORIGINAL_TITLE in html and timezone.localtime(case.filed_at).strftime("%Y-%m-%d") in html
+        assert ORIGINAL_TITLE in html and day_text(case.filed_at) in html
         for secret in (person.name, person.phone, person.id_number, PLACE, "13912345678", "物业公司要退出",
                        person.household.address):
             assert secret not in html, secret

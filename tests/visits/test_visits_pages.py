@@ -79,3 +79,14 @@ def test_the_demo_makes_a_year_of_activity(cast):
     result = generate(seed=1, progress=lambda stage, n: None)
     assert result["planned_visits"] > 0 and result["visits"] > 0
     assert result["events"] > 0 and result["reports"] > 0
+
+
+def test_a_unit_without_visitors_says_so_instead_of_an_empty_picker(cast, login):
+    unit_b = cast.unit_b  # no grid worker, no member with an account
+    assert not services.visitors_for_unit(unit_b).exists()
+    page = login("community_cadre").get(reverse("visits:unit_schedule", args=[unit_b.pk]),
+                                        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="no-visitors"' in page and "本单元暂无可分配的走访人" in page
+    assert '<select name="visitor">' not in page
+    page = login("community_cadre").get(reverse("visits:unit_schedule", args=[cast.unit_a.pk])).content.decode()
+    assert '<select name="visitor">' in page and 'data-testid="no-visitors"' not in page

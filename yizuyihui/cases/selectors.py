@@ -18,6 +18,7 @@ from yizuyihui.cases.models import (
     CaseStatus,
 )
 from yizuyihui.core.plugins import provider_call
+from yizuyihui.people.selectors import user_name
 
 LIST_RELATED = ("unit", "node", "category", "handler")
 
@@ -182,7 +183,7 @@ def handler_choices(*, case: Case, q: str = "", limit: int = 200, users=None) ->
         role = post.get_role_display()
         label = f"{role} · {post.department}" if post.department else role
         suggested = _suggested(case, post)
-        rows.append({"user": post.user, "name": person.name if person else post.user.get_username(),
+        rows.append({"user": post.user, "name": person.name if person else user_name(post.user),
                      "post": f"{label} · {post.node.name}", "group": label, "suggested": suggested})
     rows.sort(key=lambda r: (not r["suggested"], r["group"]))
     return rows[:limit]

@@ -286,6 +286,10 @@ DEMO_LOGINS = [
     ("resident", Role.RESIDENT, "unit", "居民"),
     ("village", Role.UNIT_LEADER, "rural_unit", "自然村党小组组长"),
 ]
+# The officials' accounts have no person on the register: the names they go by on every page
+# (the others take their person's name). A page never shows a login name.
+DEMO_NAMES = {"admin": "周建华", "district": "吴志刚", "handler": "郑卫东", "street": "王秀英", "cadre": "李桂兰",
+              "building": "赵国庆", "resident": "孙丽"}
 
 
 def build_logins() -> list[tuple[str, str, str]]:
@@ -306,6 +310,7 @@ def build_logins() -> list[tuple[str, str, str]]:
     for username, role, where, label in DEMO_LOGINS:
         person = bound.get(username)
         user = user_create(username=username, password=DEMO_PASSWORD, person=person,
+                           first_name="" if person else DEMO_NAMES.get(username, label),
                            is_staff=username == "admin", is_superuser=username == "admin")
         post_grant(user=user, role=role, node=places[where], department="城管执法局" if username == "handler" else "")
         out.append((username, label, places[where].name))

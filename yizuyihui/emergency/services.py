@@ -24,6 +24,7 @@ from yizuyihui.accounts.scope import has_role_over, paths_q, role_paths
 from yizuyihui.cases import deadlines
 from yizuyihui.cases.models import OPEN_STATUSES, Case, CaseEvent, Channel, Mode, Origin, Urgency
 from yizuyihui.core.bulk import fast_insert, fast_update, insert_select
+from yizuyihui.core.dates import day_text
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.emergency import rules as emergency_rules
 from yizuyihui.emergency.models import (
@@ -234,8 +235,8 @@ def _review_topics(emergency: Emergency, actor, now) -> int:
     from yizuyihui.org.models import Unit
 
     title = _("After-action review: %(kind)s, %(start)s–%(end)s") % {
-        "kind": emergency.get_kind_display(), "start": f"{timezone.localtime(emergency.started_at):%m-%d}",
-        "end": f"{timezone.localtime(now):%m-%d}"}
+        "kind": emergency.get_kind_display(), "start": day_text(emergency.started_at),
+        "end": day_text(now)}
     description = _("Review the emergency response: coverage, needs and response times, people mobilised, "
                     "issues raised. Review PDF: %(url)s") % {"url": reverse("emergency:review_pdf", args=[emergency.pk])}
     # Through the meetings service, one topic per unit (a district's ~1,600 units take a second or two).

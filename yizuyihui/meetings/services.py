@@ -22,6 +22,7 @@ from yizuyihui.accounts.scope import in_scope
 from yizuyihui.cases import services as case_services
 from yizuyihui.cases.lifecycle import STEPS, may_start
 from yizuyihui.cases.models import Case, CaseStatus
+from yizuyihui.core.dates import when_text
 from yizuyihui.core.errors import ServiceError, ServiceForbidden
 from yizuyihui.meetings import rollups
 from yizuyihui.meetings.models import (
@@ -182,7 +183,7 @@ def meeting_convene(*, unit, actor, kind: str, scheduled_at: dt.datetime, place_
             for i, t in enumerate({t.pk: t for t in topics}.values(), start=1)])
         _seat_fixed_members(meeting)
         if notify_members:
-            when = timezone.localtime(scheduled_at).strftime("%m-%d %H:%M")
+            when = when_text(scheduled_at)
             for p in meeting.participants.select_related("person"):
                 notify(person=p.person, subject=_("Meeting: %(title)s") % {"title": meeting.title},
                        body=f"{when} {meeting.get_place_kind_display()} {meeting.place}".strip())
@@ -235,7 +236,7 @@ def meeting_hold(*, meeting: Meeting, actor, attended: Iterable[int], held_at: d
         raise MeetingError(_("A meeting cannot be recorded as held at a time still to come"))
     if not corrected and now < meeting.scheduled_at:
         raise MeetingError(_("The meeting starts at %(when)s: record it as held after it starts, or correct the time")
-                           % {"when": f"{timezone.localtime(meeting.scheduled_at):%m-%d %H:%M}"})
+                           % {"when": when_text(meeting.scheduled_at)})
     fields = ["status", "held_at"]
     if held_at < meeting.scheduled_at:
         meeting.scheduled_at = held_at

@@ -25,31 +25,47 @@ def person_id_number_for(*, person: Person, user) -> str:
     return person.id_number if can_see_personal_data(user=user, person=person) else mask_id_number(person.id_number)
 
 
+def _first_post(user) -> Post | None:
+    """The account's first active post other than 居民 (the post people know them by)."""
+    if not getattr(user, "pk", None):
+        return None
+    return user.posts.filter(active=True).exclude(role=Role.RESIDENT).select_related("node").order_by("pk").first()
+
+
 def user_name(user) -> str:
-    """The person's name for an account (张三), the login name only when no person is linked."""
+    """The name an account goes by (张三), never its login name: the person's name; the account's own
+    name (a resident who signed up and waits for the grid worker has no person yet, only their name);
+    else the title of its post (市级管理员); else 用户."""
     if user is None:
         return "—"
     try:
         person = user.person
-    except ObjectDoesNotExist:  # an account without a person (bench, admin)
+    except ObjectDoesNotExist:  # an account without a person (an official's or an administrator's)
         person = None
-    # A resident who signed up and waits for the grid worker has no person yet, only their name.
-    return getattr(person, "name", "") or user.get_full_name() or user.get_username()
+    name = getattr(person, "name", "") or user.get_full_name()
+    if name:
+        return name
+    post = _first_post(user) or (user.posts.filter(active=True, role=Role.RESIDENT).first() if user.pk else None)
+    return post.get_role_display() if post is not None else _("User")
 
 
 def user_label(user) -> str:
     """A person as people know them: name and post (张三 · 网格员 · 幸福一网格), never a login
-    name. Used by the |who filter and by text built in services (notification bodies, reasons).
-    Cached on the user object."""
+    name (an account known by its post title alone: 市级管理员 · B市). Used by the |who filter and by
+    text built in services (notification bodies, reasons). Cached on the user object."""
     if user is None:
         return "—"
     cached = getattr(user, "_yzyh_who", None)
     if cached is not None:
         return cached
     name = user_name(user)
-    post = (user.posts.filter(active=True).exclude(role=Role.RESIDENT).select_related("node").order_by("pk").first()
-            if getattr(user, "pk", None) else None)
-    label = f"{name} · {post.get_role_display()} · {post.node.name}" if post is not None else name
+    post = _first_post(user)
+    if post is None:
+        label = name
+    elif name == post.get_role_display():
+        label = f"{name} · {post.node.name}"
+    else:
+        label = f"{name} · {post.get_role_display()} · {post.node.name}"
     user._yzyh_who = label
     return label
 
@@ -86,7 +102,7 @@ def unit_posts(*, unit) -> list[Post]:
                  .select_related("node", "user").order_by("role", "pk"))
     names = dict(Person.objects.filter(user_id__in=[p.user_id for p in posts]).values_list("user_id", "name"))
     for post in posts:
-        post.holder = names.get(post.user_id) or post.user.get_username()
+        post.holder = names.get(post.user_id) or user_name(post.user)
     return posts
 
 

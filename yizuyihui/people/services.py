@@ -28,6 +28,7 @@ from yizuyihui.people.models import (
 )
 from yizuyihui.people.rosters import Seat, current_seats, roster_warnings
 from yizuyihui.people.rules import ROLE_LEVELS, may_grant_post, may_manage_roster
+from yizuyihui.people.selectors import user_name
 
 
 class PeopleError(ServiceError):
@@ -298,8 +299,7 @@ def _post_record(*, actor, post: Post, change: str, extra=None) -> None:
 
 
 def _user_display(user) -> str:
-    person = Person.objects.filter(user=user).values_list("name", flat=True).first()
-    return person or user.get_username()
+    return user_name(user)
 
 
 def _may_grant(actor, role: str, node: OrgNode) -> None:

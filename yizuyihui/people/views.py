@@ -26,6 +26,7 @@ from yizuyihui.people.selectors import (
     roster_history,
     unit_posts,
     unit_roster,
+    user_name,
 )
 from yizuyihui.people.services import (
     PeopleError,
@@ -250,7 +251,7 @@ def post_move_view(request, pk: int):
             return redirect("people:post_move", pk=post.pk)
         return _confirm_or_back(request, unit, lambda confirmed: post_move(post=post, node=target.node,
                                                                            actor=request.user))
-    holder = Person.objects.filter(user_id=post.user_id).values_list("name", flat=True).first() or post.user.username
+    holder = user_name(post.user)
     return render(request, "people/post_move.html", {
         "post": post, "holder": holder, "unit": unit,
         "units": [u for u in _sibling_units(request, unit) if u.pk != unit.pk]})

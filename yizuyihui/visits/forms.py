@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizuyihui.people.models import Gender, HouseholdCategory
+from yizuyihui.people.selectors import user_label
 from yizuyihui.visits.models import EventType, Period, ReportType
 
 
@@ -33,14 +34,21 @@ class VisitLogForm(forms.Form):
         return value
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Accounts listed as people know them (张三 · 网格员 · 幸福一网格), never by login name."""
+
+    def label_from_instance(self, obj) -> str:
+        return user_label(obj)
+
+
 class EventForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     event_type = forms.ChoiceField(label=_("What happened"), choices=EventType.choices)
     description = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     urgent = forms.BooleanField(label=_("Urgent (be on site within 2 hours)"), required=False)
-    named = forms.ModelMultipleChoiceField(label=_("Who must be on site"), queryset=None, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    named = PeopleChoiceField(label=_("Who must be on site"), queryset=None, required=False,
+                              widget=forms.CheckboxSelectMultiple)
     file_matter = forms.BooleanField(label=_("Also file it as a matter"), required=False)
 
     def __init__(self, *args, units, candidates, staff: bool, **kwargs):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizuyihui.core.dates import when_text
 from yizuyihui.core.errors import ServiceError
 from yizuyihui.org.models import TIER2_LEVELS, OrgNode, Unit
 from yizuyihui.people.models import Household, HouseholdCategory, Post
@@ -394,7 +395,7 @@ def event_register(
             notify(
                 user=user,
                 subject=_("Be on site: %(type)s at %(unit)s") % {"type": event.get_event_type_display(), "unit": unit.name},
-                body=_("Arrive by %(due)s. %(text)s") % {"due": timezone.localtime(due).strftime("%m-%d %H:%M"), "text": description[:100]},
+                body=_("Arrive by %(due)s. %(text)s") % {"due": when_text(due), "text": description[:100]},
                 url=url,
             )
         if file_matter:
