@@ -103,11 +103,12 @@ def _request_maker(kind: str, *, path: str, token: str, unit_id: int, queue: int
     return make
 
 
-def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
+def _run(url: str, make, *, clients: int, seconds: float, warmup: int, think: float = 0.0) -> dict:
     """`clients` threads, each on its own keep-alive connection, in a closed loop: `make(i, slot)`
     gives the i-th request overall (i counts across the clients; `slot` is the client) as (path,
     body, headers) — a POST, or a GET when body is None. First `warmup` untimed requests per
-    client, then `seconds` timed. `raw` has every timed request as (seconds, status, i)."""
+    client, then `seconds` timed; `think`: seconds a client waits after each answer before its next
+    request (0: none, the server's saturation). `raw` has every timed request as (seconds, status, i)."""
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or 80
     stop = threading.Event()
@@ -138,6 +139,8 @@ def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
             if status not in (200, 201) and len(errors) < 5:
                 errors.append(f"{status}: {payload[:200]!r}")
             done += 1
+            if think and until is not None:
+                time.sleep(min(think, max(0.0, until - time.perf_counter())))
         conn.close()
 
     warm = [threading.Thread(target=client, args=(k, None, warmup)) for k in range(clients)]

@@ -702,11 +702,12 @@ def _stop(proc) -> None:
         proc.wait()
 
 
-def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: int = 2, echo=click.echo) -> dict:
+def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: int = 2, think: float = 0.0,
+                       echo=click.echo) -> dict:
     """The bench's pages under `clients` concurrent clients over HTTP: the real server (gunicorn as
     `yzyh serve` runs it), each client a thread on its own keep-alive connection with its own
     session per persona, in a closed loop (the next request as soon as the last one answered, no
-    think time) over the page mix (the i-th request overall is page i mod the mix) for `seconds`
+    think time unless `think` seconds) over the page mix (the i-th request overall is page i mod the mix) for `seconds`
     (after an untimed pass over every page). Returns per page p50/p95/count/errors, pages/s, the
     server's and PostgreSQL's CPU per page, and the load average at start and end."""
     import logging
@@ -754,7 +755,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
         db_before = {p: _cpu_seconds([p]) for p in db}
         load0 = os.getloadavg()
         before = (_cpu_seconds(server), time.process_time())
-        r = _run(url, make, clients=clients, seconds=seconds, warmup=0)
+        r = _run(url, make, clients=clients, seconds=seconds, warmup=0, think=think)
         after = (_cpu_seconds(_tree(proc.pid)), time.process_time())
         load1 = os.getloadavg()
         db_after = _pg_backends(pg_url, db_name) if pg else []
@@ -774,7 +775,8 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
             for k, (page, scope, _who, _url) in enumerate(pages)]
     done = max(1, sum(row["n"] + row["errors"] for row in rows))
     all_ok = [t * 1000 for t, status, _i in r["raw"] if status == 200]
-    return {"rows": rows, "clients": clients, "workers": workers, "seconds": r["wall"], "pages_per_s": r["rate"],
+    return {"rows": rows, "clients": clients, "workers": workers, "think": think, "seconds": r["wall"],
+            "pages_per_s": r["rate"],
             "p50_ms": round(_pct(all_ok, 50), 1) if all_ok else None,
             "p95_ms": round(_pct(all_ok, 95), 1) if all_ok else None, "errors": r["errors"],
             "error_samples": r["error_samples"], "web_cpu_ms": (after[0] - before[0]) * 1000 / done,
@@ -783,8 +785,9 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
 
 
 def print_concurrent(m: dict, echo=click.echo) -> None:
+    think = f"{m['think']:g} s think time" if m.get("think") else "no think time"
     echo(f"\n{'page':<34}{'scope':<10}{'p50 ms':>9}{'p95 ms':>9}{'count':>7}{'errors':>7}  "
-         f"({m['clients']} clients, closed loop, {m['seconds']:.0f} s; gunicorn {m['workers']}×4 threads)")
+         f"({m['clients']} clients, closed loop, {think}, {m['seconds']:.0f} s; gunicorn {m['workers']}×4 threads)")
     for r in m["rows"]:
         p50 = f"{r['p50_ms']:>9.1f}" if r["p50_ms"] is not None else f"{'-':>9}"
         p95 = f"{r['p95_ms']:>9.1f}" if r["p95_ms"] is not None else f"{'-':>9}"
@@ -818,8 +821,10 @@ def print_concurrent(m: dict, echo=click.echo) -> None:
               help="With --clients: timed seconds")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="With --clients: gunicorn workers (4 threads each, as `yzyh serve --workers`)")
+@click.option("--think", default=0.0, show_default=True, type=click.FloatRange(0, 60),
+              help="With --clients: seconds each client waits after a page before the next (0: saturation)")
 def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int, build_only: bool,
-                clients: int, seconds: float, workers: int) -> None:
+                clients: int, seconds: float, workers: int, think: float) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope —
     one client in-process, or --clients N over HTTP."""
     from yizuyihui.core.cli import setup_django
@@ -862,7 +867,7 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, 
     if build_only:
         return
     if clients:
-        print_concurrent(measure_concurrent(state, clients=clients, seconds=seconds, workers=workers))
+        print_concurrent(measure_concurrent(state, clients=clients, seconds=seconds, workers=workers, think=think))
         return
     rows = measure(state, repeat=repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
