@@ -9,7 +9,9 @@ with seats and attendance; the loaded tables' plain indexes are dropped during t
 after it; then every registered rollup rebuild (`rebuilds.rebuild_all`) and ANALYZE, each phase
 timed. Then times each page in-process (Django test client, no HTTP server) at city, district,
 street, community and unit scope, `--repeat` times: p50/p95, with the bench process's RSS and the
-load average. docs/scale.md has the figures.
+load average. `--clients N` instead drives the same pages over HTTP against gunicorn started as
+`yzyh serve` starts it, N keep-alive clients in a closed loop (`measure_concurrent`). docs/scale.md
+has the figures.
 """
 
 from __future__ import annotations
