@@ -116,3 +116,32 @@ def test_sms_bodies_are_masked(settings):
     send_sms(phone=PHONE, text=f"您的事项已受理，经办人电话{LANDLINE}，对方身份证{ID_X}")
     phone, text = MemorySMSBackend.outbox[-1]
     assert phone == PHONE and "12345678" not in text and "19900101" not in text
+
+
+@pytest.mark.django_db
+def test_the_open311_list_reads_a_page_of_matters_in_a_fixed_number_of_queries(cast, client,
+                                                                               django_assert_max_num_queries):
+    """The list loads only the columns the policy reads (public.PUBLIC_FIELDS): a column it
+    reads but did not load would cost a query per matter."""
+    from yizuyihui.visits.services import event_register
+
+    leaf = Category.objects.create(code="Y.1.1", name="路灯", level=3, parent=Category.objects.create(
+        code="Y.1", name="照明", level=2, parent=Category.objects.create(code="Y", name="市政", level=1)))
+
+    def file(n):
+        for i in range(n):
+            case_file(unit=cast.unit_a, actor=cast.users["resident"], title=f"路灯坏了 {i}", description="",
+                      channel="web", place=HOME, category=leaf, suggest=False)
+        event_register(unit=cast.unit_a, actor=cast.users["grid_worker"], event_type="community_emergency",
+                       description="路面塌陷", place="", file_matter=True)
+
+    file(1)
+    with django_assert_max_num_queries(50) as few:
+        rows = _open311(client).json()
+    assert len(rows) >= 2
+    file(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = _open311(client).json()
+    assert len(rows) >= 8 and all(r["service_name"] == "路灯" and r["service_code"] == "Y" for r in rows
+                                  if r["description"].startswith("路灯坏了"))
+    assert {"status_notes", "requested_datetime", "updated_datetime", "expected_datetime"} <= set(rows[0])

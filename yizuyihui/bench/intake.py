@@ -89,25 +89,30 @@ def _request_maker(kind: str, *, path: str, token: str, unit_id: int, queue: int
     if kind == "helpdesk":
         headers = {"Content-Type": "application/json", "Authorization": f"Token {token}"}
 
-        def make(i: int):
+        def make(i: int, slot: int = 0):
             return path or "/api/tickets/", json.dumps({
                 "queue": queue, "title": f"路灯不亮 {i}", "description": "小区东门的路灯坏了一周，晚上很黑，老人出行不便。",
                 "submitter_email": "resident@example.org", "priority": 3}), headers
         return make
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
-    def make(i: int):
+    def make(i: int, slot: int = 0):
         body = json.dumps({"unit_id": unit_id, "title": f"路灯不亮 {i}",
                            "description": "小区东门的路灯坏了一周，晚上很黑，老人出行不便。"})
         return path or "/api/cases/", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
     return make
 
 
-def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
+def _run(url: str, make, *, clients: int, seconds: float, warmup: int, think: float = 0.0) -> dict:
+    """`clients` threads, each on its own keep-alive connection, in a closed loop: `make(i, slot)`
+    gives the i-th request overall (i counts across the clients; `slot` is the client) as (path,
+    body, headers) — a POST, or a GET when body is None. First `warmup` untimed requests per
+    client, then `seconds` timed; `think`: seconds a client waits after each answer before its next
+    request (0: none, the server's saturation). `raw` has every timed request as (seconds, status, i)."""
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or 80
     stop = threading.Event()
-    results: list[list[tuple[float, int]]] = [[] for _ in range(clients)]
+    results: list[list[tuple[float, int, int]]] = [[] for _ in range(clients)]
     errors: list[str] = []
     counter = iter(range(10**9))
     lock = threading.Lock()
@@ -118,10 +123,10 @@ def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
         while not stop.is_set() and (until is None or time.perf_counter() < until) and (count is None or done < count):
             with lock:
                 i = next(counter)
-            path, body, headers = make(i)
+            path, body, headers = make(i, slot)
             t = time.perf_counter()
             try:
-                conn.request("POST", path, body=body, headers=headers)
+                conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
                 resp = conn.getresponse()
                 payload = resp.read()
                 status = resp.status
@@ -130,10 +135,12 @@ def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
                 conn = http.client.HTTPConnection(host, port, timeout=60)
                 status, payload = 0, str(exc).encode()
             if until is not None:
-                results[slot].append((time.perf_counter() - t, status))
+                results[slot].append((time.perf_counter() - t, status, i))
             if status not in (200, 201) and len(errors) < 5:
                 errors.append(f"{status}: {payload[:200]!r}")
             done += 1
+            if think and until is not None:
+                time.sleep(min(think, max(0.0, until - time.perf_counter())))
         conn.close()
 
     warm = [threading.Thread(target=client, args=(k, None, warmup)) for k in range(clients)]
@@ -150,9 +157,9 @@ def _run(url: str, make, *, clients: int, seconds: float, warmup: int) -> dict:
         th.join()
     wall = time.perf_counter() - start
     flat = [r for rs in results for r in rs]
-    ok = [t for t, s in flat if s in (200, 201)]
+    ok = [t for t, s, _i in flat if s in (200, 201)]
     return {"n": len(ok), "errors": len(flat) - len(ok), "wall": wall, "rate": len(ok) / wall,
-            "p50_ms": _pct(ok, 50) * 1000, "p95_ms": _pct(ok, 95) * 1000, "error_samples": errors}
+            "p50_ms": _pct(ok, 50) * 1000, "p95_ms": _pct(ok, 95) * 1000, "error_samples": errors, "raw": flat}
 
 
 @click.command(name="intake")

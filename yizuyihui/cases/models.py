@@ -300,6 +300,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
 
+    def get_status_display(self) -> str:
+        """The status's label in the active language. Django's generic get_FOO_display builds a
+        dict of all the field's lazy choices on every call (translating each of the ~15 labels):
+        a fifth of the CPU of a worklist of 200 matters."""
+        try:
+            return str(CaseStatus(self.status).label)
+        except ValueError:
+            return self.status
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

@@ -8,6 +8,7 @@ rows without reading them back; PostgreSQL's sequence is moved past them afterwa
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.management.color import no_style
@@ -34,7 +35,8 @@ def fast_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     batch: list[Sequence] = []
     with transaction.atomic(), connection.cursor() as cursor:
         for row in rows:
-            batch.append(row)
+            # sqlite3 cannot bind a UUID; Django keeps UUIDField there as 32 hex digits
+            batch.append(tuple(v.hex if isinstance(v, uuid.UUID) else v for v in row))
             if len(batch) >= chunk:
                 cursor.executemany(sql, batch)
                 total += len(batch)

@@ -9,7 +9,9 @@ with seats and attendance; the loaded tables' plain indexes are dropped during t
 after it; then every registered rollup rebuild (`rebuilds.rebuild_all`) and ANALYZE, each phase
 timed. Then times each page in-process (Django test client, no HTTP server) at city, district,
 street, community and unit scope, `--repeat` times: p50/p95, with the bench process's RSS and the
-load average. docs/scale.md has the figures.
+load average. `--clients N` instead drives the same pages over HTTP against gunicorn started as
+`yzyh serve` starts it, N keep-alive clients in a closed loop (`measure_concurrent`). docs/scale.md
+has the figures.
 """
 
 from __future__ import annotations
@@ -568,18 +570,43 @@ def _pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
-    import logging
+# The pages both tables time: (page, scope, persona or None for anonymous, URL with the bench
+# city's {unit}, {case} (a filed matter of the street; the worklist without one) and {five} filled in).
+PAGES = [
+    ("dashboard", "city", "city_admin", "/insights/"),
+    ("dashboard", "district", "district_official", "/insights/"),
+    ("dashboard", "street", "street_official", "/insights/"),
+    ("dashboard", "community", "community_cadre", "/insights/"),
+    ("dashboard", "unit", "grid_worker", "/insights/"),
+    ("dashboard 5 years", "city", "city_admin", "/insights/?start={five}"),
+    ("worklist city admin", "city", "city_admin", "/cases/"),
+    ("worklist district official", "district", "district_official", "/cases/"),
+    ("worklist street official", "street", "street_official", "/cases/"),
+    ("worklist community cadre", "community", "community_cadre", "/cases/"),
+    ("worklist unit leader", "unit", "unit_leader", "/cases/"),
+    ("worklist grid worker", "unit", "grid_worker", "/cases/"),
+    ("worklist department handler", "district", "department_handler", "/cases/"),
+    ("visits due (grid worker)", "unit", "grid_worker", "/visits/"),
+    ("visit compliance", "street", "street_official", "/visits/compliance/"),
+    ("meetings", "street", "street_official", "/meetings/"),
+    ("public board", "unit", "grid_worker", "/cases/board/{unit}/"),
+    ("Open311 list", "city", None, "/open311/v2/requests.json"),
+    ("Open311 list, open only", "city", None, "/open311/v2/requests.json?status=open"),
+    ("search: unit picker", "street", "street_official", "/visits/reports/pick/unit/?q=网格1"),
+    ("search: household picker", "unit", "grid_worker", "/visits/reports/pick/household/?unit={unit}&q=1号"),
+    ("search: handler picker", "street", "street_official", "/cases/{case}/handlers/?q=成员"),
+]
 
+
+def bench_pages(state: dict) -> tuple[dict, list[tuple[str, str, str | None, str]]]:
+    """The bench's personas (a user with one post each, made once) and PAGES with their URLs
+    filled in for the bench city."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from yizuyihui.cases.models import Case
-    from yizuyihui.insights.measures import case_measures
     from yizuyihui.org.models import OrgNode, Unit
     from yizuyihui.people.models import Post
 
-    logging.getLogger("axes").setLevel(logging.WARNING)  # a login line per page otherwise
     User = get_user_model()
     city = OrgNode.objects.get(path=state["city_path"])
     district = OrgNode.objects.filter(path__startswith=city.path, depth=2).order_by("path").first()
@@ -595,32 +622,22 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
                                    defaults={"department": "城管" if role == "department_handler" else ""})
         people[role] = user
     five = (dt.date.fromisoformat(state["t_end"][:10]) - dt.timedelta(days=365 * 5)).isoformat()
-    pages = [
-        ("dashboard", "city", "city_admin", "/insights/"),
-        ("dashboard", "district", "district_official", "/insights/"),
-        ("dashboard", "street", "street_official", "/insights/"),
-        ("dashboard", "community", "community_cadre", "/insights/"),
-        ("dashboard", "unit", "grid_worker", "/insights/"),
-        ("dashboard 5 years", "city", "city_admin", f"/insights/?start={five}"),
-        ("worklist city admin", "city", "city_admin", "/cases/"),
-        ("worklist district official", "district", "district_official", "/cases/"),
-        ("worklist street official", "street", "street_official", "/cases/"),
-        ("worklist community cadre", "community", "community_cadre", "/cases/"),
-        ("worklist unit leader", "unit", "unit_leader", "/cases/"),
-        ("worklist grid worker", "unit", "grid_worker", "/cases/"),
-        ("worklist department handler", "district", "department_handler", "/cases/"),
-        ("visits due (grid worker)", "unit", "grid_worker", "/visits/"),
-        ("visit compliance", "street", "street_official", "/visits/compliance/"),
-        ("meetings", "street", "street_official", "/meetings/"),
-        ("public board", "unit", "grid_worker", f"/cases/board/{unit.pk}/"),
-        ("Open311 list", "city", None, "/open311/v2/requests.json"),
-        ("Open311 list, open only", "city", None, "/open311/v2/requests.json?status=open"),
-        ("search: unit picker", "street", "street_official", "/visits/reports/pick/unit/?q=网格1"),
-        ("search: household picker", "unit", "grid_worker", f"/visits/reports/pick/household/?unit={unit.pk}&q=1号"),
-        ("search: handler picker", "street", "street_official", None),
-    ]
     case = Case.objects.filter(unit__node__path__startswith=street.path, status="filed").order_by("-pk").first()
-    pages[-1] = pages[-1][:3] + ((f"/cases/{case.pk}/handlers/?q=成员" if case else "/cases/"),)
+    pages = [(page, scope, who, "/cases/" if "{case}" in url and not case else
+              url.format(five=five, unit=unit.pk, case=case.pk if case else 0)) for page, scope, who, url in PAGES]
+    return people, pages
+
+
+def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
+    import logging
+
+    from django.test import Client
+
+    from yizuyihui.cases.models import Case
+    from yizuyihui.insights.measures import case_measures
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a login line per page otherwise
+    people, pages = bench_pages(state)
     rows = []
     for page, scope, who, url in pages:
         client = Client()
@@ -648,6 +665,148 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
     return rows
 
 
+def _server(*, workers: int, log: Path):
+    """gunicorn as `yzyh serve --workers N` starts it (gthread, 4 threads a worker, --preload) on a
+    free port of 127.0.0.1 and the configured database; returns (process, base URL) once it answers."""
+    import http.client
+    import subprocess
+
+    from yizuyihui.bench.cases import _free_port
+    from yizuyihui.core.cli import gunicorn_command
+
+    port = _free_port()
+    out = log.open("w")
+    proc = subprocess.Popen(gunicorn_command(port=port, workers=workers, preload=True), stdout=subprocess.DEVNULL,
+                            stderr=out, env={**os.environ, "DJANGO_SETTINGS_MODULE": "yizuyihui.settings"})
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/open311/v2/services.json")
+            conn.getresponse().read()
+            conn.close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise click.ClickException(f"gunicorn did not start: {log.read_text()[-2000:]}") from None
+            time.sleep(0.3)
+
+
+def _stop(proc) -> None:
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: int = 2, think: float = 0.0,
+                       echo=click.echo) -> dict:
+    """The bench's pages under `clients` concurrent clients over HTTP: the real server (gunicorn as
+    `yzyh serve` runs it), each client a thread on its own keep-alive connection with its own
+    session per persona, in a closed loop (the next request as soon as the last one answered, no
+    think time unless `think` seconds) over the page mix (the i-th request overall is page i mod the mix) for `seconds`
+    (after an untimed pass over every page). Returns per page p50/p95/count/errors, pages/s, the
+    server's and PostgreSQL's CPU per page, and the load average at start and end."""
+    import logging
+    from collections import defaultdict
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from yizuyihui.bench.intake import _cpu_seconds, _pg_backends, _run, _tree
+
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    people, pages = bench_pages(state)
+    cookie = settings.SESSION_COOKIE_NAME
+    sessions = []  # per client: persona → session key (a login of its own, as 16 people are)
+    for _ in range(clients):
+        mine = {}
+        for role, user in people.items():
+            c = Client()
+            c.force_login(user)
+            mine[role] = c.cookies[cookie].value
+        sessions.append(mine)
+
+    paths = [quote(url, safe="/?=&") for _p, _s, _w, url in pages]  # the searches' q= is Chinese
+
+    def make(i: int, slot: int):
+        who = pages[i % len(pages)][2]
+        headers = {"Accept-Language": "zh-hans"}
+        if who:
+            headers["Cookie"] = f"{cookie}={sessions[slot][who]}"
+        return paths[i % len(pages)], None, headers
+
+    pg = connection.vendor == "postgresql"
+    db_name = connection.settings_dict["NAME"]
+    pg_url = os.environ.get("DATABASE_URL", "") if pg else ""
+    connection.close()  # the bench's own session stays out of the server's way
+    log = Path(settings.DATA_DIR) / "bench_scale_server.log"
+    proc, url = _server(workers=workers, log=log)
+    try:
+        per_client = len(pages)  # the warm-up: every client walks the whole mix once
+        _run(url, make, clients=clients, seconds=0, warmup=per_client)
+        server = _tree(proc.pid)
+        db = _pg_backends(pg_url, db_name) if pg else []
+        db_before = {p: _cpu_seconds([p]) for p in db}
+        load0 = os.getloadavg()
+        before = (_cpu_seconds(server), time.process_time())
+        r = _run(url, make, clients=clients, seconds=seconds, warmup=0, think=think)
+        after = (_cpu_seconds(_tree(proc.pid)), time.process_time())
+        load1 = os.getloadavg()
+        db_after = _pg_backends(pg_url, db_name) if pg else []
+        db_cpu = sum(_cpu_seconds([p]) - db_before.get(p, 0) for p in db_after)
+    finally:
+        _stop(proc)
+    by_page = defaultdict(list)
+    errors = defaultdict(int)
+    for t, status, i in r["raw"]:
+        if status == 200:
+            by_page[i % len(pages)].append(t * 1000)
+        else:
+            errors[i % len(pages)] += 1
+    rows = [{"page": page, "scope": scope, "n": len(by_page[k]), "errors": errors[k],
+             "p50_ms": round(_pct(by_page[k], 50), 1) if by_page[k] else None,
+             "p95_ms": round(_pct(by_page[k], 95), 1) if by_page[k] else None}
+            for k, (page, scope, _who, _url) in enumerate(pages)]
+    done = max(1, sum(row["n"] + row["errors"] for row in rows))
+    all_ok = [t * 1000 for t, status, _i in r["raw"] if status == 200]
+    return {"rows": rows, "clients": clients, "workers": workers, "think": think, "seconds": r["wall"],
+            "pages_per_s": r["rate"],
+            "p50_ms": round(_pct(all_ok, 50), 1) if all_ok else None,
+            "p95_ms": round(_pct(all_ok, 95), 1) if all_ok else None, "errors": r["errors"],
+            "error_samples": r["error_samples"], "web_cpu_ms": (after[0] - before[0]) * 1000 / done,
+            "db_cpu_ms": db_cpu * 1000 / done if pg else None, "client_cpu_ms": (after[1] - before[1]) * 1000 / done,
+            "load_start": load0, "load_end": load1}
+
+
+def print_concurrent(m: dict, echo=click.echo) -> None:
+    think = f"{m['think']:g} s think time" if m.get("think") else "no think time"
+    echo(f"\n{'page':<34}{'scope':<10}{'p50 ms':>9}{'p95 ms':>9}{'count':>7}{'errors':>7}  "
+         f"({m['clients']} clients, closed loop, {think}, {m['seconds']:.0f} s; gunicorn {m['workers']}×4 threads)")
+    for r in m["rows"]:
+        p50 = f"{r['p50_ms']:>9.1f}" if r["p50_ms"] is not None else f"{'-':>9}"
+        p95 = f"{r['p95_ms']:>9.1f}" if r["p95_ms"] is not None else f"{'-':>9}"
+        echo(f"{r['page']:<34}{r['scope']:<10}{p50}{p95}{r['n']:>7}{r['errors']:>7}")
+    p50 = m["p50_ms"] if m["p50_ms"] is not None else float("nan")
+    p95 = m["p95_ms"] if m["p95_ms"] is not None else float("nan")
+    echo(f"{'all pages':<44}{p50:>9.1f}{p95:>9.1f}{sum(r['n'] for r in m['rows']):>7}{m['errors']:>7}")
+    cpu = f"server CPU per page: web {m['web_cpu_ms']:.1f} ms"
+    if m["db_cpu_ms"] is not None:
+        cpu += f" + PostgreSQL {m['db_cpu_ms']:.1f} ms"
+    echo(f"{m['pages_per_s']:.1f} pages/s; {cpu} (load generator {m['client_cpu_ms']:.1f} ms); load average "
+         f"{' '.join(f'{x:.2f}' for x in m['load_start'])} at start, {' '.join(f'{x:.2f}' for x in m['load_end'])} "
+         f"at end; {os.cpu_count()} CPUs")
+    for sample in m["error_samples"]:
+        echo(f"  error {sample}")
+
+
 @click.command("scale")
 @click.option("--years", default=5.0, show_default=True, type=click.FloatRange(0.01, 10))
 @click.option("--fraction", default=1.0, show_default=True, type=click.FloatRange(0.0001, 1),
@@ -657,8 +816,19 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
 @click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 16),
               help="Loader processes at once (meetings 1, visits (jobs-1)//3, matters the rest)")
 @click.option("--build-only", is_flag=True, help="Build (or resume) and stop before timing the pages")
-def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int, build_only: bool) -> None:
-    """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope."""
+@click.option("--clients", default=0, show_default=True, type=click.IntRange(0, 256),
+              help="Instead of the one-client in-process table: this many concurrent HTTP clients against gunicorn "
+                   "started as `yzyh serve` does, each walking the page mix in a closed loop")
+@click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="With --clients: timed seconds")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="With --clients: gunicorn workers (4 threads each, as `yzyh serve --workers`)")
+@click.option("--think", default=0.0, show_default=True, type=click.FloatRange(0, 60),
+              help="With --clients: seconds each client waits after a page before the next (0: saturation)")
+def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int, build_only: bool,
+                clients: int, seconds: float, workers: int, think: float) -> None:
+    """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope —
+    one client in-process, or --clients N over HTTP."""
     from yizuyihui.core.cli import setup_django
 
     setup_django()
@@ -697,6 +867,9 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, 
     for name, sec in (state.get("rollup_parts_s") or {}).items():
         click.echo(f"  rollups: {name} {sec} s")
     if build_only:
+        return
+    if clients:
+        print_concurrent(measure_concurrent(state, clients=clients, seconds=seconds, workers=workers, think=think))
         return
     rows = measure(state, repeat=repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -244,27 +244,28 @@ class ResourceMeasures:
 
 
 def measures(*, path: str, start, end) -> ResourceMeasures:
-    plus = PlusMember.objects.filter(case__unit__node__path__startswith=path, drawn_at__gte=start, drawn_at__lt=end)
-    n_plus = plus.count()
-    n_matters = plus.values("case_id").distinct().count()
-    needs = Need.objects.filter(path__startswith=path, created_at__gte=start, created_at__lt=end)
-    matched = needs.filter(matched_at__isnull=False)
-    delay = matched.annotate(d=ExpressionWrapper(F("matched_at") - F("created_at"), output_field=DurationField())
-                             ).aggregate(a=Avg("d"))["a"]
+    """One aggregate per table (a dashboard shows this panel for each root of the scope)."""
+    done = Q(matched_at__isnull=False)
+    plus = PlusMember.objects.filter(case__unit__node__path__startswith=path, drawn_at__gte=start, drawn_at__lt=end
+                                     ).aggregate(n=Count("id"), matters=Count("case_id", distinct=True))
+    needs = Need.objects.filter(path__startswith=path, created_at__gte=start, created_at__lt=end).aggregate(
+        n=Count("id"), matched=Count("id", filter=done),
+        delay=Avg(ExpressionWrapper(F("matched_at") - F("created_at"), output_field=DurationField()), filter=done))
     hours = ServiceHours.objects.filter(path__startswith=path, on__gte=start.date(), on__lt=end.date()
                                         ).aggregate(s=Sum("hours"))["s"] or Decimal("0")
-    board = BoardMatch.objects.filter(path__startswith=path, matched_at__gte=start, matched_at__lt=end)
-    fulfilled = board.filter(fulfilled_at__isnull=False)
+    fulfilled = Q(fulfilled_at__isnull=False)
+    board = BoardMatch.objects.filter(path__startswith=path, matched_at__gte=start, matched_at__lt=end).aggregate(
+        n=Count("id"), fulfilled=Count("id", filter=fulfilled), value=Sum("value", filter=fulfilled))
+    n_plus, n_matters, delay = plus["n"], plus["matters"], needs["delay"]
     return ResourceMeasures(
         plus_members=n_plus, matters_with_plus=n_matters, plus_per_matter=(n_plus / n_matters) if n_matters else None,
         volunteers=Volunteer.objects.filter(path__startswith=path, active=True).count(),
         teams=VolunteerTeam.objects.filter(path__startswith=path, active=True).count(),
-        hours=hours, needs=needs.count(), needs_matched=matched.count(),
+        hours=hours, needs=needs["n"], needs_matched=needs["matched"],
         hours_to_match=delay.total_seconds() / 3600 if delay is not None else None,
         registrations=Registration.objects.filter(terms__path__startswith=path,
                                                   terms__status=RegistrationStatus.CONFIRMED).count(),
-        board_matches=board.count(), board_fulfilled=fulfilled.count(),
-        board_value=fulfilled.aggregate(s=Sum("value"))["s"] or Decimal("0"),
+        board_matches=board["n"], board_fulfilled=board["fulfilled"], board_value=board["value"] or Decimal("0"),
     )
 
 
