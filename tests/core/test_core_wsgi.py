@@ -66,7 +66,9 @@ def test_only_cookieless_key_calls_to_the_api_take_the_short_chain():
     assert application.handler_for(_environ("POST", "/api/cases/", {}, authorization="Bearer k", cookie="sessionid=s")) is full
     assert application.handler_for(_environ("POST", "/api/cases/", {}, authorization="Basic a2V5")) is full
     assert application.handler_for(_environ("GET", "/cases/", authorization="Bearer k")) is full
-    assert application.handler_for(_environ("POST", "/open311/v2/requests.json", {})) is full
+    assert application.handler_for(_environ("POST", "/open311/v2/requests.json", {})) is key
+    assert application.handler_for(_environ("GET", "/open311/v2/requests.json")) is key
+    assert application.handler_for(_environ("GET", "/open311/v2/requests.json", cookie="sessionid=s")) is full
 
 
 def test_the_short_chain_leaves_out_only_browser_middleware_and_keeps_new_ones():
@@ -121,3 +123,34 @@ def test_a_cookie_call_to_the_api_still_needs_its_csrf_token(cast, client):
     status, _h, _c = _call(_environ("POST", "/api/cases/", {"unit_id": cast.unit_a.pk, "title": "无令牌"}, cookie=cookie))
     assert status in (401, 403)
     assert not Case.objects.filter(title="无令牌").exists()
+
+
+def test_open311_answers_alike_through_either_chain(cast, monkeypatch):
+    from yizuyihui.cases.services import case_file
+
+    case_file(unit=cast.unit_a, actor=cast.users["resident"], title="路灯不亮", description="", channel="web")
+    short = _call(_environ("GET", "/open311/v2/requests.json"))
+    monkeypatch.setattr(application, "handler_for", lambda environ: application.full)
+    full = _call(_environ("GET", "/open311/v2/requests.json"))
+    assert short[0] == full[0] == 200 and short[2] == full[2] and "路灯不亮" in short[2].decode()
+    assert "Set-Cookie" not in short[1]
+
+
+def test_an_open311_filing_through_the_short_chain_is_stored(cast):
+    from urllib.parse import urlencode
+
+    from yizuyihui.cases.models import Category
+
+    apikey_create(user=cast.users["grid_worker"], name="hotline", raw="open311-wsgi-key")
+    code = Category.objects.filter(level=1).first().code
+    form = urlencode({"api_key": "open311-wsgi-key", "service_code": code, "lat": "28.2", "long": "112.9",
+                      "description": "路面塌陷，请尽快处理", "attribute[unit]": cast.unit_a.node.code}).encode()
+    environ = _environ("POST", "/open311/v2/requests.json")
+    environ.update({"wsgi.input": io.BytesIO(form), "CONTENT_LENGTH": str(len(form)),
+                    "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    assert application.handler_for(environ) is application.key_api
+    status, headers, content = _call(environ)
+    assert status == 201, content
+    case = Case.objects.get(pk=json.loads(content)[0]["service_request_id"])
+    assert case.filed_by == cast.users["grid_worker"] and case.description == "路面塌陷，请尽快处理"
+    assert "Set-Cookie" not in headers

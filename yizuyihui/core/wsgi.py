@@ -1,7 +1,7 @@
 """The WSGI application: Django, with a shorter middleware chain for API calls made with a key.
 
 A phone app or another system calling /api/ with `Authorization: Bearer …` (or `X-API-Key`) and
-no cookie has no session, no CSRF token, no flash messages, no htmx and gets JSON, not a page to
+no cookie — or calling Open311 without a cookie — has no session, no CSRF token, no flash messages, no htmx and gets JSON, not a page to
 frame or police with a CSP. The browser's middleware still cost ~10 % of such a call's CPU (a
 CSP header computed for JSON, a session store built and never read, …), so those calls go to a
 second Django handler whose chain leaves the browser-only middleware out. Everything else —
@@ -76,8 +76,15 @@ class KeyApiHandler(WSGIHandler):
 
 
 def is_key_api_call(environ) -> bool:
-    return (environ.get("PATH_INFO", "").startswith("/api/") and "HTTP_COOKIE" not in environ
-            and (environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ") or "HTTP_X_API_KEY" in environ))
+    """A cookieless call to the API with a key, or to Open311 (GeoReport v2: open data to read, an
+    `api_key` parameter to file; its views use no session and are CSRF-exempt)."""
+    if "HTTP_COOKIE" in environ:
+        return False
+    path = environ.get("PATH_INFO", "")
+    if path.startswith("/open311/"):
+        return True
+    return path.startswith("/api/") and (environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+                                         or "HTTP_X_API_KEY" in environ)
 
 
 class Application:
