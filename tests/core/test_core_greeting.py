@@ -71,3 +71,41 @@ def test_the_people_to_call_on_site_are_listed_by_name_and_post(cast, client):
     assert labels, page[:2000]
     assert "陈晓燕 · 网格员 · 幸福一网格" in labels
     assert "grid_worker" not in labels
+
+
+def test_a_list_of_accounts_is_labelled_as_one_by_one_in_two_queries(cast, django_assert_num_queries):
+    """The 六必到 form lists a unit's people: one label rule, read for the whole list at once."""
+    from django.utils import translation
+
+    from yizuyihui.people.selectors import user_label, user_labels
+
+    titled = user_create(username="city_admin_08", password="x-Long-enough-1")
+    post_grant(user=titled, role=Role.CITY_ADMIN, node=cast.city)
+    named = user_create(username="qu08", password="x-Long-enough-1", first_name="吴志刚")
+    post_grant(user=named, role=Role.DISTRICT_OFFICIAL, node=cast.district)
+    nobody = user_create(username="nobody08", password="x-Long-enough-1")
+    users = [*cast.users.values(), titled, named, nobody]
+    with translation.override("zh-hans"):
+        with django_assert_num_queries(2):
+            labels = user_labels(users)
+        for user in users:
+            user.__dict__.pop("_yzyh_who", None)
+            assert labels[user.pk] == user_label(user)
+    assert labels[titled.pk] == "市级管理员 · " + cast.city.name and labels[nobody.pk] == "用户"
+
+
+def test_the_duty_form_lists_the_units_people_without_a_query_each(cast, login, django_assert_max_num_queries):
+    from yizuyihui.org.models import Unit
+    from yizuyihui.people.selectors import user_label
+    from yizuyihui.visits.forms import EventForm
+    from yizuyihui.visits.services import visitors_for_unit
+
+    units = Unit.objects.filter(pk=cast.unit_a.pk)
+    candidates = visitors_for_unit(cast.unit_a)
+    assert candidates.count() >= 2
+    form = EventForm(units=units, candidates=candidates, staff=True)
+    with django_assert_max_num_queries(1):  # the checkbox list itself; the labels were read with the form
+        rendered = str(form["named"])
+    for user in candidates:
+        user.__dict__.pop("_yzyh_who", None)
+        assert user_label(user) in rendered

@@ -25,11 +25,36 @@ def person_id_number_for(*, person: Person, user) -> str:
     return person.id_number if can_see_personal_data(user=user, person=person) else mask_id_number(person.id_number)
 
 
-def _first_post(user) -> Post | None:
-    """The account's first active post other than 居民 (the post people know them by)."""
+def _active_posts(user) -> list[Post]:
     if not getattr(user, "pk", None):
-        return None
-    return user.posts.filter(active=True).exclude(role=Role.RESIDENT).select_related("node").order_by("pk").first()
+        return []
+    return list(user.posts.filter(active=True).select_related("node").order_by("pk"))
+
+
+def _person_name(user) -> str:
+    try:
+        return user.person.name
+    except ObjectDoesNotExist:  # an account without a person (an official's or an administrator's)
+        return ""
+
+
+def _name_and_post(user, person_name: str, posts: list[Post]) -> tuple[str, Post | None]:
+    """The name an account goes by and the post people know it by (its first active post other than
+    居民), from its person's name and its active posts in order."""
+    shown = next((p for p in posts if p.role != Role.RESIDENT), None)
+    name = person_name or user.get_full_name()
+    if not name:
+        titled = shown or next(iter(posts), None)
+        name = titled.get_role_display() if titled is not None else _("User")
+    return name, shown
+
+
+def _label(name: str, post: Post | None) -> str:
+    if post is None:
+        return name
+    if name == post.get_role_display():
+        return f"{name} · {post.node.name}"
+    return f"{name} · {post.get_role_display()} · {post.node.name}"
 
 
 def user_name(user) -> str:
@@ -38,15 +63,8 @@ def user_name(user) -> str:
     else the title of its post (市级管理员); else 用户."""
     if user is None:
         return "—"
-    try:
-        person = user.person
-    except ObjectDoesNotExist:  # an account without a person (an official's or an administrator's)
-        person = None
-    name = getattr(person, "name", "") or user.get_full_name()
-    if name:
-        return name
-    post = _first_post(user) or (user.posts.filter(active=True, role=Role.RESIDENT).first() if user.pk else None)
-    return post.get_role_display() if post is not None else _("User")
+    name = _person_name(user) or user.get_full_name()
+    return name or _name_and_post(user, "", _active_posts(user))[0]
 
 
 def user_label(user) -> str:
@@ -56,18 +74,20 @@ def user_label(user) -> str:
     if user is None:
         return "—"
     cached = getattr(user, "_yzyh_who", None)
-    if cached is not None:
-        return cached
-    name = user_name(user)
-    post = _first_post(user)
-    if post is None:
-        label = name
-    elif name == post.get_role_display():
-        label = f"{name} · {post.node.name}"
-    else:
-        label = f"{name} · {post.get_role_display()} · {post.node.name}"
-    user._yzyh_who = label
-    return label
+    if cached is None:
+        cached = user._yzyh_who = _label(*_name_and_post(user, _person_name(user), _active_posts(user)))
+    return cached
+
+
+def user_labels(users) -> dict[int, str]:
+    """`user_label` of many accounts in two queries (a picker listing a unit's people)."""
+    users = list(users)
+    ids = [u.pk for u in users]
+    names = dict(Person.objects.filter(user_id__in=ids).values_list("user_id", "name"))
+    posts: dict[int, list[Post]] = {}
+    for post in Post.objects.filter(user_id__in=ids, active=True).select_related("node").order_by("pk"):
+        posts.setdefault(post.user_id, []).append(post)
+    return {u.pk: _label(*_name_and_post(u, names.get(u.pk, ""), posts.get(u.pk, []))) for u in users}
 
 
 def persons_visible_to(user) -> QuerySet[Person]:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizuyihui.people.models import Gender, HouseholdCategory
-from yizuyihui.people.selectors import user_label
+from yizuyihui.people.selectors import user_label, user_labels
 from yizuyihui.visits.models import EventType, Period, ReportType
 
 
@@ -35,10 +35,13 @@ class VisitLogForm(forms.Form):
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    """Accounts listed as people know them (张三 · 网格员 · 幸福一网格), never by login name."""
+    """Accounts listed as people know them (张三 · 网格员 · 幸福一网格), never by login name; the
+    labels are read for the whole list at once (`labels`, set with the queryset), not per row."""
+
+    labels: dict[int, str] = {}
 
     def label_from_instance(self, obj) -> str:
-        return user_label(obj)
+        return self.labels.get(obj.pk) or user_label(obj)
 
 
 class EventForm(forms.Form):
@@ -55,6 +58,7 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["named"].queryset = candidates
+        self.fields["named"].labels = user_labels(candidates) if staff else {}
         if not staff:
             del self.fields["named"]
             del self.fields["file_matter"]
