@@ -50,12 +50,14 @@ def _require_reason(reason: str) -> str:
 def _tell_resident(case: Case, subject: str, body: str = "") -> None:
     from django.urls import reverse
 
+    # Who is told decides first: staff filing for a unit are told nothing (no URL built for them).
     if case.reporter_id:
-        notify(person=case.reporter, subject=subject, body=body or case.title,
-               url=reverse("cases:my_case", args=[case.public_id]))
+        whom = {"person": case.reporter}
     elif case.filed_by_id and not roles.is_staff(case.filed_by):
-        notify(user=case.filed_by, subject=subject, body=body or case.title,
-               url=reverse("cases:my_case", args=[case.public_id]))
+        whom = {"user": case.filed_by}
+    else:
+        return
+    notify(**whom, subject=subject, body=body or case.title, url=reverse("cases:my_case", args=[case.public_id]))
 
 
 def _reload(case: Case) -> None:
