@@ -158,6 +158,8 @@ YZYH_SUGGEST_FLAG = env_bool("YZYH_SUGGEST_FLAG", bool(REDIS_URL))
 # job routes the filings of that second in one batch (a job per handful of filings cost more than the
 # routing itself). 0: at once.
 YZYH_SUGGEST_DELAY_SECONDS = env_int("YZYH_SUGGEST_DELAY_SECONDS", 1, minimum=0)
+# How long the measures dashboard keeps a rendered page (insights/freshness.py); 0: never cached.
+YZYH_DASHBOARD_CACHE_SECONDS = env_int("YZYH_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 
 # --- auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

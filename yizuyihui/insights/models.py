@@ -106,3 +106,12 @@ class PanelDirty(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "node_id", "day"], name="paneldirty_key")]
+
+
+class RollupGeneration(models.Model):
+    """How many times the rollups above have changed: bumped in the transaction of every drain that
+    recomputed a bucket and by every rebuild (`insights.freshness`). The dashboard's cached pages are
+    keyed by it, so no cached page outlives a change of the figures it was drawn from."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    n = models.BigIntegerField(default=0)

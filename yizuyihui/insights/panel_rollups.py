@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from yizuyihui.insights import freshness
 from yizuyihui.insights.models import PanelDayTotal, PanelDayUnit, PanelDirty
 
 STEP = 4  # treebeard steplen of OrgNode
@@ -139,6 +140,7 @@ def refresh(limit: int | None = None) -> int:
             if not rows:
                 break
             PanelDirty.objects.filter(pk__in=[r.pk for r in rows]).delete()
+            freshness.bump()
             paths = _paths(r.node_id for r in rows)
             delta: dict = {}
             for r in rows:
@@ -180,7 +182,9 @@ def rebuild_source(name: str, progress=None, *, sql: bool | None = None) -> int:
     src = sources()[name]
     if sql is None:
         sql = connection.vendor == "postgresql" and hasattr(src, "rebuild_sql")
-    return _rebuild_sql(name, src, progress) if sql else _rebuild_python(name, src, progress)
+    n = _rebuild_sql(name, src, progress) if sql else _rebuild_python(name, src, progress)
+    freshness.bump()
+    return n
 
 
 def _rebuild_python(name: str, src, progress=None) -> int:

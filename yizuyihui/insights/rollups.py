@@ -26,6 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from yizuyihui.insights import freshness
 from yizuyihui.insights.models import CaseDayTotal, CaseDayUnit, RollupDirty
 
 COUNTS = ("filed", "responded_in_time", "resolved", "rated", "satisfied", "settled_tier1", "settled_tier2",
@@ -227,6 +228,7 @@ def refresh(limit: int | None = None) -> int:
             RollupDirty.objects.filter(pk__in=[r.pk for r in rows]).delete()
             for r in rows:
                 refresh_bucket(r.unit_id, r.day)
+            freshness.bump()
         done += len(rows)
     return done
 
@@ -236,9 +238,9 @@ def rebuild(progress=None) -> int:
     SQLite: one pass in Python. Returns the matters counted."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return _rebuild_sql(progress)
-    return _rebuild_python(progress)
+    n = _rebuild_sql(progress) if connection.vendor == "postgresql" else _rebuild_python(progress)
+    freshness.bump()
+    return n
 
 
 def bucket_sql(hours: str) -> str:

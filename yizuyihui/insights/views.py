@@ -9,11 +9,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.core.plugins import app_modules
-from yizuyihui.insights import panel_rollups, rollups
+from yizuyihui.insights import freshness, panel_rollups, rollups
 from yizuyihui.org.models import OrgNode
 from yizuyihui.org.selectors import scope_root_nodes
 
@@ -29,7 +31,8 @@ def _date(value: str, default: dt.date) -> dt.date:
 
 @login_required
 def dashboard(request):
-    if not user_scope(request.user).paths:
+    scope = user_scope(request.user)
+    if not scope.paths:
         raise PermissionDenied
     node = None
     if request.GET.get("node"):
@@ -39,15 +42,30 @@ def dashboard(request):
     today = timezone.localdate()
     end_day = _date(request.GET.get("end", ""), today)
     start_day = _date(request.GET.get("start", ""), end_day - dt.timedelta(days=365))
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(start_day, dt.time(), tzinfo=tz)
-    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     # Rollups only (issue 17): a scope × period is a sum over at most (roots × days) rows. Buckets
     # queued since the job last ran are folded in first (a few, or none) — unless the dashboard
     # reads a replica: then a GET must not write, and the minute job keeps the rollups fresh.
-    if not any(alias.startswith("replica_") for alias in settings.DATABASES):
+    queued, generation = freshness.state()
+    if queued and not any(alias.startswith("replica_") for alias in settings.DATABASES):
         rollups.refresh(limit=2000)
         panel_rollups.refresh(limit=2000)
+        generation = freshness.state()[1]
+    key = freshness.page_key(user=request.user, scope_paths=scope.paths,
+                             params=(node.pk if node else "", start_day, end_day), generation=generation)
+
+    def draw() -> str:
+        return render_to_string("insights/_dashboard_body.html",
+                                _context(request, node=node, start_day=start_day, end_day=end_day), request)
+
+    return render(request, "insights/dashboard.html", {"body": mark_safe(freshness.cached_page(key, draw))})
+
+
+def _context(request, *, node, start_day: dt.date, end_day: dt.date) -> dict:
+    """Everything the dashboard shows: the measures, the league table by child node and the other
+    apps' panels (read from the rollups; see freshness for what is live)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(start_day, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     m = rollups.rollup_measures(user=request.user, node=node, start=start_day, end=end_day + dt.timedelta(days=1))
     roots = scope_root_nodes(request.user)
     panels = []
@@ -77,7 +95,7 @@ def dashboard(request):
     chart = {"months": [r["month"] for r in m.monthly], "filed": [r["filed"] for r in m.monthly],
              "resolved": [r["resolved"] for r in m.monthly],
              "tiers": [{"name": f"{t}", "value": n} for t, n in sorted(m.tiers.items()) if t]}
-    return render(request, "insights/dashboard.html", {
+    return {
         "m": m, "chart": chart, "node": node, "roots": roots,
         "start": start_day, "end": end_day, "panels": panels, "league": league, "parent": parent,
-    })
+    }
