@@ -156,17 +156,57 @@ def public_case(case, labels: tuple[dict, dict] | None = None) -> PublicCase:
     )
 
 
-PUBLIC_RELATED = ("category__parent__parent", "suggested_category__parent__parent", "unit", "reporter__household")
-# The matter's fields the policy and the public view read (the related rows above come whole, the
-# unit's name only): a page of 1 000 matters builds its instances from 20 of ~45 columns.
-PUBLIC_FIELDS = ("id", "origin_ref", "category", "suggested_category", "title", "description", "status", "unit",
-                 "unit__name", "tier", "result", "rating", "filed_at", "responded_at", "resolved_at", "closed_at",
-                 "resolve_due", "lat", "long", "place", "reporter")
+# The matter's columns the policy and the public view read (`_Row`).
+PUBLIC_FIELDS = ("id", "origin_ref", "category_id", "suggested_category_id", "title", "description", "status",
+                 "unit_id", "tier", "result", "rating", "filed_at", "responded_at", "resolved_at", "closed_at",
+                 "resolve_due", "lat", "long", "place", "reporter_id")
+
+
+class _Named:
+    __slots__ = ("name", "address", "household")
+
+    def __init__(self, name: str = "", address: str = ""):
+        self.name, self.address = name, address
+        self.household = self  # a reporter stand-in: reporter.household.address
+
+
+class _Row:
+    """A matter as the policy reads it (the attributes `is_confidential`, `public_text` and
+    `public_case` use), built from one row of `PUBLIC_FIELDS`: a page of 1 000 model instances with
+    their unit, categories and reporter was half the Open311 list's CPU. Categories, units and
+    reporters' addresses are read once per page and shared by the rows that name them."""
+
+    __slots__ = (*PUBLIC_FIELDS, "pk", "category", "suggested_category", "unit", "reporter")
+
+    def __init__(self, values, categories: dict, units: dict, reporters: dict):
+        for name, value in zip(PUBLIC_FIELDS, values, strict=True):
+            setattr(self, name, value)
+        self.pk = self.id
+        self.category = categories.get(self.category_id)
+        self.suggested_category = categories.get(self.suggested_category_id)
+        self.unit = units[self.unit_id]
+        self.reporter = reporters.get(self.reporter_id)
+
+
+def _page(rows: list[tuple]) -> list[_Row]:
+    from yizuyihui.cases.models import Category
+    from yizuyihui.org.models import Unit
+    from yizuyihui.people.models import Person
+
+    at = {f: i for i, f in enumerate(PUBLIC_FIELDS)}
+    cat_ids = {r[at[f]] for r in rows for f in ("category_id", "suggested_category_id")} - {None}
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=cat_ids).select_related("parent__parent")}
+    units = {pk: _Named(name) for pk, name in
+             Unit.objects.filter(pk__in={r[at["unit_id"]] for r in rows}).values_list("pk", "name")}
+    reporter_ids = {r[at["reporter_id"]] for r in rows} - {None}
+    reporters = {pk: _Named(address=address or "") for pk, address in
+                 Person.objects.filter(pk__in=reporter_ids).values_list("pk", "household__address")}
+    return [_Row(r, categories, units, reporters) for r in rows]
 
 
 def public_cases(queryset):
     """Apply the policy to a queryset of matters: confidential ones dropped, the rest made public."""
-    rows = list(queryset.select_related(*PUBLIC_RELATED).only(*PUBLIC_FIELDS))
+    rows = _page(list(queryset.values_list(*PUBLIC_FIELDS)))
     from_events = confidential_event_case_ids(c.pk for c in rows if c.origin_ref.startswith("event:"))
     names = CONFIDENTIAL_CATEGORY_NAMES | _extra_names()
     seen: dict[int, bool] = {}  # a page names few categories: decide each once
