@@ -16,6 +16,7 @@ personal data)". A complaint about a neighbour must never be readable by the nei
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,9 +50,11 @@ def category_is_confidential(category, names: frozenset[str] | None = None) -> b
     return False
 
 
+_CONFIDENTIAL_RE = re.compile("|".join(re.escape(w) for w in CONFIDENTIAL_WORDS))  # one scan, not one per word
+
+
 def text_is_confidential(text: str) -> bool:
-    lowered = (text or "").lower()
-    return any(w in lowered for w in CONFIDENTIAL_WORDS)
+    return _CONFIDENTIAL_RE.search((text or "").lower()) is not None
 
 
 def is_confidential(case, *, event_type: str | None = None, category_check=None) -> bool:
