@@ -130,6 +130,10 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 # with every other, and crontab(minute="40", hour="2") runs at 02:40 in B市, at night.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "yizuyihui.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database (every page read its session
+    # row with a query). Only with a shared cache: with each worker's own in-process cache, a
+    # logout in one worker would leave the session alive in another's copy.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "yzyh",
