@@ -30,6 +30,28 @@ def test_an_official_without_a_person_is_greeted_by_the_post_title(cast, client)
     assert "city_admin_07" not in client.get(reverse("core:home")).content.decode()
 
 
+def test_an_account_holding_several_posts_goes_by_its_first_post_other_than_resident(cast, client):
+    """The title comes from the posts every page reads for the scope (cached), in the order given."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yizuyihui.accounts.scope import active_posts
+    from yizuyihui.people.selectors import user_name
+
+    user = user_create(username="multi_07", password="x-Long-enough-1")
+    post_grant(user=user, role=Role.RESIDENT, node=cast.unit_a.node)
+    post_grant(user=user, role=Role.STREET_OFFICIAL, node=cast.street)
+    post_grant(user=user, role=Role.DISTRICT_OFFICIAL, node=cast.district)
+    client.force_login(user)
+    h1, me = _greeting_and_header(client)
+    assert h1 == f"您好，{Role.STREET_OFFICIAL.label}" and me == Role.STREET_OFFICIAL.label
+    fresh = type(user).objects.get(pk=user.pk)
+    active_posts(fresh)  # what every page's scope reads (cached)
+    with CaptureQueriesContext(connection) as seen:
+        assert user_name(fresh) == Role.STREET_OFFICIAL.label
+    assert len(seen.captured_queries) == 1  # the person's name; the posts came from the cache
+
+
 def test_an_account_with_its_own_name_is_greeted_by_it(cast, client):
     user = user_create(username="qu07", password="x-Long-enough-1", first_name="吴志刚")
     post_grant(user=user, role=Role.DISTRICT_OFFICIAL, node=cast.district)

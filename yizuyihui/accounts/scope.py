@@ -54,7 +54,8 @@ def active_posts(user) -> list[tuple[str, str]]:
 def active_posts_uncached(user) -> list[tuple[str, str]]:
     from yizuyihui.people.models import Post  # not `user.posts`: building the related manager costs
 
-    return list(Post.objects.filter(user_id=user.pk, active=True).values_list("role", "node__path").order_by())
+    # In the order the posts were given: the greeting names an account by its first post's title.
+    return list(Post.objects.filter(user_id=user.pk, active=True).values_list("role", "node__path").order_by("pk"))
 
 
 def forget_posts(user_id) -> None:

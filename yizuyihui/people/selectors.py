@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts.roles import BRANCH_ROLES, PERSONAL_DATA_ROLES
-from yizuyihui.accounts.scope import has_role_over, paths_q, role_paths, scope_q
+from yizuyihui.accounts.scope import active_posts, has_role_over, paths_q, role_paths, scope_q
 from yizuyihui.audit.models import AuditAction, AuditEvent
 from yizuyihui.people.masking import mask_id_number, mask_phone
 from yizuyihui.people.models import Body, Household, Membership, Person, Post, Role
@@ -67,9 +67,17 @@ def user_name(user) -> str:
         return "—"
     cached = getattr(user, "_yzyh_name", None)
     if cached is None:
-        name = _person_name(user) or user.get_full_name()
-        cached = user._yzyh_name = name or _name_and_post(user, "", _active_posts(user))[0]
+        cached = user._yzyh_name = _person_name(user) or user.get_full_name() or _post_title(user)
     return cached
+
+
+def _post_title(user) -> str:
+    """The title of the account's first post other than 居民 (else its first), as `_name_and_post`
+    names an account without a name — from the cached (role, path) pairs every page reads for the
+    scope anyway, not another query."""
+    roles = [role for role, _path in active_posts(user)] if getattr(user, "pk", None) else []
+    titled = next((r for r in roles if r != Role.RESIDENT), None) or next(iter(roles), None)
+    return Role(titled).label if titled in Role.values else _("User")
 
 
 def user_label(user) -> str:
