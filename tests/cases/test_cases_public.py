@@ -100,6 +100,20 @@ def test_open311_publishes_only_the_public_view(cast, client):
 
 
 @pytest.mark.django_db
+def test_the_reporters_home_address_is_hidden_in_every_list(cast, client, login):
+    """The reporter's household address typed into a title (no place given) is hidden on the Open311
+    list, one matter's record and the unit's board alike — the lists read it per page, not per matter."""
+    home = cast.residents["resident"].household.address
+    case = case_file(unit=cast.unit_a, actor=cast.users["resident"], title=f"{home}楼道灯坏了",
+                     description="", channel="web", suggest=False)
+    bodies = [_open311(client).content.decode(),
+              client.get(reverse("open311:request_detail", args=[case.pk, "json"])).content.decode(),
+              login("resident").get(reverse("cases:public_board", args=[cast.unit_a.pk])).content.decode()]
+    for body in bodies:
+        assert "楼道灯坏了" in body and home not in body and "地址已隐去" in body
+
+
+@pytest.mark.django_db
 def test_the_public_board_applies_the_same_policy(cast, login):
     ordinary = case_file(unit=cast.unit_a, actor=cast.users["resident"], title=f"路灯坏了，电话{PHONE}",
                          description="", channel="web", place=HOME, suggest=False)
