@@ -1,0 +1,28 @@
+"""`yzyh serve`'s gunicorn command: access lines on stdout unless --no-access-log."""
+
+from __future__ import annotations
+
+from yizuyihui.core.cli import gunicorn_command
+
+
+def test_the_access_log_is_on_by_default_and_can_be_turned_off():
+    on = gunicorn_command(port=8000, control_socket=False)
+    off = gunicorn_command(port=8000, control_socket=False, access_log=False)
+    assert on[on.index("--access-logfile") + 1] == "-"
+    assert "--access-logfile" not in off
+    assert [a for a in on if a not in ("--access-logfile", "-")] == off  # nothing else changes
+
+
+def test_serve_passes_the_flag_through(monkeypatch):
+    from click.testing import CliRunner
+
+    from yizuyihui.core import cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "collectstatic", lambda: None)
+    monkeypatch.setattr(cli.os, "execv", lambda exe, cmd: seen.setdefault("cmd", cmd))
+    assert CliRunner().invoke(cli.serve, ["--no-access-log"]).exit_code == 0
+    assert "--access-logfile" not in seen["cmd"]
+    seen.clear()
+    assert CliRunner().invoke(cli.serve, []).exit_code == 0
+    assert "--access-logfile" in seen["cmd"]
