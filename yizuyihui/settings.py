@@ -292,6 +292,8 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("yizuyihui.api"), "yizuyihui.audit") 
 YZYH_CONFIDENTIAL_CATEGORIES = env_list("YZYH_CONFIDENTIAL_CATEGORIES", [])
 # Open311 jurisdiction_id this server answers to (empty: any, as a single-city server).
 YZYH_OPEN311_JURISDICTION = env_str("YZYH_OPEN311_JURISDICTION", "")
+# How long an Open311 list is kept (cases/open311.py: keyed by the newest matter event); 0: never.
+YZYH_OPEN311_CACHE_SECONDS = env_int("YZYH_OPEN311_CACHE_SECONDS", 30, minimum=0)
 
 # Lockout (django-axes): failures count per (username, IP) — guessing one account's password is
 # stopped, yet nobody can lock a colleague out from another machine — and per IP across

@@ -9,20 +9,24 @@ whose user may file for the unit, given by the `attribute[unit]` code or the key
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import reduce
 from operator import or_
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 
 from yizuyihui.accounts.apikeys import key_user_for
 from yizuyihui.cases import public, services
-from yizuyihui.cases.models import Case, CaseStatus, Category, Channel
+from yizuyihui.cases.models import Case, CaseEvent, CaseStatus, Category, Channel
 from yizuyihui.core import validation
 from yizuyihui.org.models import Unit
 from yizuyihui.places.geometry import PlaceError, unit_at
@@ -185,6 +189,41 @@ def requests_view(request, fmt):
         return _create(request, fmt)
     if request.method != "GET":
         return _error(fmt, 405, "method not allowed")
+    key = _list_key(request, fmt)
+    hit = cache.get(key) if key else None
+    if hit is not None:
+        body, content_type = hit
+        return HttpResponse(body, content_type=content_type)
+    response = _list(request, fmt)
+    if key and response.status_code == 200:
+        cache.set(key, (response.content, response["Content-Type"]), settings.YZYH_OPEN311_CACHE_SECONDS)
+    return response
+
+
+_GENERATION_SQL = None
+
+
+def _list_key(request, fmt) -> str | None:
+    """The cache key of a GET of requests: the query, the language and the state of the matters as
+    the loop and the routing job leave it — the newest matter event (every filing and every step
+    adds one) and how many matters wait for their routing (the job sets categories without an
+    event, and a category can make a matter confidential: the count drops when it does). Anything
+    else (bulk sweeps) shows within the cache's lifetime, `YZYH_OPEN311_CACHE_SECONDS`."""
+    global _GENERATION_SQL
+    if settings.YZYH_OPEN311_CACHE_SECONDS <= 0:
+        return None
+    if _GENERATION_SQL is None:
+        _GENERATION_SQL = (f'SELECT (SELECT MAX(id) FROM "{CaseEvent._meta.db_table}"), '
+                           f'(SELECT COUNT(*) FROM "{Case._meta.db_table}" WHERE suggestion_pending)')
+    with connections[router.db_for_read(Case)].cursor() as cursor:
+        cursor.execute(_GENERATION_SQL)
+        last_event, pending = cursor.fetchone()
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    digest = hashlib.sha1(repr((fmt, query, get_language())).encode()).hexdigest()
+    return f"open311:requests:{last_event or 0}:{pending}:{digest}"
+
+
+def _list(request, fmt):
     qs = Case.objects.exclude(status__in=[CaseStatus.MERGED, CaseStatus.RETURNED])
     raw_ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     try:
