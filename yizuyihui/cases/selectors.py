@@ -93,8 +93,48 @@ def handler_claims(*, user, limit: int = 100) -> list[Case]:
     return merged[:limit]
 
 
-def handler_claims_count(*, user) -> int:
-    return _offered(user).count() + Case.objects.filter(handler=user, status__in=IN_HAND).count()
+def handler_claims_count(*, user, cap: int | None = None) -> int:
+    """How many matters handler_claims holds; with `cap`, each half counted up to cap + 1 rows and
+    the sum at most cap + 1 (above cap reads "cap+", as worklist_count)."""
+    offered, in_hand = _offered(user), Case.objects.filter(handler=user, status__in=IN_HAND)
+    if cap is None:
+        return offered.count() + in_hand.count()
+    return min(cap + 1, offered[:cap + 1].count() + in_hand[:cap + 1].count())
+
+
+# The staff worklist's sections (/cases/ and each section's own pages), in the page's order. A
+# section lists exactly the matters its selector gives, so the section pages follow the same scope
+# rules as the worklist.
+WORKLIST_SECTIONS = {
+    "inbox": unit_inbox,
+    "claims": handler_claims,
+    "feedback": feedback_due,
+    "board": dispatch_board,
+    "closable": closable_unrated,
+}
+
+# A section's tag counts at most COUNT_CAP matters and shows "1000+" beyond. A city admin's or a
+# district's inbox holds tens of thousands of open matters at full scale: an exact COUNT(*) walks all
+# of them on every view of the worklist (tens of ms), for a figure nobody acts on past a thousand,
+# while counting ≤ 1,001 rows through the same partial indexes the list reads costs about a
+# millisecond. 1,000 is also 20 section pages of 50: deeper than that a person narrows the list
+# (the map, supervision) rather than pages.
+COUNT_CAP = 1000
+
+
+def worklist_rows(*, user, section: str, offset: int = 0, limit: int) -> list[Case]:
+    """Rows offset … offset+limit-1 of a worklist section, most urgent first (the selector's order)."""
+    if section == "claims":
+        return handler_claims(user=user, limit=offset + limit)[offset:]
+    return list(WORKLIST_SECTIONS[section](user=user)[offset:offset + limit])
+
+
+def worklist_count(*, user, section: str, cap: int = COUNT_CAP) -> int:
+    """The section's matters, counted up to cap + 1: a result above `cap` means "more than cap"."""
+    if section == "claims":
+        return handler_claims_count(user=user, cap=cap)
+    # No ORDER BY: the count may take whichever index is cheapest, and stops after cap + 1 rows.
+    return WORKLIST_SECTIONS[section](user=user).order_by()[:cap + 1].count()
 
 
 def my_cases(*, user) -> QuerySet[Case]:
