@@ -168,11 +168,12 @@ def _worklist_queries(client) -> int:
 
 
 def test_the_worklists_queries_do_not_grow_with_the_matters(cast, login, monday):
-    """Every case section over its 20 rows (one count each), at 25 and at 60 matters a section."""
+    """The inbox, the board and the feedback list at 5, 25 and 60 matters each: past 20 rows a section
+    adds its one count query, and nothing else grows (no query per row, none per matter)."""
     u = cast.users
     client = login("unit_leader")
     counts = []
-    for n in (25, 35):
+    for n in (5, 20, 35):
         for case in _file(cast, n):  # the board: dispatched to the grid worker
             s.case_receive(case=case, actor=u["unit_leader"])
             s.case_dispatch(case=case, actor=u["unit_leader"], handlers=[u["grid_worker"]])
@@ -182,5 +183,6 @@ def test_the_worklists_queries_do_not_grow_with_the_matters(cast, login, monday)
         counts.append(_worklist_queries(client))
     html = _get(client, reverse("cases:worklist"))
     for name in ("inbox", "feedback", "board"):
-        assert f'data-testid="all-{name}"' in html, name
-    assert counts[0] == counts[1], counts
+        assert f'data-testid="all-{name}"' in html and f'data-testid="count-{name}">60<' in html, name
+    few, some, many = counts
+    assert some == many and some - few <= 3, counts
