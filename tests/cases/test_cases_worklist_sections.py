@@ -14,6 +14,7 @@ from factories import file_matter
 
 from yizuyihui.cases import selectors
 from yizuyihui.cases import services as s
+from yizuyihui.cases.models import Category
 
 pytestmark = pytest.mark.django_db
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -171,18 +172,20 @@ def test_the_worklists_queries_do_not_grow_with_the_matters(cast, login, monday)
     """The inbox, the board and the feedback list at 5, 25 and 60 matters each: past 20 rows a section
     adds its one count query, and nothing else grows (no query per row, none per matter)."""
     u = cast.users
+    category = Category.objects.filter(level=1).first()
     client = login("unit_leader")
     counts = []
     for n in (5, 20, 35):
         for case in _file(cast, n):  # the board: dispatched to the grid worker
             s.case_receive(case=case, actor=u["unit_leader"])
             s.case_dispatch(case=case, actor=u["unit_leader"], handlers=[u["grid_worker"]])
-        _file(cast, n)  # the inbox
+        _file(cast, n, category=category)  # the inbox, with a category (its name is on the row)
         for case in _file(cast, n):  # waiting for feedback
             s.case_resolve_on_spot(case=case, actor=u["unit_leader"], note="当场解决")
         counts.append(_worklist_queries(client))
     html = _get(client, reverse("cases:worklist"))
     for name in ("inbox", "feedback", "board"):
         assert f'data-testid="all-{name}"' in html and f'data-testid="count-{name}">60<' in html, name
+    assert category.name in _section(html, "inbox")
     few, some, many = counts
     assert some == many and some - few <= 3, counts

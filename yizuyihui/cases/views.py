@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.cases import public, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, arrange_steps
-from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, Category, Channel, Urgency
+from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, CaseStatus, Category, Channel, Urgency
+from yizuyihui.core.dates import formatted
 from yizuyihui.core.plugins import collect, provider_call
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
@@ -36,8 +37,13 @@ def _case_or_404(user, pk: int) -> Case:
 
 
 def _badge(cases):
-    now = timezone.now()
-    return [(c, selectors.due_state(c, now)) for c in cases]
+    """Worklist rows: (matter, due state, its deadline as people read it — to answer while 已填单,
+    else to resolve). The deadline is formatted here, once per row with one `today`: in the row
+    template the filter cost a third of the rows' rendering."""
+    now, today = timezone.now(), timezone.localdate()
+    return [(c, selectors.due_state(c, now),
+             formatted(c.respond_due if c.status == CaseStatus.FILED else c.resolve_due, "when", today=today))
+            for c in cases]
 
 
 # The worklist's own sections: title, the row's button, and the button once a matter is past 收单.
