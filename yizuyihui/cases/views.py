@@ -54,6 +54,7 @@ SECTIONS = {
     "board": (gettext_lazy("Dispatch board"), None, None),
     "closable": (gettext_lazy("Not rated after the waiting period"), gettext_lazy("Close unrated"), None),
 }
+assert list(SECTIONS) == list(selectors.WORKLIST_SECTIONS)  # the same sections, in the page's order
 WORKLIST_ROWS = 20  # rows per section on /cases/, the most urgent first; the rest on the section's pages
 SECTION_PAGE = 50  # rows per section page
 
