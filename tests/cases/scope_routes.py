@@ -44,6 +44,8 @@ def _public_cases(c) -> str:
 
 ROUTES = {
     "cases:worklist": lambda c: [Probe(reverse("cases:worklist"), ALL)],  # residents are redirected to "my matters"
+    "cases:worklist_section": lambda c: [Probe(reverse("cases:worklist_section", args=[name]), ALL)
+                                         for name in ("inbox", "claims", "feedback", "board", "closable")],
     # every persona lives in a unit; a superuser account does not (403: no unit to file for)
     "cases:resident_file": lambda c: [Probe(reverse("cases:resident_file"), ALL, superuser_too=False)],
     "cases:staff_file": lambda c: [Probe(reverse("cases:staff_file"), STAFF)],

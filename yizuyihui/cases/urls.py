@@ -5,6 +5,7 @@ from yizuyihui.cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("list/<slug:section>/", views.worklist_section, name="worklist_section"),
     path("new/", views.resident_file, name="resident_file"),
     path("staff/new/", views.staff_file, name="staff_file"),
     path("mine/", views.my_cases, name="my_cases"),
