@@ -145,6 +145,13 @@ def test_every_worklist_agrees_with_the_rules_for_every_persona(cast, monday):
     matters = [make(), make(unit="unit_b"), make(receive), make(receive, (s.case_deliberate, "unit_leader", {})),
                make(receive, dispatch), make(receive, dispatch, claim), make(receive, dispatch, claim, resolve),
                make(receive, dispatch, claim, resolve, feed_back)]
+    # Settled a level up (大事不出村): the matter sits at the community, its unit below it.
+    escalate = (s.case_escalate, "unit_leader", {"reason": "复杂"})
+    up_dispatch = (s.case_dispatch, "community_cadre", {"handlers": [u["community_cadre"]]})
+    up_claim, up_resolve = (s.case_claim, "community_cadre", {}), (s.case_resolve, "community_cadre", {"result": "ok"})
+    matters += [make(receive, escalate), make(receive, escalate, up_dispatch),
+                make(receive, escalate, up_dispatch, up_claim, up_resolve)]
+    assert matters[-1].node_id == cast.community.pk and matters[-1].status == "resolved"
     for persona in PERSONAS:
         user = u[persona]
         lists = {"inbox": set(selectors.unit_inbox(user=user).values_list("pk", flat=True)),
