@@ -45,6 +45,33 @@ def test_the_measures_count_meetings_topics_plus_members_and_attendance(cast, ru
     assert mobilisation(paths=(cast.unit_a.node.path,), start=tomorrow).council_meetings == 0
 
 
+def _page_measures(html: str) -> list[str]:
+    import re
+
+    section = re.search(r'data-testid="measures">(.*?)</section>', html, re.S).group(1)
+    return re.findall(r"<b>(.*?)</b>", section)
+
+
+def test_the_meetings_pages_read_the_rollups_and_agree_with_the_tables_at_once(cast, run_meeting, login):
+    """/meetings/ (the scope) and a unit's page show the all-time measures from insights' rollups —
+    folded in before reading, so a meeting just held counts — equal to the tables' computation."""
+    from yizuyihui.insights.models import PanelDirty
+
+    topic = run_meeting.propose()
+    run_meeting.pre_meeting(topic)
+    meeting = run_meeting.council(topic)
+    services.resolution_adopt(item=meeting.items.get(), actor=cast.users["unit_leader"], text="方案",
+                              decided_by=Decision.CONSENSUS, actions=[run_meeting.spec(days=0)])
+    assert PanelDirty.objects.exists()  # queued, not yet folded in by the job
+    client = login("street_official")
+    for url, path in (("/meetings/", cast.street.path), (f"/meetings/unit/{cast.unit_a.pk}/", cast.unit_a.node.path)):
+        m = mobilisation(paths=(path,))
+        shown = _page_measures(client.get(url).content.decode())
+        assert shown[:4] == [str(m.council_meetings), str(m.group_meetings), str(m.topics_settled), str(m.plus_members)]
+        assert (m.council_meetings, m.topics_settled) == (1, 1), url
+    assert not PanelDirty.objects.exists()
+
+
 def test_the_dashboard_panel_shows_the_measures_only_within_the_viewers_scope(cast, run_meeting):
     request = RequestFactory().get("/")
     request.user = cast.users["street_official"]

@@ -166,6 +166,17 @@ def refresh(limit: int | None = None) -> int:
     return done
 
 
+def fresh(limit: int = 2000) -> None:
+    """Fold in the buckets queued since the job last ran (usually none: one EXISTS), before a page
+    reads the totals — not on a replica, where a GET must not write (the minute job keeps them)."""
+    from django.conf import settings
+
+    if any(alias.startswith("replica_") for alias in settings.DATABASES):
+        return
+    if PanelDirty.objects.exists():
+        refresh(limit=limit)
+
+
 def _months(first: dt.date, last: dt.date):
     m = first.replace(day=1)
     while m <= last:

@@ -146,15 +146,22 @@ def mark_meeting_ids(ids) -> None:
     a.mark("meetings", {(n, _day(at)) for n, at in rows})
 
 
-def mobilisation(*, user, node, start: dt.date, end: dt.date, today: dt.date | None = None):
-    """selectors.mobilisation over the local days [start, end) under `node`, from the rollups."""
+# "Since the beginning" for the meetings page's all-time figures: one month span from here (the
+# rollups hold days only where meetings were held).
+EPOCH = dt.date(2000, 1, 1)
+
+
+def mobilisation(*, user=None, node=None, paths: tuple[str, ...] | None = None, start: dt.date | None = None,
+                 end: dt.date | None = None, today: dt.date | None = None):
+    """selectors.mobilisation over the local days [start, end) under `node` (or `paths`: the roots of
+    a scope), from the rollups. No start: since the first meeting; no end: through today."""
     from yizuyihui.meetings.models import MeetingKind
     from yizuyihui.meetings.selectors import Mobilisation
 
     a = api()
     today = today or timezone.localdate()
-    paths = (node.path,)
-    spans = a.spans(start, end)
+    paths = paths if paths is not None else (node.path,)
+    spans = a.spans(start or EPOCH, end or today + dt.timedelta(days=1))
     rows = {r["key"]: r for r in a.read("meetings", paths, spans)}
 
     def n(key, f="n1"):
