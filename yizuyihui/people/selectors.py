@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -30,14 +31,32 @@ def _active_posts(user) -> list[Post]:
     return list(user.posts.filter(active=True).select_related("node").order_by("pk"))
 
 
+NAME_CACHE_SECONDS = 300
+
+
+def _name_key(user_id) -> str:
+    return f"people:name:{user_id}"
+
+
+def forget_name(user_id) -> None:
+    cache.delete(_name_key(user_id))
+
+
 def _person_name(user) -> str:
     """The account's person's name, or "" (an official's or an administrator's account has none).
-    Read as one column unless the person is loaded already: loading the whole person decrypts its
-    phone and ID number, which cost every page's header (the greeting) ~1.5 ms."""
-    cache = user._state.fields_cache
-    if "person" in cache:
-        return cache["person"].name if cache["person"] is not None else ""
-    return Person.objects.filter(user_id=user.pk).values_list("name", flat=True).first() or ""
+    Every page greets its user: read from the cache (dropped when the person is saved or deleted —
+    people/apps.py; a bulk update or a person unlinked from the account shows within
+    NAME_CACHE_SECONDS), else as one column — loading the whole person decrypts its phone and ID
+    number."""
+    fields = user._state.fields_cache
+    if "person" in fields:
+        return fields["person"].name if fields["person"] is not None else ""
+    key = _name_key(user.pk)
+    name = cache.get(key)
+    if name is None:
+        name = Person.objects.filter(user_id=user.pk).values_list("name", flat=True).first() or ""
+        cache.set(key, name, NAME_CACHE_SECONDS)
+    return name
 
 
 def _name_and_post(user, person_name: str, posts: list[Post]) -> tuple[str, Post | None]:

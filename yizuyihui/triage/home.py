@@ -7,11 +7,13 @@ from yizuyihui.core.plugins import Card, NavItem
 
 
 def nav_items(request):
+    from yizuyihui.accounts.scope import role_paths
     from yizuyihui.triage.review import may_review
-    from yizuyihui.triage.selectors import widespread_nodes
+    from yizuyihui.triage.selectors import WIDESPREAD_ROLES
 
     items = []
-    if widespread_nodes(request.user):
+    # The posts, as widespread_nodes reads them, without loading their nodes: this runs on every page.
+    if role_paths(request.user, WIDESPREAD_ROLES):
         items.append(NavItem(_("Widespread problems"), reverse("triage:widespread"), order=25))
     if may_review(request.user):
         items.append(NavItem(_("Matters to categorise"), reverse("triage:review"), order=24))
