@@ -164,6 +164,9 @@ YZYH_SUGGEST_FLAG = env_bool("YZYH_SUGGEST_FLAG", bool(REDIS_URL))
 YZYH_SUGGEST_DELAY_SECONDS = env_int("YZYH_SUGGEST_DELAY_SECONDS", 1, minimum=0)
 # How long the measures dashboard keeps a rendered page (insights/freshness.py); 0: never cached.
 YZYH_DASHBOARD_CACHE_SECONDS = env_int("YZYH_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+# …and serves it for this long after drawing it even if the rollups changed since (a stream of filings
+# would otherwise redraw it on every look).
+YZYH_DASHBOARD_STALE_SECONDS = env_int("YZYH_DASHBOARD_STALE_SECONDS", 10, minimum=0)
 
 # --- auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,5 +1,6 @@
-"""The dashboard's cache of rendered pages (insights/freshness.py): a second look is cheap, yet no
-cached page outlives a change of the rollups, a change of the user's scope, or its lifetime."""
+"""The dashboard's cache of rendered pages (insights/freshness.py): a second look is cheap; a change
+of the rollups shows once the page is older than the stale window (10 s), a change of the user's
+scope at once, and the live figures within the page's lifetime (60 s)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from yizuyihui.cases.models import Case
 from yizuyihui.insights import freshness
 
 pytestmark = pytest.mark.django_db
+CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def _kpis(html: str) -> list[str]:
@@ -42,22 +44,41 @@ def test_a_second_look_is_drawn_from_the_cache(cast, login):
     assert len(warm.captured_queries) <= 8, [q["sql"][:80] for q in warm.captured_queries]
 
 
-def test_a_matter_filed_after_a_look_shows_at_the_next(cast, login):
+def test_a_matter_filed_after_a_look_shows_once_the_page_is_past_the_stale_window(cast, login, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=CST), tick=False)
     _file(cast)
     client = login("street_official")
     assert _kpis(client.get("/insights/").content.decode())[0] == "1"
-    _file(cast, "井盖缺失")  # its event queues a bucket; the next look drains it and bumps the generation
+    _file(cast, "井盖缺失")  # its event queues a bucket
+    time_machine.shift(dt.timedelta(seconds=5))
+    assert _kpis(client.get("/insights/").content.decode())[0] == "1"  # drawn 5 s ago: served as it is
+    time_machine.shift(dt.timedelta(seconds=6))
+    assert _kpis(client.get("/insights/").content.decode())[0] == "2"  # 11 s: drained and drawn anew
+
+
+def test_a_quiet_city_shows_a_change_at_the_first_look_after_the_window(cast, login, time_machine):
+    """Nothing changed for a minute, then a filing: the next look draws it (the page was past the
+    window) — the window bounds how late a change shows, it does not add to it."""
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=CST), tick=False)
+    _file(cast)
+    client = login("street_official")
+    assert _kpis(client.get("/insights/").content.decode())[0] == "1"
+    time_machine.shift(dt.timedelta(seconds=30))
+    assert _kpis(client.get("/insights/").content.decode())[0] == "1"
+    _file(cast, "井盖缺失")
     assert _kpis(client.get("/insights/").content.decode())[0] == "2"
 
 
-def test_a_drain_by_the_job_also_moves_the_page(cast, login):
+def test_a_drain_by_the_job_also_moves_the_page(cast, login, time_machine):
     from yizuyihui.insights.rollups import refresh
 
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=CST), tick=False)
     _file(cast)
     client = login("street_official")
     assert _kpis(client.get("/insights/").content.decode())[0] == "1"
     _file(cast, "井盖缺失")
-    assert refresh() == 1  # the minute job drained it before anyone looked
+    assert refresh() == 1  # the minute job drained it before anyone looked: nothing queued, a new generation
+    time_machine.shift(dt.timedelta(seconds=11))
     assert _kpis(client.get("/insights/").content.decode())[0] == "2"
 
 
@@ -87,7 +108,7 @@ def test_live_figures_are_at_most_the_lifetime_old(cast, login, time_machine, se
     """Overdue now is read live (the clock moves it, no event does): a cached page may show the old
     count, for at most YZYH_DASHBOARD_CACHE_SECONDS."""
     settings.YZYH_DASHBOARD_CACHE_SECONDS = 60
-    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=CST), tick=False)
     case = _file(cast)
     client = login("street_official")
     assert _kpis(client.get("/insights/").content.decode())[-1] == "0"

@@ -43,21 +43,22 @@ def dashboard(request):
     end_day = _date(request.GET.get("end", ""), today)
     start_day = _date(request.GET.get("start", ""), end_day - dt.timedelta(days=365))
     # Rollups only (issue 17): a scope × period is a sum over at most (roots × days) rows. Buckets
-    # queued since the job last ran are folded in first (a few, or none) — unless the dashboard
-    # reads a replica: then a GET must not write, and the minute job keeps the rollups fresh.
-    queued, generation = freshness.state()
-    if queued and not any(alias.startswith("replica_") for alias in settings.DATABASES):
+    # queued since the job last ran are folded in before a page is drawn (a few, or none) — unless
+    # the dashboard reads a replica: then a GET must not write, and the minute job keeps them fresh.
+    key = freshness.page_key(user=request.user, scope_paths=scope.paths,
+                             params=(node.pk if node else "", start_day, end_day))
+    replica = any(alias.startswith("replica_") for alias in settings.DATABASES)
+
+    def drain() -> None:
         rollups.refresh(limit=2000)
         panel_rollups.refresh(limit=2000)
-        generation = freshness.state()[1]
-    key = freshness.page_key(user=request.user, scope_paths=scope.paths,
-                             params=(node.pk if node else "", start_day, end_day), generation=generation)
 
     def draw() -> str:
         return render_to_string("insights/_dashboard_body.html",
                                 _context(request, node=node, start_day=start_day, end_day=end_day), request)
 
-    return render(request, "insights/dashboard.html", {"body": mark_safe(freshness.cached_page(key, draw))})
+    body = freshness.cached_page(key, draw, drain=None if replica else drain)
+    return render(request, "insights/dashboard.html", {"body": mark_safe(body)})
 
 
 def _context(request, *, node, start_day: dt.date, end_day: dt.date) -> dict:
