@@ -82,3 +82,18 @@ def test_an_arrival_on_another_day_shows_its_day(cast, login, frozen):
                          at=dt.datetime(2026, 12, 2, 11, 0, tzinfo=SHANGHAI))
     page = login("grid_worker").get(reverse("visits:event_detail", args=[event.pk])).content.decode()
     assert re.search(r"已到场 12-02 11:00", page), re.findall(r"已到场[^<]*", page)
+
+
+def test_the_fast_formats_write_what_the_format_letters_say():
+    """core/dates formats without django's DateFormat; it must write exactly what FORMATS says."""
+    import datetime as dt
+
+    from django.utils.dateformat import format as date_format
+
+    from yizuyihui.core.dates import _FAST, FORMATS
+
+    assert set(_FAST) == set(FORMATS)
+    for value in (dt.datetime(2026, 1, 5, 7, 3), dt.datetime(2025, 12, 31, 23, 59), dt.datetime(999, 10, 9, 0, 0)):
+        for style, (this_year, other_year) in FORMATS.items():
+            assert _FAST[style](value, False) == date_format(value, this_year), (style, value)
+            assert _FAST[style](value, True) == date_format(value, other_year), (style, value)

@@ -38,9 +38,28 @@ def formatted(value, style: str = "day", *, today: dt.date | None = None) -> str
         value = value.date()
     elif style.startswith("when") and not isinstance(value, dt.datetime):
         style = style.replace("when", "day")  # a date has no hour to show
+    with_year = value.year != (today or timezone.localdate()).year
+    fast = _FAST.get(style)
+    if fast is not None:  # what FORMATS says, without django's DateFormat (a worklist formats 80 of these)
+        return fast(value, with_year)
     this_year, other_year = FORMATS[style]
-    year = (today or timezone.localdate()).year
-    return date_format(value, this_year if value.year == year else other_year)
+    return date_format(value, other_year if with_year else this_year)
+
+
+def _ymd(v, with_year: bool) -> str:
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}" if with_year else f"{v.month:02d}-{v.day:02d}"
+
+
+def _long(v, with_year: bool) -> str:
+    return f"{v.year:04d}年{v.month}月{v.day}日" if with_year else f"{v.month}月{v.day}日"
+
+
+_FAST = {
+    "day": _ymd,
+    "when": lambda v, y: f"{_ymd(v, y)} {v.hour:02d}:{v.minute:02d}",
+    "day_long": _long,
+    "when_long": lambda v, y: f"{_long(v, y)} {v.hour:02d}:{v.minute:02d}",
+}
 
 
 def day_text(value) -> str:
