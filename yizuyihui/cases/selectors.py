@@ -37,8 +37,11 @@ def unit_inbox(*, user) -> QuerySet[Case]:
     levels above: rules.can_receive_case), and matters waiting for the Party group or branch where
     the user manages (rules.can_manage_case). The same rules as the steps: whatever is listed here
     the user can act on."""
-    new = paths_q(role_paths(user, RECEIVER_ROLES), "node") & Q(status=CaseStatus.FILED)
-    managed = paths_q(role_paths(user, MANAGER_ROLES), "node")  # & status in TRIAGE_STATUSES, below
+    receiving, managing = role_paths(user, RECEIVER_ROLES), role_paths(user, MANAGER_ROLES)
+    if not receiving and not managing:
+        return Case.objects.none()  # no query at all (a handler's or a council member's worklist)
+    new = paths_q(receiving, "node") & Q(status=CaseStatus.FILED)
+    managed = paths_q(managing, "node")  # & status in TRIAGE_STATUSES, below
     # The status conjunct on top (FILED is a triage status), once, lets PostgreSQL use the partial
     # indexes: case_triage_node per node of a small scope, case_triage_due walked in the list's order
     # for a city or district. With only the OR it ANDed a whole-table status bitmap per node of the
@@ -58,6 +61,8 @@ def _feedback_q(user) -> Q:
     every resolved matter of the city twice (12 ms for a unit leader at 1 M matters)."""
     council = role_paths(user, COUNCIL_ROLES)
     managed = tuple(p for p in role_paths(user, MANAGER_ROLES) if not any(p.startswith(c) for c in council))
+    if not council and not managed:
+        return Q(pk__in=[])
     if not managed:
         return paths_q(council, "unit__node")
     return paths_q(council, "unit__node") | paths_q(managed, "node")
@@ -65,6 +70,8 @@ def _feedback_q(user) -> Q:
 
 def feedback_due(*, user) -> QuerySet[Case]:
     """待反馈: resolved matters whose result the user's council tells the resident."""
+    if not role_paths(user, COUNCIL_ROLES) and not role_paths(user, MANAGER_ROLES):
+        return Case.objects.none()
     return (Case.objects.filter(_feedback_q(user), status=CaseStatus.RESOLVED)
             .select_related(*LIST_RELATED).order_by("resolved_at", "pk"))
 
@@ -73,6 +80,8 @@ def closable_unrated(*, user, now=None) -> QuerySet[Case]:
     """Fed back, not rated within the waiting period: the manager may close them as 未评价."""
     now = now or timezone.now()
     paths = role_paths(user, MANAGER_ROLES)
+    if not paths:
+        return Case.objects.none()
     return (Case.objects.filter(paths_q(paths, "node"), status=CaseStatus.FED_BACK, fed_back_at__lte=now - rating_wait())
             .select_related(*LIST_RELATED).order_by("fed_back_at", "pk"))
 
@@ -80,6 +89,8 @@ def closable_unrated(*, user, now=None) -> QuerySet[Case]:
 def dispatch_board(*, user) -> QuerySet[Case]:
     """Matters with handlers, under the levels the user manages."""
     paths = role_paths(user, MANAGER_ROLES)
+    if not paths:
+        return Case.objects.none()
     return (Case.objects.filter(paths_q(paths, "node"), status__in=WORKING_STATUSES)
             .select_related(*LIST_RELATED).order_by("resolve_due", "pk"))
 
