@@ -179,8 +179,10 @@ def _run(url: str, make, *, clients: int, seconds: float, warmup: int, think: fl
 @click.option("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres", show_default=True)
 @click.option("--pg-db", default="", help="database whose PostgreSQL backends' CPU counts per create")
 @click.option("--label", default="", help="a name printed on each line (ours / helpdesk)")
+@click.option("--think", default=0.0, show_default=True,
+              help="seconds each client waits after each create (a steady stream of filings beside another bench)")
 def bench_intake(url, clients, seconds, warmup, key, unit_id, prepare, helpdesk_token, helpdesk_queue, path, pid,
-                 job_pid, pg_url, pg_db, label) -> None:
+                 job_pid, pg_url, pg_db, label, think) -> None:
     """Filing throughput of a running server: creates/s, p50/p95 latency, errors, server + database
     CPU per create, server memory (VmRSS and PSS sums), with the load average."""
     if prepare:
@@ -206,7 +208,7 @@ def bench_intake(url, clients, seconds, warmup, key, unit_id, prepare, helpdesk_
         db = _pg_backends(pg_url, pg_db) if pg_db else []
         db_before = {p: _cpu_seconds([p]) for p in db}
         before = (_cpu_seconds(server), _cpu_seconds(jobs), time.process_time())
-        r = _run(url, make, clients=n, seconds=seconds, warmup=0)
+        r = _run(url, make, clients=n, seconds=seconds, warmup=0, think=think)
         if job_pid:  # let the job worker finish the suggestions queued by this run (their CPU is a create's)
             time.sleep(min(10.0, seconds / 3))
         db_after = _pg_backends(pg_url, pg_db) if pg_db else []
