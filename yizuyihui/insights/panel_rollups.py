@@ -169,9 +169,9 @@ def refresh(limit: int | None = None) -> int:
 def fresh(limit: int = 2000) -> None:
     """Fold in the buckets queued since the job last ran (usually none: one EXISTS), before a page
     reads the totals — not on a replica, where a GET must not write (the minute job keeps them)."""
-    from django.conf import settings
+    from yizuyihui.core.dbrouter import replica_aliases
 
-    if any(alias.startswith("replica_") for alias in settings.DATABASES):
+    if replica_aliases():
         return
     if PanelDirty.objects.exists():
         refresh(limit=limit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from yizuyihui.accounts.scope import user_scope
+from yizuyihui.core.dbrouter import replica_aliases
 from yizuyihui.core.plugins import app_modules
 from yizuyihui.insights import freshness, panel_rollups, rollups
 from yizuyihui.org.models import OrgNode
@@ -47,7 +47,7 @@ def dashboard(request):
     # the dashboard reads a replica: then a GET must not write, and the minute job keeps them fresh.
     key = freshness.page_key(user=request.user, scope_paths=scope.paths,
                              params=(node.pk if node else "", start_day, end_day))
-    replica = any(alias.startswith("replica_") for alias in settings.DATABASES)
+    replica = bool(replica_aliases())
 
     def drain() -> None:
         rollups.refresh(limit=2000)
