@@ -37,3 +37,5 @@ def test_concurrent_mode_times_every_page_over_http(tmp_path):
     assert total and int(total[1]) >= 22 and int(total[2]) == 0
     assert re.search(r"[\d.]+ pages/s; server CPU per page: web [\d.]+ ms", table)
     assert re.search(r"load average [\d.]+ [\d.]+ [\d.]+ at start, [\d.]+ [\d.]+ [\d.]+ at end", table)
+    memory = re.search(r"server memory \(gunicorn master \+ workers\): VmRSS (\d+) MB, PSS (\d+) MB", table)
+    assert memory and int(memory[1]) >= int(memory[2]) > 0

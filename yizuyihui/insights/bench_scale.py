@@ -720,7 +720,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
     from django.db import connection
     from django.test import Client
 
-    from yizuyihui.bench.intake import _cpu_seconds, _pg_backends, _run, _tree
+    from yizuyihui.bench.intake import _cpu_seconds, _memory_mb, _pg_backends, _run, _tree
 
     logging.getLogger("axes").setLevel(logging.WARNING)
     people, pages = bench_pages(state)
@@ -760,6 +760,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
         r = _run(url, make, clients=clients, seconds=seconds, warmup=0, think=think)
         after = (_cpu_seconds(_tree(proc.pid)), time.process_time())
         load1 = os.getloadavg()
+        rss, pss = _memory_mb(_tree(proc.pid))  # master + workers after the run, as `bench intake` reports
         db_after = _pg_backends(pg_url, db_name) if pg else []
         db_cpu = sum(_cpu_seconds([p]) - db_before.get(p, 0) for p in db_after)
     finally:
@@ -783,7 +784,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
             "p95_ms": round(_pct(all_ok, 95), 1) if all_ok else None, "errors": r["errors"],
             "error_samples": r["error_samples"], "web_cpu_ms": (after[0] - before[0]) * 1000 / done,
             "db_cpu_ms": db_cpu * 1000 / done if pg else None, "client_cpu_ms": (after[1] - before[1]) * 1000 / done,
-            "load_start": load0, "load_end": load1}
+            "load_start": load0, "load_end": load1, "rss_mb": rss, "pss_mb": pss}
 
 
 def print_concurrent(m: dict, echo=click.echo) -> None:
@@ -803,6 +804,7 @@ def print_concurrent(m: dict, echo=click.echo) -> None:
     echo(f"{m['pages_per_s']:.1f} pages/s; {cpu} (load generator {m['client_cpu_ms']:.1f} ms); load average "
          f"{' '.join(f'{x:.2f}' for x in m['load_start'])} at start, {' '.join(f'{x:.2f}' for x in m['load_end'])} "
          f"at end; {os.cpu_count()} CPUs")
+    echo(f"server memory (gunicorn master + workers): VmRSS {m['rss_mb']:.0f} MB, PSS {m['pss_mb']:.0f} MB")
     for sample in m["error_samples"]:
         echo(f"  error {sample}")
 
