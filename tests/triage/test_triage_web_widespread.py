@@ -267,3 +267,20 @@ def test_a_community_reads_its_streets_stored_clusters_narrowed_to_its_matters(c
     for c in planted["parking"]:
         shown = reverse("cases:detail", args=[c.pk]) in html
         assert shown == (c.unit_id in (cast.unit_a.pk, cast.unit_b.pk))
+
+
+def test_the_home_cards_count_is_the_problems_pages_count(cast, planted):
+    """widespread_count (the home card) counts what widespread_problems lists, from ids alone —
+    also after a problem's matters are settled down to one (it drops out of both)."""
+    from yizuyihui.cases.models import Case
+    from yizuyihui.triage.tasks import warm_widespread_task
+
+    warm_widespread_task.call_local()
+    user, node = cast.users["street_official"], cast.street
+    listed = selectors.widespread_problems(user=user, node=node, compute=False)
+    assert len(listed) >= 2 and selectors.widespread_count(user=user, node=node) == len(listed)
+    first = listed[0]
+    Case.objects.filter(pk__in=first.member_ids[1:]).update(status="closed")  # all but one settled
+    assert len(selectors.widespread_problems(user=user, node=node, compute=False)) == len(listed) - 1
+    assert selectors.widespread_count(user=user, node=node) == len(listed) - 1
+    assert selectors.widespread_count(user=cast.users["outsider"], node=node) == 0

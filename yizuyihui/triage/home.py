@@ -23,12 +23,11 @@ def nav_items(request):
 def home_cards(request):
     """The number of candidate widespread problems in the first node of the viewer's scope, from
     the cache only (the periodic task or the page computes it): the home page stays fast."""
-    from yizuyihui.triage.selectors import widespread_nodes, widespread_problems
+    from yizuyihui.triage.selectors import widespread_count, widespread_nodes
 
     nodes = widespread_nodes(request.user)
     if not nodes:
         return []
-    problems = widespread_problems(user=request.user, node=nodes[0], compute=False)
-    value = len(problems) if problems is not None else None
+    value = widespread_count(user=request.user, node=nodes[0])
     return [Card(_("Widespread problems"), reverse("triage:widespread"), value, _("For tier 3: the street/township"), order=13,
                  tone="warn" if value else "")]

@@ -312,6 +312,21 @@ def widespread_problems(*, user, node: OrgNode, top: int = HOTSPOT_TOP, compute:
     return problems
 
 
+def widespread_count(*, user, node: OrgNode) -> int | None:
+    """len(widespread_problems(compute=False)) for the home card, from the members' ids alone: the
+    problems' member matters with their unit, level and category (a city's clusters: ~85 ms on every
+    visit of a city admin's home page) are what the problems page shows, not what the card counts.
+    None when no scan is stored."""
+    if not may_view_widespread(user, node):
+        return 0
+    raw = cached_hotspots(node, compute=False)
+    if raw is None:
+        return None
+    open_ids = set(_open_under(node).filter(pk__in=[pk for h in raw for pk in h["member_ids"]])
+                   .values_list("pk", flat=True))
+    return sum(1 for h in raw if sum(1 for pk in h["member_ids"] if pk in open_ids) >= 2)
+
+
 def warm_hotspots() -> int:
     """Cluster the open matters of every scope the page opens on (city, districts/counties,
     streets/townships) whose matters changed since the last scan (periodic task); communities and
