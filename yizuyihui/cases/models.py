@@ -288,6 +288,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["respond_due", "id"], name="case_triage_due",
                          condition=models.Q(status__in=["filed", "received", "deliberating", "reopened"])),
             models.Index(fields=["resolved_at", "id"], name="case_resolved_due", condition=models.Q(status="resolved")),
+            # The dispatch board (with handlers, by resolve_due) and the not-rated list (fed back, by
+            # fed_back_at) in their order: with 40 000 such matters a city's board sorted 8 000 rows
+            # for its top 21 (15–19 ms of PostgreSQL per worklist view; docs/scale.md).
+            models.Index(fields=["resolve_due", "id"], name="case_working_due",
+                         condition=models.Q(status__in=["dispatched", "claimed", "in_progress", "suspended"])),
+            models.Index(fields=["fed_back_at", "id"], name="case_fedback_due", condition=models.Q(status="fed_back")),
             # The routing job's queue: the few matters filed since its last run.
             models.Index(fields=["id"], name="case_suggestion_pending", condition=models.Q(suggestion_pending=True)),
         ]
