@@ -178,3 +178,16 @@ def mobilisation(*, user=None, node=None, paths: tuple[str, ...] | None = None, 
         actions_done=n("act"), actions_done_on_time=n("act", "n2"),
         actions_overdue=sum(v for d, v in open_due.items() if d < today.isoformat()),
     )
+
+
+def all_time(*, paths: tuple[str, ...]):
+    """The meetings pages' all-time mobilisation under `paths` (a scope's roots, a unit): from
+    insights' rollups when installed, the queued buckets folded in first (a city's five years of
+    meetings were otherwise read on every visit); else from the meeting tables."""
+    from yizuyihui.meetings.selectors import mobilisation as from_tables
+
+    a = api()
+    if a is None:
+        return from_tables(paths=paths)
+    a.fresh()
+    return mobilisation(paths=paths)

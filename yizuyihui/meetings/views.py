@@ -102,20 +102,9 @@ def index(request):
     return render(request, "meetings/index.html", {
         "meetings": selectors.recent_meetings(user=user, limit=30),
         "units": units[:40], "q": q,
-        "measures": _measures(user_scope(user).paths),
+        "measures": rollups.all_time(paths=user_scope(user).paths),
         "counts": selectors.open_action_counts(user=user),
     })
-
-
-def _measures(paths: tuple[str, ...]):
-    """All-time mobilisation under `paths` (a scope's roots, a unit): from insights' rollups when
-    installed (a city's five years of meetings were otherwise read on every visit), else from the
-    meeting tables."""
-    a = rollups.api()
-    if a is None:
-        return selectors.mobilisation(paths=paths)
-    a.fresh()
-    return rollups.mobilisation(paths=paths)
 
 
 @login_required
@@ -128,7 +117,7 @@ def unit(request, unit_id: int):
         "can_propose": request.user.has_perm("meetings.propose_topic", unit),
         "matters": selectors.matters_for_agenda(unit=unit) if can_run else [],
         "place_kinds": PlaceKind.choices, "kinds": MeetingKind.choices,
-        "measures": _measures((unit.node.path,)),
+        "measures": rollups.all_time(paths=(unit.node.path,)),
         "default_time": default_meeting_time(),
     })
 
