@@ -100,6 +100,26 @@ def test_the_sweep_escalates_missed_duties_once(cast):
     assert missed.arrived_at and not missed.on_time
 
 
+def test_my_duties_keep_a_missed_one_for_a_late_arrival_then_let_it_go(cast):
+    """The "be on site" list: pending duties, and missed ones for LATE_ARRIVAL_DAYS after their
+    deadline (a late arrival is still recorded); not the events of months ago, nor arrivals."""
+    worker = cast.users["grid_worker"]
+    old = services.event_register(unit=cast.unit_a, event_type=EventType.PUBLIC_SECURITY, actor=None, description="x",
+                                  at=NOW - dt.timedelta(days=selectors.LATE_ARRIVAL_DAYS, hours=3))
+    late = services.event_register(unit=cast.unit_a, event_type=EventType.PUBLIC_SECURITY, actor=None, description="x",
+                                   at=NOW - dt.timedelta(days=1))
+    soon = services.event_register(unit=cast.unit_a, event_type=EventType.NEIGHBOUR_DISPUTE, actor=None, description="x",
+                                   at=NOW - dt.timedelta(hours=1))
+    done = services.event_register(unit=cast.unit_a, event_type=EventType.NEIGHBOUR_DISPUTE, actor=None, description="x",
+                                   at=NOW - dt.timedelta(hours=2))
+    services.duty_check_in(duty=done.duties.get(assignee=worker), actor=worker, at=NOW - dt.timedelta(hours=1))
+    services.duty_sweep(now=NOW)
+    listed = list(selectors.my_open_duties(worker, now=NOW).values_list("event_id", flat=True))
+    assert listed == [late.pk, soon.pk]  # oldest deadline first
+    assert Duty.objects.get(event=old, assignee=worker).status == DutyStatus.MISSED  # still supervised
+    assert Duty.objects.get(event=late, assignee=worker).status == DutyStatus.MISSED
+
+
 def test_the_periodic_task_runs_the_sweep(cast, time_machine):
     from yizuyihui.visits.tasks import duties_sweep_task
 

@@ -80,9 +80,16 @@ def events_visible_to(user) -> QuerySet[Event]:
     return Event.objects.filter(scope_q(user, "unit__node")).select_related("unit", "registered_by")
 
 
-def my_open_duties(user) -> QuerySet[Duty]:
+# A missed duty stays on its person's list this long after its deadline, so a late arrival can still
+# be recorded (services.duty_check_in); older ones are supervision's business (duty_sweep opened 督办)
+# and would only bury today's "be on site" under events long over.
+LATE_ARRIVAL_DAYS = 3
+
+
+def my_open_duties(user, *, now: dt.datetime | None = None) -> QuerySet[Duty]:
+    since = (now or timezone.now()) - dt.timedelta(days=LATE_ARRIVAL_DAYS)
     return (
-        Duty.objects.filter(assignee=user, arrived_at__isnull=True)
+        Duty.objects.filter(assignee=user, arrived_at__isnull=True, due_at__gte=since)
         .select_related("event", "event__unit")
         .order_by("due_at")
     )
