@@ -76,6 +76,20 @@ def test_one_click_choice_records_a_correction_and_time_to_route(cast, matters, 
     assert [(c.key, c.label) for c in read_corrections()] == [(f"case-{unsure.pk}", "教育文体")]
 
 
+def test_a_category_given_at_filing_is_routed_not_waiting(cast, matters):
+    """A matter filed with its category (no model confidence: the filer chose, or the suggestion
+    job has not run) counts as routed at filing in its own figure, never as waiting."""
+    env = Category.objects.get(name="环境保护", parent__isnull=True)
+    with time_machine.travel(NOW - dt.timedelta(minutes=10), tick=False):
+        given = case_file(unit=cast.unit_a, actor=cast.users["grid_worker"], title="河道里有死鱼", description="",
+                          channel="visit", category=env, suggest=False)
+    given = Case.objects.get(pk=given.pk)
+    assert given.suggestion_confidence is None and given.category_id == env.pk
+    t = review.time_to_route(user=cast.users["unit_leader"], now=NOW)
+    assert (t.matters, t.auto, t.given, t.reviewed, t.waiting) == (3, 1, 1, 0, 1)
+    assert given.pk not in [it.case.pk for it in review.review_queue(user=cast.users["unit_leader"])]
+
+
 def test_pages(cast, matters, login):
     client = login("community_cadre")
     page = client.get(reverse("triage:review")).content.decode()

@@ -112,8 +112,9 @@ class RoutingTimes:
     auto: int  # routed at filing (confidence ≥ threshold)
     reviewed: int  # category set by a person
     waiting: int  # still without a chosen category
-    median_hours: float | None  # filing → category set, over auto (0) and reviewed matters
+    median_hours: float | None  # filing → category set, over auto and given (0) and reviewed matters
     median_review_hours: float | None  # the same over reviewed matters only
+    given: int = 0  # filed with a category chosen by whoever filed it (no model, no review)
 
 
 def time_to_route(*, user, now=None, days: int = TIME_TO_ROUTE_DAYS) -> RoutingTimes:
@@ -128,18 +129,25 @@ def time_to_route(*, user, now=None, days: int = TIME_TO_ROUTE_DAYS) -> RoutingT
     for case_id, at in (CaseEvent.objects.filter(case_id__in=[r[0] for r in rows], action=ACTION)
                         .order_by("at").values_list("case_id", "at")):
         first.setdefault(case_id, at)
-    hours, review_hours, auto, waiting = [], [], 0, 0
+    hours, review_hours, auto, given, waiting = [], [], 0, 0, 0
     for pk, filed, conf, category_id in rows:
         if pk in first:
             h = max((first[pk] - filed).total_seconds() / 3600.0, 0.0)
             hours.append(h)
             review_hours.append(h)
-        elif conf is not None and conf >= threshold and category_id is not None:
+        elif category_id is None:
+            waiting += 1
+        elif conf is None:
+            # Filed with its category (staff filing for a resident chose it): routed at once, but
+            # neither by the model nor through the queue.
+            given += 1
+            hours.append(0.0)
+        elif conf >= threshold:
             auto += 1
             hours.append(0.0)
         else:
-            waiting += 1
-    return RoutingTimes(matters=len(rows), auto=auto, reviewed=len(review_hours), waiting=waiting,
+            waiting += 1  # under the threshold: the category is the model's guess until someone chooses
+    return RoutingTimes(matters=len(rows), auto=auto, reviewed=len(review_hours), waiting=waiting, given=given,
                         median_hours=round(statistics.median(hours), 1) if hours else None,
                         median_review_hours=round(statistics.median(review_hours), 1) if review_hours else None)
 
