@@ -42,3 +42,29 @@ def test_the_unit_schedule_offers_logging_only_to_who_may_log(cast, login):
     html = login("street_official").get(page).content.decode()
     assert key.address in html and log_url not in html
     assert login("street_official").get(log_url).status_code == 403
+
+
+def test_the_due_list_page_reads_a_constant_number_of_queries(cast, login, time_machine):
+    """Every row asks whether the viewer may log it: that must not be a query per household."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(dt.datetime(2026, 3, 18, 2, 0, tzinfo=dt.UTC))
+    client = login("grid_worker")
+
+    def queries():
+        with CaptureQueriesContext(connection) as q:
+            page = client.get(reverse("visits:due"))
+        assert page.status_code == 200
+        return len(q.captured_queries), page.content.decode().count('data-testid="due-item"')
+
+    services.schedule_generate(under=None, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    queries()  # the first look also reads the session's posts and name into the cache
+    few, rows_few = queries()
+    for i in range(6):
+        Household.objects.create(unit=cast.unit_a, node=cast.unit_a.node, number=f"x{i}", address=f"和平路{90 + i}号",
+                                 category="key")
+    services.schedule_generate(under=None, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    many, rows_many = queries()
+    assert rows_many >= rows_few + 6
+    assert many == few

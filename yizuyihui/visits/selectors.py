@@ -66,7 +66,9 @@ def due_list(*, user, today: dt.date | None = None, mine: bool = False) -> Query
     # household (one per missed period) were noise.
     oldest = (PlannedVisit.objects.filter(household=OuterRef("household"), visit__isnull=True, period_start__lte=today)
               .order_by("due", "pk").values("pk")[:1])
-    return qs.filter(pk=Subquery(oldest)).order_by("due", "household__address", "pk")
+    # household__node: the page asks visits.log_visit of every row (rules read household.node).
+    return (qs.filter(pk=Subquery(oldest)).select_related("household__node")
+            .order_by("due", "household__address", "pk"))
 
 
 def households_for_visiting(*, user, unit: Unit) -> QuerySet[Household]:
