@@ -24,6 +24,20 @@ def _as_date(value) -> dt.date:
     return value
 
 
+def compliance(*, user, node, start: dt.date, end: dt.date) -> selectors.Compliance:
+    """The compliance page for local days [start, end], `end` included (selectors.compliance's
+    figures): by category, 六必到 and 六必报 from the rollups like the dashboard's panels (a street's
+    millions of planned visits were counted on every look), the queued buckets folded in first so a
+    visit just logged shows; the per-unit table ("where to look") stays a live count."""
+    a = rollups.api()
+    if a is None:
+        return selectors.compliance(user=user, node=node, start=start, end=end)
+    a.fresh()
+    page = figures(user=user, node=node, start=start, end=end + dt.timedelta(days=1))
+    page.by_unit = selectors.coverage_by_unit(user=user, node=node, start=start, end=end)
+    return page
+
+
 def figures(*, user, node, start, end):
     """The panels' figures for local days [start, end): from insights' rollups (visits/rollups.py)
     when insights is installed, else computed from the visit tables."""

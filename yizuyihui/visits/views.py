@@ -20,7 +20,7 @@ from yizuyihui.audit.models import AuditAction
 from yizuyihui.audit.services import audit_record
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household
-from yizuyihui.visits import selectors, services
+from yizuyihui.visits import dashboard, selectors, services
 from yizuyihui.visits.forms import (
     REPORT_FIELDS,
     CadenceForm,
@@ -372,7 +372,7 @@ def compliance(request):
         if not request.user.has_perm("org.view_node", node):
             raise PermissionDenied
     start, end = _period(request)
-    figures = selectors.compliance(user=request.user, node=node, start=start, end=end)
+    figures = dashboard.compliance(user=request.user, node=node, start=start, end=end)
     return render(request, "visits/compliance.html", {"c": figures, "node": node, "start": start, "end": end})
 
 
