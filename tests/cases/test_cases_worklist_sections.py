@@ -189,3 +189,35 @@ def test_the_worklists_queries_do_not_grow_with_the_matters(cast, login, monday)
     assert category.name in _section(html, "inbox")
     few, some, many = counts
     assert some == many and some - few <= 3, counts
+
+
+def _row(html: str, pk: int) -> str:
+    start = html.index(f'data-testid="row-{pk}"')
+    return html[start:html.index("</tr>", start)]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", {"board": ["第1级", "已派单", "查看", "紧急"], "inbox": ["即将到期", "收单", "已填单"]}),
+    ("en", {"board": ["Tier 1", "Dispatched", ">Open<", "Urgent"], "inbox": ["Due soon", "Receive", "Filed"]}),
+])
+def test_each_row_reads_its_tier_status_deadline_and_step_in_the_viewers_language(cast, login, monday, language,
+                                                                                     expected):
+    """The rows' labels are made once a page in views._rows: a dispatched matter's button opens it
+    (查看, not the status word 未结 of msgid "Open"), a new one's receives it; urgency and the
+    deadline's state are words, never codes."""
+    u = cast.users
+    dispatched, new = _file(cast, 2, urgency="urgent")
+    s.case_receive(case=dispatched, actor=u["unit_leader"])
+    s.case_dispatch(case=dispatched, actor=u["unit_leader"], handlers=[u["grid_worker"]])
+    client = login("unit_leader")
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    html = client.get(reverse("cases:worklist")).content.decode()
+    board, inbox = _row(_section(html, "board"), dispatched.pk), _row(_section(html, "inbox"), new.pk)
+    detail = reverse("cases:detail", args=[dispatched.pk])
+    assert board.count(f'href="{detail}"') == 2  # the title and the button
+    for text in expected["board"]:
+        assert text in board, (text, board)
+    for text in expected["inbox"]:
+        assert text in inbox, (text, inbox)
+    assert "dispatched" not in board and "filed" not in inbox and "urgent<" not in board
+    assert ("未结" not in board) if language == "zh-hans" else True

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts.roles import is_staff, resident_unit
@@ -36,14 +36,38 @@ def _case_or_404(user, pk: int) -> Case:
     return case
 
 
-def _badge(cases):
-    """Worklist rows: (matter, due state, its deadline as people read it — to answer while 已填单,
-    else to resolve). The deadline is formatted here, once per row with one `today`: in the row
-    template the filter cost a third of the rows' rendering."""
+def _rows(cases, *, act=None, act_next=None) -> list[dict]:
+    """Worklist rows as the row template shows them (templates/cases/_case_rows.html): every label
+    translated and every link built here, once per page rather than once per row, and rows as dicts
+    (the template finds a dict's keys on its first try; an object's attributes only after a failed
+    item lookup). A 20-row section cost ~220 µs a row when the template did this work.
+
+    `act` names the row's button; `act_next` the button once the matter is past 收单 (the inbox
+    holds both); sections without a step open the matter."""
     now, today = timezone.now(), timezone.localdate()
-    return [(c, selectors.due_state(c, now),
-             formatted(c.respond_due if c.status == CaseStatus.FILED else c.resolve_due, "when", today=today))
-            for c in cases]
+    # One reverse(): every matter's link is the same path with its number (cases/urls.py: <int:pk>/).
+    href = reverse("cases:detail", args=[0]).removesuffix("0/")
+    tier_label = {t: _("Tier %(tier)s") % {"tier": t} for t in (1, 2, 3)}
+    status_label: dict[str, str] = {}
+    due_label = {"overdue": _("Overdue"), "due": _("Due soon"), "ok": _("On time")}
+    urgent = _("Urgent")
+    opened = str(act) if act else pgettext("button", "Open")
+    rows = []
+    for c in cases:
+        due = selectors.due_state(c, now)
+        status = status_label.get(c.status)
+        if status is None:
+            status = status_label[c.status] = c.get_status_display()
+        rows.append({
+            "pk": c.pk, "href": f"{href}{c.pk}/", "title": c.title,
+            "category": c.category.name if c.category_id else "", "urgent": urgent if c.urgency == Urgency.URGENT else "",
+            "unit": c.unit.name, "tier": tier_label.get(c.tier) or _("Tier %(tier)s") % {"tier": c.tier},
+            "status": status, "due": due, "due_label": due_label[due],
+            # To answer while 已填单, else to resolve.
+            "deadline": formatted(c.respond_due if c.status == CaseStatus.FILED else c.resolve_due, "when", today=today),
+            "button": str(act_next) if act_next and c.status != CaseStatus.FILED else opened,
+        })
+    return rows
 
 
 # The worklist's own sections: title, the row's button, and the button once a matter is past 收单.
@@ -68,7 +92,7 @@ def _section(user, name: str) -> dict:
     title, act, act_next = SECTIONS[name]
     rows = selectors.worklist_rows(user=user, section=name, limit=WORKLIST_ROWS + 1)
     count = len(rows) if len(rows) <= WORKLIST_ROWS else selectors.worklist_count(user=user, section=name)
-    return {"name": name, "title": title, "act": act, "act_next": act_next, "rows": _badge(rows[:WORKLIST_ROWS]),
+    return {"name": name, "title": title, "act": act, "act_next": act_next, "rows": _rows(rows[:WORKLIST_ROWS], act=act, act_next=act_next),
             "count": _count_label(count), "more": len(rows) > WORKLIST_ROWS}
 
 
@@ -115,7 +139,7 @@ def worklist_section(request, section: str):
                                    limit=SECTION_PAGE + 1)
     return render(request, "cases/worklist_section.html", {
         "name": section, "title": title, "act": act, "act_next": act_next, "count": _count_label(count),
-        "rows": _badge(rows[:SECTION_PAGE]), "number": number, "pages": pages,
+        "rows": _rows(rows[:SECTION_PAGE], act=act, act_next=act_next), "number": number, "pages": pages,
         "previous": number - 1 if number > 1 else None, "next": number + 1 if len(rows) > SECTION_PAGE else None,
     })
 
