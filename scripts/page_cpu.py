@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from yizuyihui.insights import bench_scale  # noqa: E402
 
-REPEAT = 5
+REPEAT = int(os.environ.get("REPEAT", "5"))
 
 
 def main(only: str = "") -> None:

@@ -40,14 +40,19 @@ def unit_inbox(*, user) -> QuerySet[Case]:
     receiving, managing = role_paths(user, RECEIVER_ROLES), role_paths(user, MANAGER_ROLES)
     if not receiving and not managing:
         return Case.objects.none()  # no query at all (a handler's or a council member's worklist)
-    new = paths_q(receiving, "node") & Q(status=CaseStatus.FILED)
-    managed = paths_q(managing, "node")  # & status in TRIAGE_STATUSES, below
+    # Where the user also manages, every triage matter is listed anyway (FILED is one of them): a
+    # receiving path under a managed one adds nothing, and left in, it made a city admin's inbox an
+    # OR of two conditions on the same node table (16 ms of PostgreSQL to count it at 200 k matters).
+    receiving = tuple(p for p in receiving if not any(p.startswith(m) for m in managing))
+    wanted = paths_q(managing, "node")  # & status in TRIAGE_STATUSES, below
+    if receiving:
+        wanted = (paths_q(receiving, "node") & Q(status=CaseStatus.FILED)) | wanted
     # The status conjunct on top (FILED is a triage status), once, lets PostgreSQL use the partial
     # indexes: case_triage_node per node of a small scope, case_triage_due walked in the list's order
     # for a city or district. With only the OR it ANDed a whole-table status bitmap per node of the
     # scope (373 ms for a street at 1 M matters), and a repeated status condition made it expect
     # 41 rows of 6 700 (docs/scale.md).
-    return (Case.objects.filter(new | managed, status__in=TRIAGE_STATUSES)
+    return (Case.objects.filter(wanted, status__in=TRIAGE_STATUSES)
             .select_related(*LIST_RELATED).order_by("respond_due", "pk"))
 
 

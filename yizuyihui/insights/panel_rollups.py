@@ -29,7 +29,6 @@ import time
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
 
 from yizuyihui.insights import freshness
 from yizuyihui.insights.models import PanelDayTotal, PanelDayUnit, PanelDirty
@@ -299,22 +298,50 @@ def rebuild(progress=None) -> dict[str, int]:
 
 
 # --- reading -------------------------------------------------------------------------------------
-def _spans_q(spans) -> Q:
-    q = Q(pk__in=[])
-    for grain, a, b in spans:
-        q |= Q(grain=grain, day__gte=a, day__lt=b)
-    return q
+_BY = ("grain", "day", "key")
 
 
 def read(source: str, paths, spans, *, by=("key",), key_lt: str | None = None) -> list[dict]:
     """Sums of n1…n4 over the totals of `paths` in `spans` ((grain, from, to) as rollups._spans),
-    grouped by `by` (any of "grain", "day", "key"); `key_lt`: only keys below it."""
+    grouped by `by` (any of "grain", "day", "key"); `key_lt`: only keys below it.
+
+    One fixed-shape statement, as hist_sum: a panel page reads five to ten of these, and building
+    each through the ORM (a Q per span, values/annotate) cost 1.5–3 ms of CPU — more than the
+    database's own work on the few hundred rows a scope reads."""
+    from django.db import connections, router
+
+    if any(b not in _BY for b in by):
+        raise ValueError(f"read groups by some of {_BY}, not {by}")
     if not paths or not spans:
         return []
-    qs = PanelDayTotal.objects.filter(_spans_q(spans), source=source, path__in=paths)
-    if key_lt is not None:
-        qs = qs.filter(key__lt=key_lt)
-    return list(qs.order_by().values(*by).annotate(**{f: Sum(f) for f in N}))
+    conn = connections[router.db_for_read(PanelDayTotal)]
+    table = PanelDayTotal._meta.db_table
+    q = conn.ops.quote_name
+    cols = ", ".join(q(b) for b in by)
+    marks = ", ".join(["%s"] * len(paths))
+    when = " OR ".join([f"({q('grain')} = %s AND {q('day')} >= %s AND {q('day')} < %s)"] * len(spans))
+    below = f" AND {q('key')} < %s" if key_lt is not None else ""
+    sql = (f"SELECT {cols}, {', '.join(f'SUM({f})' for f in N)} FROM {table} WHERE source = %s AND path IN ({marks}) "
+           f"AND ({when}){below} GROUP BY {cols}")
+    params = [source, *paths, *[x for s in spans for x in s], *([key_lt] if key_lt is not None else [])]
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    width = len(by)
+    convert = _day if "day" in by else None
+    out = []
+    for row in rows:
+        item = dict(zip(by, row[:width], strict=True))
+        if convert is not None:
+            item["day"] = convert(item["day"])
+        item.update(zip(N, (int(n or 0) for n in row[width:]), strict=True))
+        out.append(item)
+    return out
+
+
+def _day(value) -> dt.date:
+    """SQLite returns a date column as text through a raw cursor."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def hist_sum(source: str, paths, spans, key: str) -> dict[str, int]:
