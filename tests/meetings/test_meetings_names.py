@@ -76,3 +76,18 @@ def test_the_header_names_the_person_who_is_logged_in(named, login):
     page = login("unit_leader").get(reverse("meetings:index")).content.decode()
     me = re.search(r'data-testid="me"[^>]*>(.*?)</a>', page, re.S).group(1)  # links to 我的账号
     assert "王组长" in me and "unit_leader" not in me
+
+
+def test_the_meetings_list_reads_kind_status_and_time_in_words_with_working_links(run_meeting, login):
+    """The list's rows are made in the view (meetings.views._meeting_rows): labels in the viewer's
+    language, never the stored codes; each title and unit links to its page."""
+    topic = run_meeting.propose("楼道照明")
+    meeting = run_meeting.pre_meeting(topic)
+    client = login("unit_leader")
+    page = client.get(reverse("meetings:index")).content.decode()
+    row = re.search(rf'<tr><td>[^<]*</td><td><a href="{reverse("meetings:detail", args=[meeting.pk])}">.*?</tr>',
+                    page, re.S).group(0)
+    assert "党小组会前研究会" in row and "已召开" in row, row
+    assert "party_group" not in row and "held" not in row
+    assert f'href="{reverse("meetings:unit", args=[meeting.unit_id])}"' in page
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200

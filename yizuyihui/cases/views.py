@@ -22,6 +22,7 @@ from yizuyihui.cases import public, selectors, services
 from yizuyihui.cases.lifecycle import STEPS, arrange_steps
 from yizuyihui.cases.models import RESIDENT_RATINGS, Attachment, Case, CaseStatus, Category, Channel, Urgency
 from yizuyihui.core.dates import formatted
+from yizuyihui.core.links import object_paths
 from yizuyihui.core.plugins import collect, provider_call
 from yizuyihui.org.models import Unit
 from yizuyihui.org.selectors import units_visible_to
@@ -45,8 +46,7 @@ def _rows(cases, *, act=None, act_next=None) -> list[dict]:
     `act` names the row's button; `act_next` the button once the matter is past 收单 (the inbox
     holds both); sections without a step open the matter."""
     now, today = timezone.now(), timezone.localdate()
-    # One reverse(): every matter's link is the same path with its number (cases/urls.py: <int:pk>/).
-    href = reverse("cases:detail", args=[0]).removesuffix("0/")
+    href = object_paths("cases:detail")
     tier_label = {t: _("Tier %(tier)s") % {"tier": t} for t in (1, 2, 3)}
     status_label: dict[str, str] = {}
     due_label = {"overdue": _("Overdue"), "due": _("Due soon"), "ok": _("On time")}
@@ -59,7 +59,7 @@ def _rows(cases, *, act=None, act_next=None) -> list[dict]:
         if status is None:
             status = status_label[c.status] = c.get_status_display()
         rows.append({
-            "pk": c.pk, "href": f"{href}{c.pk}/", "title": c.title,
+            "pk": c.pk, "href": href(c.pk), "title": c.title,
             "category": c.category.name if c.category_id else "", "urgent": urgent if c.urgency == Urgency.URGENT else "",
             "unit": c.unit.name, "tier": tier_label.get(c.tier) or _("Tier %(tier)s") % {"tier": c.tier},
             "status": status, "due": due, "due_label": due_label[due],

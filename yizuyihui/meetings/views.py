@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from yizuyihui.accounts.roles import is_staff, resident_unit
 from yizuyihui.accounts.scope import user_scope
 from yizuyihui.cases.models import Case
+from yizuyihui.core.dates import formatted
+from yizuyihui.core.links import object_paths
 from yizuyihui.meetings import rollups, selectors, services
 from yizuyihui.meetings.models import (
     Action,
@@ -86,6 +88,20 @@ def default_meeting_time(now=None) -> dt.datetime:
     return evening if now < evening - dt.timedelta(hours=1) else evening + dt.timedelta(days=1)
 
 
+def _meeting_rows(meetings) -> list[dict]:
+    """The list's rows with their labels and links made here, once a page (the template did it
+    per row: ~120 µs a row, 30 rows)."""
+    href, today = object_paths("meetings:detail"), timezone.localdate()
+    kinds, statuses = dict(MeetingKind.choices), dict(MeetingStatus.choices)
+    return [{"href": href(m.pk), "title": m.title, "unit": m.unit.name, "when": formatted(m.scheduled_at, "when", today=today),
+             "kind": kinds.get(m.kind, m.kind), "status": statuses.get(m.status, m.status)} for m in meetings]
+
+
+def _unit_links(units) -> list[dict]:
+    href = object_paths("meetings:unit")
+    return [{"href": href(pk), "name": name} for pk, name in units.values_list("pk", "name")]
+
+
 @login_required
 def index(request):
     """Meetings and follow-up across the viewer's scope; residents go to their unit's notice."""
@@ -100,8 +116,8 @@ def index(request):
     if q:
         units = units.filter(name__icontains=q)
     return render(request, "meetings/index.html", {
-        "meetings": selectors.recent_meetings(user=user, limit=30),
-        "units": units[:40], "q": q,
+        "meetings": _meeting_rows(selectors.recent_meetings(user=user, limit=30)),
+        "units": _unit_links(units[:40]), "q": q,
         "measures": rollups.all_time(paths=user_scope(user).paths),
         "counts": selectors.open_action_counts(user=user),
     })
