@@ -54,3 +54,32 @@ def test_a_superuser_with_posts_sees_everything_and_keeps_the_roles_of_the_posts
     post_grant(user=root, role="street_official", node=cast.street)
     scope = user_scope(get_user_model().objects.get(pk=root.pk))
     assert scope.everything and "street_official" in scope.roles and "city_admin" in scope.roles
+
+
+def test_a_page_asks_the_cache_for_the_posts_once(cast, login, monkeypatch):
+    """Scope, role paths and the greeting's post title all read the posts: one cache round trip a
+    request (each was a Redis GET), and a post granted during the request is seen by the next ask."""
+    from django.core.cache import cache
+
+    from yizuyihui.people.services import post_grant
+
+    asked = []
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        if str(key).startswith("yzyh:posts:"):
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    client = login("unit_leader")
+    client.get("/cases/")  # the posts now in the cache
+    monkeypatch.setattr(cache, "get", get)
+    assert client.get("/cases/").status_code == 200
+    assert len(asked) == 1, asked
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="grid_worker")
+    assert user_scope(user).paths == (cast.unit_a.node.path,)
+    post_grant(user=user, role="community_cadre", node=cast.community)
+    assert user_scope(user).paths == (cast.community.path,)  # the same object: forgotten with the grant

@@ -48,6 +48,10 @@ def active_posts(user) -> list[tuple[str, str]]:
     if rows is None:
         rows = active_posts_uncached(user)
         cache.set(key, rows, POSTS_CACHE_SECONDS)
+    # Kept on the user object for the request, like its scope: a page asks three times (scope,
+    # role paths, the greeting's post title), and each ask was a round trip to Redis.
+    # people.services forgets it with the scope when a post changes.
+    user._yzyh_posts = rows
     return rows
 
 
