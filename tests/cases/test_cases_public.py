@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -159,3 +162,24 @@ def test_the_open311_list_reads_a_page_of_matters_in_a_fixed_number_of_queries(c
     assert len(rows) >= 8 and all(r["service_name"] == "路灯" and r["service_code"] == "Y" for r in rows
                                   if r["description"].startswith("路灯坏了"))
     assert {"status_notes", "requested_datetime", "updated_datetime", "expected_datetime"} <= set(rows[0])
+
+
+@pytest.mark.django_db
+def test_the_board_rows_read_the_result_cut_to_80_characters_the_rating_in_words_and_the_day(cast, login):
+    """The board's rows are made in the view (cases.views._board_rows): the same words as before —
+    the result cut at 80 characters, the rating's label, the filing day — for residents and staff."""
+    from yizuyihui.cases import services as s
+
+    long_result = "已联系物业更换楼道灯泡，并检查了同一单元其余楼层的照明线路，" * 4
+    case = case_file(unit=cast.unit_a, actor=cast.users["resident"], title="楼道灯坏了", description="",
+                     channel="web", suggest=False)
+    s.case_resolve_on_spot(case=case, actor=cast.users["building_head"], note=long_result)
+    s.case_feed_back(case=case, actor=cast.users["unit_leader"], feedback="已修好")
+    s.case_rate(case=case, actor=cast.users["resident"], rating="satisfied")
+    for persona in ("resident", "grid_worker", "street_official"):
+        html = login(persona).get(reverse("cases:public_board", args=[cast.unit_a.pk])).content.decode()
+        cell = re.search(r'data-label="办理结果">(.*?) <span', html).group(1)
+        assert cell.startswith(long_result[:70]) and len(cell) <= 80 and long_result not in html, (persona, cell)
+        assert '<span class="badge ok">满意</span>' in html and "satisfied" not in html
+        assert ">" + case.filed_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%m-%d") + "<" in html
+    assert login("outsider").get(reverse("cases:public_board", args=[cast.unit_a.pk])).status_code == 403
