@@ -18,8 +18,17 @@ def setup_django() -> None:
     django.setup()
 
 
-def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2, control_socket: bool = True,
-                     graceful_timeout: int = 10, preload: bool = False, access_log: bool = True) -> list[str]:
+# Threads per gunicorn worker. 2 on a 2-core server under 16 clients, against 4 (docs/scale.md,
+# "Threads per worker"): a worker's threads share one interpreter lock, so more of them do not add
+# CPU; they pin more keep-alive connections to one worker, and while one worker holds more clients
+# than the other its pages wait longer (p95 324–467 ms against 358–434 ms with 4; 1 thread, a sync
+# worker, loses the overlap with database waits: 73 pages/s against 78–83).
+THREADS = 2
+
+
+def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2, threads: int = THREADS,
+                     control_socket: bool = True, graceful_timeout: int = 10, preload: bool = False,
+                     access_log: bool = True) -> list[str]:
     """gunicorn (gthread) with the site's log format and zone, quick to stop on Ctrl-C
     (yizuyihui/core/gunicorn_conf.py). `preload`: the master loads the application (and the
     URLconf) once and forks ready workers, instead of each worker loading it on its own.
@@ -28,7 +37,7 @@ def gunicorn_command(*, port: int, host: str = "127.0.0.1", workers: int = 2, co
     from django.conf import settings
 
     cmd = [sys.executable, "-m", "gunicorn", "yizuyihui.wsgi:application", "-c", "python:yizuyihui.core.gunicorn_conf",
-           "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+           "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
            "--graceful-timeout", str(graceful_timeout)]
     if access_log:
         cmd += ["--access-logfile", "-"]
@@ -60,13 +69,15 @@ def collectstatic() -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=THREADS, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker (they share one core: more help only with slow clients and no proxy).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="A line per request on stdout (off when a proxy in front logs requests).")
-def serve(port: int, host: str, workers: int, access_log: bool) -> None:
+def serve(port: int, host: str, workers: int, threads: int, access_log: bool) -> None:
     """Run the web server (gunicorn) on the configured database."""
     setup_django()
     collectstatic()
-    os.execv(sys.executable, gunicorn_command(port=port, host=host, workers=workers, preload=True,
+    os.execv(sys.executable, gunicorn_command(port=port, host=host, workers=workers, threads=threads, preload=True,
                                               access_log=access_log))
 
 

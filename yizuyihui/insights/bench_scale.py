@@ -665,8 +665,8 @@ def measure(state: dict, *, repeat: int, echo=click.echo) -> list[dict]:
     return rows
 
 
-def _server(*, workers: int, log: Path):
-    """gunicorn as `yzyh serve --workers N` starts it (gthread, 4 threads a worker, --preload) on a
+def _server(*, workers: int, threads: int, log: Path):
+    """gunicorn as `yzyh serve --workers N --threads T` starts it (gthread, --preload) on a
     free port of 127.0.0.1 and the configured database; returns (process, base URL) once it answers."""
     import http.client
     import subprocess
@@ -676,7 +676,7 @@ def _server(*, workers: int, log: Path):
 
     port = _free_port()
     out = log.open("w")
-    proc = subprocess.Popen(gunicorn_command(port=port, workers=workers, preload=True), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(gunicorn_command(port=port, workers=workers, threads=threads, preload=True), stdout=subprocess.DEVNULL,
                             stderr=out, env={**os.environ, "DJANGO_SETTINGS_MODULE": "yizuyihui.settings"})
     deadline = time.monotonic() + 120
     while True:
@@ -704,8 +704,8 @@ def _stop(proc) -> None:
         proc.wait()
 
 
-def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: int = 2, think: float = 0.0,
-                       echo=click.echo) -> dict:
+def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: int = 2, threads: int | None = None,
+                       think: float = 0.0, echo=click.echo) -> dict:
     """The bench's pages under `clients` concurrent clients over HTTP: the real server (gunicorn as
     `yzyh serve` runs it), each client a thread on its own keep-alive connection with its own
     session per persona, in a closed loop (the next request as soon as the last one answered, no
@@ -748,7 +748,10 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
     pg_url = os.environ.get("DATABASE_URL", "") if pg else ""
     connection.close()  # the bench's own session stays out of the server's way
     log = Path(settings.DATA_DIR) / "bench_scale_server.log"
-    proc, url = _server(workers=workers, log=log)
+    from yizuyihui.core.cli import THREADS
+
+    threads = threads or THREADS
+    proc, url = _server(workers=workers, threads=threads, log=log)
     try:
         per_client = len(pages)  # the warm-up: every client walks the whole mix once
         _run(url, make, clients=clients, seconds=0, warmup=per_client)
@@ -778,7 +781,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
             for k, (page, scope, _who, _url) in enumerate(pages)]
     done = max(1, sum(row["n"] + row["errors"] for row in rows))
     all_ok = [t * 1000 for t, status, _i in r["raw"] if status == 200]
-    return {"rows": rows, "clients": clients, "workers": workers, "think": think, "seconds": r["wall"],
+    return {"rows": rows, "clients": clients, "workers": workers, "threads": threads, "think": think, "seconds": r["wall"],
             "pages_per_s": r["rate"],
             "p50_ms": round(_pct(all_ok, 50), 1) if all_ok else None,
             "p95_ms": round(_pct(all_ok, 95), 1) if all_ok else None, "errors": r["errors"],
@@ -790,7 +793,7 @@ def measure_concurrent(state: dict, *, clients: int, seconds: float, workers: in
 def print_concurrent(m: dict, echo=click.echo) -> None:
     think = f"{m['think']:g} s think time" if m.get("think") else "no think time"
     echo(f"\n{'page':<34}{'scope':<10}{'p50 ms':>9}{'p95 ms':>9}{'count':>7}{'errors':>7}  "
-         f"({m['clients']} clients, closed loop, {think}, {m['seconds']:.0f} s; gunicorn {m['workers']}×4 threads)")
+         f"({m['clients']} clients, closed loop, {think}, {m['seconds']:.0f} s; gunicorn {m['workers']}×{m.get('threads', 4)} threads)")
     for r in m["rows"]:
         p50 = f"{r['p50_ms']:>9.1f}" if r["p50_ms"] is not None else f"{'-':>9}"
         p95 = f"{r['p95_ms']:>9.1f}" if r["p95_ms"] is not None else f"{'-':>9}"
@@ -824,11 +827,13 @@ def print_concurrent(m: dict, echo=click.echo) -> None:
 @click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
               help="With --clients: timed seconds")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="With --clients: gunicorn workers (4 threads each, as `yzyh serve --workers`)")
+              help="With --clients: gunicorn workers (as `yzyh serve --workers`)")
+@click.option("--threads", default=0, type=click.IntRange(0, 64),
+              help="With --clients: threads per worker (0: `yzyh serve`'s default)")
 @click.option("--think", default=0.0, show_default=True, type=click.FloatRange(0, 60),
               help="With --clients: seconds each client waits after a page before the next (0: saturation)")
 def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, jobs: int, build_only: bool,
-                clients: int, seconds: float, workers: int, think: float) -> None:
+                clients: int, seconds: float, workers: int, threads: int, think: float) -> None:
     """A city of N years on PostgreSQL (COPY, resumable), then page p50/p95 per page and scope —
     one client in-process, or --clients N over HTTP."""
     from yizuyihui.core.cli import setup_django
@@ -871,7 +876,8 @@ def bench_scale(years: float, fraction: float, repeat: int, measure_only: bool, 
     if build_only:
         return
     if clients:
-        print_concurrent(measure_concurrent(state, clients=clients, seconds=seconds, workers=workers, think=think))
+        print_concurrent(measure_concurrent(state, clients=clients, seconds=seconds, workers=workers, threads=threads,
+                                            think=think))
         return
     rows = measure(state, repeat=repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
