@@ -41,3 +41,23 @@ def test_a_rental_is_reported_with_the_picked_household(cast, login):
         "person_name": "王五", "description": "短租"})
     assert response.status_code == 302
     assert Report.objects.get(report_type="rental").household == household
+
+
+def test_a_resident_picks_their_own_unit_and_staff_pickers_ask_no_resident_post(cast, login):
+    """filing_units adds the unit of a resident post; staff without one skip that query (their
+    cached posts say so) — the pickers answer every keystroke."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yizuyihui.accounts.scope import active_posts
+    from yizuyihui.people.models import Post
+
+    resident = cast.users["resident"]
+    assert ("resident", cast.unit_a.node.path) in active_posts(resident) or Post.objects.create(
+        user=resident, role="resident", node=cast.unit_a.node)
+    units = login("resident").get(reverse("visits:report_pick", args=["unit"]), {"unit_q": "幸福"}).content.decode()
+    assert cast.unit_a.name in units and cast.unit_d.name not in units
+    client = login("grid_worker")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("visits:report_pick", args=["unit"]), {"unit_q": "幸福"})
+    assert not [q for q in queries.captured_queries if "'resident'" in q["sql"] and "people_post" in q["sql"]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from yizuyihui.accounts.scope import paths_q, role_paths, scope_q
+from yizuyihui.accounts.scope import active_posts, paths_q, role_paths, scope_q
 from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household, HouseholdCategory
 from yizuyihui.visits.models import (
@@ -29,6 +29,8 @@ def resident_unit(user) -> Unit | None:
     """The unit where a resident (or anyone) holds a resident post, for filing from the phone."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if not any(role == "resident" for role, _path in active_posts(user)):
+        return None  # the cached posts say so: no query (the report pickers ask on every keystroke)
     post = user.posts.filter(active=True, role="resident").select_related("node__unit").first()
     if post is not None and hasattr(post.node, "unit"):
         return post.node.unit
