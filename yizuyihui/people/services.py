@@ -372,9 +372,7 @@ def post_grant(*, user, role: str, node: OrgNode, department: str = "") -> Post:
     post, _created = Post.objects.update_or_create(
         user=user, role=role, node=node, defaults={"active": True, "department": department}
     )
-    for attr in ("_yzyh_scope", "_yzyh_role_paths", "_yzyh_resident_unit", "_yzyh_posts"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    _forget_user_caches(user)
     return post
 
 
