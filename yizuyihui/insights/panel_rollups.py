@@ -306,7 +306,7 @@ def read(source: str, paths, spans, *, by=("key",), key_lt: str | None = None) -
     grouped by `by` (any of "grain", "day", "key"); `key_lt`: only keys below it.
 
     One fixed-shape statement, as hist_sum: a panel page reads five to ten of these, and building
-    each through the ORM (a Q per span, values/annotate) cost 1.5–3 ms of CPU — more than the
+    each through the ORM (a Q per span, values/annotate) cost 1.5–4 ms of CPU built and run — more than the
     database's own work on the few hundred rows a scope reads."""
     from django.db import connections, router
 
