@@ -172,7 +172,7 @@ YZYH_DASHBOARD_STALE_SECONDS = env_int("YZYH_DASHBOARD_STALE_SECONDS", 10, minim
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "yizuyihui.accounts.backends.CachedModelBackend",  # ModelBackend, the user row from the cache
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizuyihui.accounts import apikeys, smscodes
+from yizuyihui.accounts.backends import LOGIN_BACKEND
 from yizuyihui.accounts.models import SmsPurpose
 from yizuyihui.accounts.rules import is_city_admin
 from yizuyihui.core.errors import ServiceError
@@ -68,7 +69,7 @@ def sms_login(request):
                 if len(users) != 1:
                     raise ServiceError(_("No account uses this number. Sign up first.") if not users else
                                        _("Several accounts use this number: log in with your username and password."))
-                auth_login(request, users[0], backend="django.contrib.auth.backends.ModelBackend")
+                auth_login(request, users[0], backend=LOGIN_BACKEND)
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                     return redirect(next_url)
                 return redirect(settings.LOGIN_REDIRECT_URL)

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from yizuyihui.accounts import smscodes
+from yizuyihui.accounts.backends import LOGIN_BACKEND as _BACKEND
 from yizuyihui.audit.models import AuditAction
 from yizuyihui.audit.services import audit_record
 from yizuyihui.core.errors import ServiceConflict, ServiceError, ServiceForbidden
@@ -21,8 +22,6 @@ from yizuyihui.org.models import OrgNode, Unit
 from yizuyihui.people.models import Household
 from yizuyihui.signup import selectors, services
 from yizuyihui.signup.models import JoinRequest, JoinStatus
-
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def start(request):
