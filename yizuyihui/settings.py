@@ -155,6 +155,9 @@ else:
 # API keys resolved from the cache (accounts/apikeys.py): only with a cache all processes share, so
 # a revocation in one process is seen by every other at once.
 YZYH_APIKEY_CACHE = env_bool("YZYH_APIKEY_CACHE", bool(REDIS_URL))
+# The logged-in user's row from the cache (accounts/backends.py), for the same reason only with a
+# shared cache: a deactivation forgets the row in every process at once.
+YZYH_USER_CACHE = env_bool("YZYH_USER_CACHE", bool(REDIS_URL))
 # One routing job for every matter waiting for its suggestion (cases.tasks): with a shared cache a
 # flag keeps filings from queueing a job each while one is already queued.
 YZYH_SUGGEST_FLAG = env_bool("YZYH_SUGGEST_FLAG", bool(REDIS_URL))

@@ -14,7 +14,8 @@ def _user_row_queries(queries, pk: int) -> list[str]:
             if q["sql"].startswith('SELECT "auth_user"."id"') and f'"auth_user"."id" = {pk}' in q["sql"]]
 
 
-def test_a_page_reads_the_logged_in_user_from_the_cache(cast, login):
+def test_a_page_reads_the_logged_in_user_from_the_cache(cast, login, settings):
+    settings.YZYH_USER_CACHE = True  # on with Redis (REDIS_URL), a cache every process shares
     client = login("unit_leader")
     user = get_user_model().objects.get(username="unit_leader")
     with CaptureQueriesContext(connection) as first:
@@ -25,7 +26,8 @@ def test_a_page_reads_the_logged_in_user_from_the_cache(cast, login):
     assert _user_row_queries(again, user.pk) == []
 
 
-def test_a_deactivated_account_is_logged_out_on_its_next_request(cast, login):
+def test_a_deactivated_account_is_logged_out_on_its_next_request(cast, login, settings):
+    settings.YZYH_USER_CACHE = True
     client = login("unit_leader")
     assert client.get("/cases/").status_code == 200  # the row is cached now
     user = get_user_model().objects.get(username="unit_leader")
@@ -35,7 +37,8 @@ def test_a_deactivated_account_is_logged_out_on_its_next_request(cast, login):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_new_password_logs_out_the_other_sessions_on_their_next_request(cast, login):
+def test_a_new_password_logs_out_the_other_sessions_on_their_next_request(cast, login, settings):
+    settings.YZYH_USER_CACHE = True
     client = login("unit_leader")
     assert client.get("/cases/").status_code == 200
     user = get_user_model().objects.get(username="unit_leader")
@@ -60,3 +63,20 @@ def test_the_menu_is_built_only_for_a_page_that_shows_it(cast, login, monkeypatc
     page = client.get("/cases/")
     assert len(built) == 1  # once, however often the template looks at it
     assert '<a href="/visits/">' in page.content.decode()  # the grid worker's menu has 走访
+
+
+def test_without_a_shared_cache_every_request_reads_the_user_row(cast, login, settings):
+    """Each process's own memory cache would keep a deactivated user alive in the others."""
+    settings.YZYH_USER_CACHE = False
+    client = login("unit_leader")
+    user = get_user_model().objects.get(username="unit_leader")
+    client.get("/cases/")
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/cases/").status_code == 200
+    assert len(_user_row_queries(again, user.pk)) == 1
+
+
+def test_the_user_cache_is_on_exactly_when_redis_is_configured():
+    from yizuyihui import settings as site
+
+    assert site.YZYH_USER_CACHE == bool(site.REDIS_URL)

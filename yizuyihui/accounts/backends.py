@@ -2,10 +2,11 @@
 
 Django's session authentication loads the user by primary key on every request: a query and a
 model object each time, ~0.3 ms of CPU and a database round trip on every page, the cheapest
-pages' largest single cost after rendering (issue 17). The copy in the cache (Redis with a
-database, shared by every worker) is dropped whenever the user row is saved or deleted
-(accounts/apps.py), so a new password, a deactivation or a changed flag applies from the next
-request; USER_CACHE_SECONDS bounds a change made behind the ORM's back (a raw UPDATE).
+pages' largest single cost after rendering (issue 17). Only with a cache every process shares
+(`YZYH_USER_CACHE`, on when REDIS_URL is set; without it this is ModelBackend): the copy is dropped
+whenever the user row is saved or deleted (accounts/apps.py), so a new password, a deactivation or
+a changed flag applies from the next request in every process; USER_CACHE_SECONDS bounds a change
+made behind the ORM's back (a raw UPDATE).
 
 The session's password check (`get_session_auth_hash`) still runs on every request, against the
 cached row: a password change logs out the other sessions as before.
@@ -13,6 +14,7 @@ cached row: a password change logs out the other sessions as before.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
@@ -31,6 +33,8 @@ def forget_user(user_id) -> None:
 
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
+        if not settings.YZYH_USER_CACHE:
+            return super().get_user(user_id)
         key = _key(user_id)
         user = cache.get(key)
         if user is None:
