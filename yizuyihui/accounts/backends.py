@@ -9,7 +9,9 @@ a changed flag applies from the next request in every process; USER_CACHE_SECOND
 made behind the ORM's back (a raw UPDATE).
 
 The session's password check (`get_session_auth_hash`) still runs on every request, against the
-cached row: a password change logs out the other sessions as before.
+cached row: a password change logs out the other sessions as before. The row in Redis holds the
+password hash, as the sessions and the API key cache there hold what they need: Redis stays on the
+private network (docs/operations.md).
 """
 
 from __future__ import annotations
