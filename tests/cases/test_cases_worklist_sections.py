@@ -10,11 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from factories import file_matter
 
 from yizuyihui.cases import selectors
 from yizuyihui.cases import services as s
-from yizuyihui.cases.models import Category
+from yizuyihui.cases.models import Case, Category
 
 pytestmark = pytest.mark.django_db
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -221,3 +222,9 @@ def test_each_row_reads_its_tier_status_deadline_and_step_in_the_viewers_languag
         assert text in inbox, (text, inbox)
     assert "dispatched" not in board and "filed" not in inbox and "urgent<" not in board
     assert "未结" not in board  # the status word of msgid "Open", which the button used to read
+    # The joined columns of a row (selectors.ROW_VALUES): its title, its unit's and category's names.
+    category = Category.objects.exclude(pk=dispatched.category_id or 0).first()
+    Case.objects.filter(pk=dispatched.pk).update(category=category)
+    board = _row(_section(client.get(reverse("cases:worklist")).content.decode(), "board"), dispatched.pk)
+    for text in (dispatched.title, cast.unit_a.name, category.name):
+        assert escape(text) in board, (text, board)
